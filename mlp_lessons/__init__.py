@@ -1,0 +1,43 @@
+"""mlp_lessons: a fully connected neural network from scratch, in numpy.
+
+The layers of the package, bottom to top (no module imports one above it):
+
+    activations, losses, errors      pure math and the messages that teach
+    params, forward, backward        init, forward prop, the four boxed equations
+    gradcheck, training              finite differences; gradient descent
+    datasets                         toy data, beside the rest
+
+Examples are stacked as columns: X has shape (n[0], m).  Layers run l = 1..L.
+"""
+
+from .activations import (
+    ACTIVATIONS,
+    get_activation,
+    identity,
+    identity_prime,
+    leaky_relu,
+    leaky_relu_prime,
+    relu,
+    relu_prime,
+    sigmoid,
+    sigmoid_prime,
+    tanh,
+    tanh_prime,
+)
+from .backward import (
+    backprop_dA_prev,
+    backprop_db,
+    backprop_dW,
+    backprop_dZ,
+    backward,
+    layer_backward,
+)
+from .datasets import DATASETS, circles, load_dataset, moons, sine, spirals, xor
+from .errors import ShapeError, TrainingDiverged
+from .forward import LayerCache, forward, layer_forward, linear_forward, predict
+from .gradcheck import grad_check, numerical_gradient, relative_error
+from .losses import LOSSES, binary_cross_entropy, get_loss, half_squared_error
+from .params import init_params, layer_sizes_of
+from .training import History, accuracy, sgd_update, train, train_epoch, train_step
+
+__version__ = "0.1.0"

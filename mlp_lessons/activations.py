@@ -1,0 +1,101 @@
+"""Activation functions phi and their derivatives phi'.
+
+Each phi acts elementwise: a = phi(z), and phi'(z) is what the first boxed
+backprop equation multiplies by, dJ/dz = dJ/da * phi'(z). Shapes are kept:
+(n[l], m) in, (n[l], m) out, with the input's dtype.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, NamedTuple
+
+import numpy as np
+
+
+def identity(Z: np.ndarray) -> np.ndarray:
+    """phi(z) = z."""
+    return Z
+
+
+def identity_prime(Z: np.ndarray) -> np.ndarray:
+    """phi'(z) = 1."""
+    return np.ones_like(Z)
+
+
+def relu(Z: np.ndarray) -> np.ndarray:
+    """phi(z) = max(0, z)."""
+    return np.maximum(Z, 0)
+
+
+def relu_prime(Z: np.ndarray) -> np.ndarray:
+    """phi'(z) = 1 if z > 0 else 0 (we take 0 at the kink z = 0)."""
+    return (Z > 0).astype(Z.dtype)
+
+
+LEAKY_SLOPE = 0.01
+
+
+def leaky_relu(Z: np.ndarray) -> np.ndarray:
+    """phi(z) = z if z > 0 else 0.01 z."""
+    return np.where(Z > 0, Z, LEAKY_SLOPE * Z)
+
+
+def leaky_relu_prime(Z: np.ndarray) -> np.ndarray:
+    """phi'(z) = 1 if z > 0 else 0.01."""
+    return np.where(Z > 0, 1, LEAKY_SLOPE).astype(Z.dtype)
+
+
+def sigmoid(Z: np.ndarray) -> np.ndarray:
+    """phi(z) = 1 / (1 + exp(-z)), computed without overflow for large |z|.
+
+    exp is only ever taken of -|z| <= 0, so it lies in (0, 1]:
+    for z >= 0, 1 / (1 + e^-z); for z < 0 the same value written as e^z / (1 + e^z).
+    """
+    e = np.exp(-np.abs(Z))
+    return np.where(Z >= 0, 1, e) / (1 + e)
+
+
+def sigmoid_prime(Z: np.ndarray) -> np.ndarray:
+    """phi'(z) = sigma(z) (1 - sigma(z))."""
+    s = sigmoid(Z)
+    return s * (1 - s)
+
+
+def tanh(Z: np.ndarray) -> np.ndarray:
+    """phi(z) = tanh(z)."""
+    return np.tanh(Z)
+
+
+def tanh_prime(Z: np.ndarray) -> np.ndarray:
+    """phi'(z) = 1 - tanh(z)^2."""
+    return 1 - np.tanh(Z) ** 2
+
+
+class Activation(NamedTuple):
+    """A pair (phi, phi') looked up by name."""
+
+    name: str
+    phi: Callable[[np.ndarray], np.ndarray]
+    phi_prime: Callable[[np.ndarray], np.ndarray]
+
+
+ACTIVATIONS: dict[str, Activation] = {
+    a.name: a
+    for a in [
+        Activation("identity", identity, identity_prime),
+        Activation("relu", relu, relu_prime),
+        Activation("leaky_relu", leaky_relu, leaky_relu_prime),
+        Activation("sigmoid", sigmoid, sigmoid_prime),
+        Activation("tanh", tanh, tanh_prime),
+    ]
+}
+
+
+def get_activation(name: str) -> Activation:
+    """Look up an activation by name, e.g. get_activation("relu").phi_prime."""
+    try:
+        return ACTIVATIONS[name]
+    except (KeyError, TypeError):
+        raise ValueError(
+            f"Unknown activation {name!r}. Valid names are: {', '.join(sorted(ACTIVATIONS))}."
+        ) from None

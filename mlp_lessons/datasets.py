@@ -1,0 +1,95 @@
+"""Small toy data sets, made with numpy from a seed, returned as columns.
+
+Every maker returns (X, Y) with X of shape (n[0], m) and Y of shape (1, m):
+labels 0.0 / 1.0 for the classification sets, real values for `sine`.
+The same (m, noise, seed) gives the same arrays.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def _columns(points: np.ndarray, labels: np.ndarray):
+    """(m, 2) points and (m,) labels -> X (2, m), Y (1, m)."""
+    return np.ascontiguousarray(points.T, dtype=np.float64), labels.reshape(1, -1).astype(np.float64)
+
+
+def _check(m, noise):
+    if isinstance(m, bool) or not isinstance(m, (int, np.integer)) or m < 1:
+        raise ValueError(f"m, the number of examples, must be a positive integer, got {m!r}.")
+    if not (isinstance(noise, (int, float)) and noise >= 0):
+        raise ValueError(f"noise must be a number >= 0, got {noise!r}.")
+
+
+def xor(m: int = 200, noise: float = 0.1, seed: int = 0):
+    """Points around the four corners (0,0), (0,1), (1,0), (1,1); label x1 XOR x2.
+
+    With noise=0 and m=4 this is the XOR truth table itself.
+    """
+    _check(m, noise)
+    rng = np.random.default_rng(seed)
+    corners = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float64)
+    which = np.arange(m) % 4
+    points = corners[which] + noise * rng.standard_normal((m, 2))
+    labels = (corners[which, 0] != corners[which, 1]).astype(np.float64)
+    return _columns(points, labels)
+
+
+def moons(m: int = 200, noise: float = 0.1, seed: int = 0):
+    """Two interleaving half circles; label 1 for the lower one."""
+    _check(m, noise)
+    rng = np.random.default_rng(seed)
+    label = np.arange(m) % 2
+    t = rng.uniform(0, np.pi, m)
+    points = np.where(
+        label[:, None] == 0,
+        np.c_[np.cos(t), np.sin(t)],
+        np.c_[1 - np.cos(t), 0.5 - np.sin(t)],
+    )
+    points = points + noise * rng.standard_normal((m, 2))
+    return _columns(points, label)
+
+
+def circles(m: int = 200, noise: float = 0.1, seed: int = 0):
+    """A disc of radius about 0.5 (label 1) inside a ring of radius about 1 (label 0)."""
+    _check(m, noise)
+    rng = np.random.default_rng(seed)
+    label = np.arange(m) % 2
+    t = rng.uniform(0, 2 * np.pi, m)
+    r = np.where(label == 1, 0.5, 1.0)
+    points = np.c_[r * np.cos(t), r * np.sin(t)] + noise * rng.standard_normal((m, 2))
+    return _columns(points, label)
+
+
+def spirals(m: int = 200, noise: float = 0.1, seed: int = 0):
+    """Two spirals winding around each other, one and a half turns each."""
+    _check(m, noise)
+    rng = np.random.default_rng(seed)
+    label = np.arange(m) % 2
+    t = rng.uniform(0.05, 1, m)
+    angle = 3 * np.pi * t + np.pi * label
+    points = np.c_[t * np.cos(angle), t * np.sin(angle)] + noise * rng.standard_normal((m, 2)) * 0.5
+    return _columns(points, label)
+
+
+def sine(m: int = 200, noise: float = 0.1, seed: int = 0):
+    """Regression: x uniform in [-pi, pi], y = sin(x) + noise. X is (1, m), Y is (1, m)."""
+    _check(m, noise)
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(-np.pi, np.pi, m)
+    y = np.sin(x) + noise * rng.standard_normal(m)
+    return x.reshape(1, -1), y.reshape(1, -1)
+
+
+DATASETS = {"xor": xor, "moons": moons, "circles": circles, "spirals": spirals, "sine": sine}
+CLASSIFICATION = ("xor", "moons", "circles", "spirals")
+
+
+def load_dataset(name: str, m: int = 200, noise: float = 0.1, seed: int = 0):
+    """make_* by name: load_dataset("moons", m=200, noise=0.1, seed=0) -> (X, Y)."""
+    try:
+        maker = DATASETS[name]
+    except (KeyError, TypeError):
+        raise ValueError(f"Unknown data set {name!r}. Valid names are: {', '.join(DATASETS)}.") from None
+    return maker(m=m, noise=noise, seed=seed)

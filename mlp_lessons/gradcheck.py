@@ -1,0 +1,66 @@
+"""Gradient checking with centred finite differences.
+
+dJ/dtheta_k ~ (J(theta + eps e_k) - J(theta - eps e_k)) / (2 eps), one entry at a
+time.  Slow (two forward passes per entry) but independent of backprop, so it
+is the referee for every boxed equation.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+
+from .backward import backward
+from .errors import check_activations, check_params
+from .forward import forward
+from .losses import get_loss
+
+
+def numerical_gradient(f: Callable[[], float], x: np.ndarray, eps: float = 1e-5) -> np.ndarray:
+    """Centred differences of the scalar f() with respect to every entry of x.
+
+    x is perturbed in place (and restored), so f must read x, e.g.
+    numerical_gradient(lambda: loss_of(params), params["W1"]).  Returns x's shape.
+    """
+    grad = np.zeros_like(x, dtype=np.float64)
+    for k in np.ndindex(x.shape):
+        saved = x[k]
+        x[k] = saved + eps
+        J_plus = f()
+        x[k] = saved - eps
+        J_minus = f()
+        x[k] = saved
+        grad[k] = (J_plus - J_minus) / (2 * eps)
+    return grad
+
+
+def relative_error(a: np.ndarray, b: np.ndarray) -> float:
+    """||a - b|| / (||a|| + ||b||): about 1e-9 when two float64 gradients agree, 0 if both are 0."""
+    a = np.asarray(a, dtype=np.float64)
+    b = np.asarray(b, dtype=np.float64)
+    denom = np.linalg.norm(a) + np.linalg.norm(b)
+    if denom == 0:
+        return 0.0
+    return float(np.linalg.norm(a - b) / denom)
+
+
+def grad_check(params: dict, X, Y, activations, loss="half_squared_error", eps: float = 1e-5) -> dict:
+    """Compare backprop's gradient of every parameter with finite differences.
+
+    Returns {"W1": relative error, "b1": ..., ...}.  Use float64 parameters and a
+    small network: the check costs two forward passes per parameter entry.
+    """
+    L = check_params(params)
+    activations = check_activations(activations, L)
+    loss_fn = get_loss(loss)
+    work = {k: v.astype(np.float64, copy=True) for k, v in params.items()}
+    X = np.asarray(X, dtype=np.float64)
+    Y = np.asarray(Y, dtype=np.float64)
+
+    def J() -> float:
+        return loss_fn(forward(work, X, activations)[0], Y)[0]
+
+    AL, caches = forward(work, X, activations)
+    grads = backward(work, caches, loss_fn(AL, Y)[1], activations)
+    return {name: relative_error(grads["d" + name], numerical_gradient(J, work[name], eps)) for name in work}

@@ -1,0 +1,179 @@
+"""Gradient descent: W[l] := W[l] - alpha dJ/dW[l],  b[l] := b[l] - alpha dJ/db[l].
+
+Training sits on top of the passes: every step is forward, loss, backward,
+update, with the same functions the lessons derive.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from .backward import _backward
+from .errors import (
+    TrainingDiverged,
+    check_activations,
+    check_inputs,
+    check_lr,
+    check_params,
+    check_targets,
+)
+from .forward import _forward
+from .losses import get_loss
+
+
+def sgd_update(params: dict, grads: dict, lr: float) -> dict:
+    """W[l] := W[l] - lr dJ/dW[l] and b[l] := b[l] - lr dJ/db[l], for every layer.
+
+    Returns a new dict of new arrays; params and grads are left untouched.
+    """
+    lr = check_lr(lr)
+    return _sgd_update(params, grads, lr)
+
+
+def _sgd_update(params, grads, lr):
+    return {name: value - lr * grads["d" + name] for name, value in params.items()}
+
+
+def train_step(params, X, Y, activations, loss, lr):
+    """One step of gradient descent on the batch (X, Y); returns (new_params, J).
+
+    Inputs are not validated here: train() does that once, before its loop.
+    """
+    AL, caches = _forward(params, X, activations)
+    J, dAL = loss(AL, Y)
+    grads = _backward(caches, dAL, activations)
+    return _sgd_update(params, grads, lr), J
+
+
+@dataclass
+class History:
+    """What happened during train(): one loss per epoch and the counters a student sees."""
+
+    loss: list = field(default_factory=list)  # mean training loss over each epoch's batches
+    epochs: int = 0  # epochs completed
+    steps: int = 0  # gradient-descent updates made (one per mini-batch)
+    diverged: bool = False
+    message: str = ""
+
+    def __repr__(self) -> str:
+        last = f"{self.loss[-1]:.6g}" if self.loss else "n/a"
+        return f"History(epochs={self.epochs}, steps={self.steps}, final loss={last}, diverged={self.diverged})"
+
+
+def batches(m: int, batch_size: int | None, rng: np.random.Generator):
+    """Column indices of each mini-batch for one epoch, shuffled by rng."""
+    if batch_size is None or batch_size >= m:
+        return [rng.permutation(m)]
+    order = rng.permutation(m)
+    return [order[start : start + batch_size] for start in range(0, m, batch_size)]
+
+
+def train_epoch(params, X, Y, activations, loss, lr, batch_size, rng, history: History):
+    """One pass over the shuffled data in mini-batches; updates history in place.
+
+    Returns the new params.  If the loss becomes NaN or infinite, stops at once and
+    sets history.diverged and history.message (the params from before that step are
+    returned).
+    """
+    m = X.shape[1]
+    total = 0.0
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+        for cols in batches(m, batch_size, rng):
+            if len(cols) == m:
+                Xb, Yb = X, Y
+            else:
+                Xb, Yb = X[:, cols], Y[:, cols]
+            new_params, J = train_step(params, Xb, Yb, activations, loss, lr)
+            if not np.isfinite(J):
+                history.diverged = True
+                history.message = (
+                    f"Training stopped: the loss became {J} at epoch {history.epochs + 1}, "
+                    f"step {history.steps + 1}. The learning rate lr = {lr:g} is probably too "
+                    f"large; try a smaller one (e.g. lr = {lr / 10:g})."
+                )
+                return params
+            params = new_params
+            history.steps += 1
+            total += J * len(cols)
+    history.epochs += 1
+    history.loss.append(total / m)
+    return params
+
+
+def _progress(epoch: int, epochs: int, J: float, stream) -> None:
+    width = 30
+    done = int(width * epoch / epochs)
+    stream.write(f"\r[{'#' * done}{'.' * (width - done)}] epoch {epoch}/{epochs}  loss {J:.4g}")
+    if epoch == epochs:
+        stream.write("\n")
+    stream.flush()
+
+
+def train(
+    params: dict,
+    X: np.ndarray,
+    Y: np.ndarray,
+    activations,
+    *,
+    loss="half_squared_error",
+    lr: float = 0.1,
+    epochs: int = 100,
+    batch_size: int | None = None,
+    seed: int = 0,
+    callback: Callable | None = None,
+    progress: bool | None = None,
+    on_diverge: str = "stop",
+) -> tuple[dict, History]:
+    """Mini-batch gradient descent; returns (trained params, History).
+
+    X: (n[0], m) and Y: (n[L], m), examples as columns.  Each epoch shuffles the
+    m columns (from `seed`, so runs repeat exactly) and takes one step per batch
+    of `batch_size` columns (None: the whole set, plain gradient descent).
+    callback(epoch, params, history) runs after every epoch; returning True stops.
+    progress: a progress bar (None: only for runs of 500 epochs or more; False: quiet).
+    on_diverge: "stop" prints a clear message and returns; "raise" raises TrainingDiverged.
+    The parameters keep their dtype: float32 params train in float32.
+    """
+    L = check_params(params)
+    activations = check_activations(activations, L)
+    lr = check_lr(lr)
+    loss_fn = get_loss(loss)
+    if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 0:
+        raise ValueError(f"epochs must be a non-negative integer, got {epochs!r}.")
+    if batch_size is not None and (not isinstance(batch_size, (int, np.integer)) or batch_size < 1):
+        raise ValueError(f"batch_size must be a positive integer or None (the whole set), got {batch_size!r}.")
+    if on_diverge not in ("stop", "raise"):
+        raise ValueError(f"on_diverge must be 'stop' or 'raise', got {on_diverge!r}.")
+    dtype = params["W1"].dtype
+    X = check_inputs(X, params["W1"].shape[1]).astype(dtype, copy=False)
+    Y = check_targets(Y, (params[f"W{L}"].shape[0], X.shape[1])).astype(dtype, copy=False)
+
+    rng = np.random.default_rng(seed)
+    history = History()
+    show = epochs >= 500 if progress is None else bool(progress)
+    tick = max(1, epochs // 50)
+    for epoch in range(1, epochs + 1):
+        params = train_epoch(params, X, Y, activations, loss_fn, lr, batch_size, rng, history)
+        if history.diverged:
+            if show:
+                sys.stdout.write("\n")
+            if on_diverge == "raise":
+                raise TrainingDiverged(history.message)
+            print(history.message)
+            break
+        if show and (epoch % tick == 0 or epoch == epochs):
+            _progress(epoch, epochs, history.loss[-1], sys.stdout)
+        if callback is not None and callback(epoch, params, history):
+            break
+    return params, history
+
+
+def accuracy(AL: np.ndarray, Y: np.ndarray) -> float:
+    """Fraction of columns classified right: threshold 0.5 for one output, argmax for several."""
+    if AL.shape[0] == 1:
+        return float(np.mean((AL > 0.5) == (Y > 0.5)))
+    return float(np.mean(np.argmax(AL, axis=0) == np.argmax(Y, axis=0)))

@@ -1,0 +1,71 @@
+"""Set up and run mlp_lessons with nothing but Python >= 3.10 and pip.
+
+    python run.py lab      set up (first time only), then open JupyterLab on notebooks/
+    python run.py test     set up (first time only), then run every test and notebook
+    python run.py regen    re-execute every notebook in a fresh kernel, saving outputs
+    python run.py setup    only set up
+
+Setting up makes a virtual environment in .venv/ and installs this package
+with its test tools into it; it is redone only when pyproject.toml changes.
+Extra arguments after `test` go to pytest, e.g. `python run.py test -k backprop`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+STAMP = VENV / "mlp_lessons-installed.txt"
+
+
+def venv_python() -> Path:
+    return VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+
+
+def wanted_stamp() -> str:
+    return hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+
+
+def setup() -> Path:
+    python = venv_python()
+    if STAMP.exists() and python.exists() and STAMP.read_text().strip() == wanted_stamp():
+        return python
+    if sys.version_info < (3, 10):
+        sys.exit(f"mlp_lessons needs Python 3.10 or newer; this is {sys.version.split()[0]}.")
+    if not python.exists():
+        print(f"Creating a virtual environment in {VENV} ...", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    print("Installing mlp_lessons and its tools into it (first time only) ...", flush=True)
+    subprocess.run([str(python), "-m", "pip", "install", "--upgrade", "pip"], check=True)
+    subprocess.run([str(python), "-m", "pip", "install", "-e", f"{ROOT}[test]"], check=True)
+    STAMP.write_text(wanted_stamp())
+    return python
+
+
+def run(args: list[str], env: dict | None = None) -> int:
+    return subprocess.run(args, cwd=ROOT, env=env).returncode
+
+
+def main(argv: list[str]) -> int:
+    command, rest = (argv[0], argv[1:]) if argv else ("", [])
+    if command not in ("lab", "test", "regen", "setup"):
+        print(__doc__)
+        return 2
+    python = str(setup())
+    if command == "setup":
+        return 0
+    if command == "lab":
+        return run([python, "-m", "jupyter", "lab", "--notebook-dir", str(ROOT / "notebooks"), *rest])
+    if command == "regen":
+        return run([python, str(ROOT / "tools" / "regenerate_notebooks.py"), *rest])
+    return run([python, "-m", "pytest", *rest])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
