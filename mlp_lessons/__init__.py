@@ -12,6 +12,7 @@ Examples are stacked as columns: X has shape (n[0], m).  Layers run l = 1..L.
 
 from .activations import (
     ACTIVATIONS,
+    OUTPUT_ACTIVATIONS,
     get_activation,
     identity,
     identity_prime,
@@ -21,6 +22,8 @@ from .activations import (
     relu_prime,
     sigmoid,
     sigmoid_prime,
+    softmax,
+    softmax_backprop_dZ,
     tanh,
     tanh_prime,
 )
@@ -36,7 +39,7 @@ from .datasets import DATASETS, circles, load_dataset, moons, sine, spirals, xor
 from .errors import ShapeError, TrainingDiverged
 from .forward import LayerCache, forward, layer_forward, linear_forward, predict
 from .gradcheck import grad_check, numerical_gradient, relative_error
-from .losses import LOSSES, binary_cross_entropy, get_loss, half_squared_error
+from .losses import LOSSES, binary_cross_entropy, get_loss, half_squared_error, softmax_cross_entropy
 from .params import init_params, layer_sizes_of
 from .training import History, accuracy, sgd_update, train, train_epoch, train_step
 

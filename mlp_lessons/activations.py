@@ -2,7 +2,9 @@
 
 Each phi acts elementwise: a = phi(z), and phi'(z) is what the first boxed
 backprop equation multiplies by, dJ/dz = dJ/da * phi'(z). Shapes are kept:
-(n[l], m) in, (n[l], m) out, with the input's dtype.
+(n[l], m) in, (n[l], m) out, with the input's dtype.  The one exception is
+softmax, an output activation that mixes each column; its dJ/dz is a
+Jacobian-vector product, softmax_backprop_dZ.
 """
 
 from __future__ import annotations
@@ -71,12 +73,46 @@ def tanh_prime(Z: np.ndarray) -> np.ndarray:
     return 1 - np.tanh(Z) ** 2
 
 
+def softmax(Z: np.ndarray) -> np.ndarray:
+    """a_k = exp(z_k) / sum_j exp(z_j), per column: each example's outputs sum to 1.
+
+    Not elementwise: every a_k depends on the whole column z.  The column max is
+    subtracted first (softmax(z - c) = softmax(z)), so exp never overflows.
+    Shapes: (n[L], m) -> (n[L], m).
+    """
+    E = np.exp(Z - Z.max(axis=0, keepdims=True))
+    return E / E.sum(axis=0, keepdims=True)
+
+
+def softmax_prime(Z: np.ndarray) -> np.ndarray:
+    raise ValueError(
+        "softmax has no elementwise phi'(z): each a_k depends on the whole column z, so its "
+        "derivative is a Jacobian da/dz = diag(a) - a a^T. Backprop uses "
+        "softmax_backprop_dZ(dA, Z) = A * (dA - sum_k dA_k A_k) instead of dA * phi'(Z)."
+    )
+
+
+def softmax_backprop_dZ(dA: np.ndarray, Z: np.ndarray) -> np.ndarray:
+    """Boxed equation 1 for softmax, a Jacobian-vector product per column:
+
+    dJ/dz = (diag(a) - a a^T) dJ/da = a * (dJ/da - sum_k dJ/da_k a_k).
+    Shapes: (n[L], m), (n[L], m) -> (n[L], m).
+    """
+    A = softmax(Z)
+    return A * (dA - np.sum(dA * A, axis=0, keepdims=True))
+
+
 class Activation(NamedTuple):
-    """A pair (phi, phi') looked up by name."""
+    """A pair (phi, phi') looked up by name.
+
+    backprop_dZ is None for the elementwise activations, whose dJ/dz is
+    dJ/da * phi'(z); softmax sets it to its Jacobian-vector product.
+    """
 
     name: str
     phi: Callable[[np.ndarray], np.ndarray]
     phi_prime: Callable[[np.ndarray], np.ndarray]
+    backprop_dZ: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None
 
 
 ACTIVATIONS: dict[str, Activation] = {
@@ -90,12 +126,17 @@ ACTIVATIONS: dict[str, Activation] = {
     ]
 }
 
+# Kept apart from ACTIVATIONS (the elementwise ones, which lessons and widgets
+# list and plot): softmax only makes sense on the output layer.
+OUTPUT_ACTIVATIONS: dict[str, Activation] = {
+    "softmax": Activation("softmax", softmax, softmax_prime, softmax_backprop_dZ),
+}
+
 
 def get_activation(name: str) -> Activation:
     """Look up an activation by name, e.g. get_activation("relu").phi_prime."""
     try:
-        return ACTIVATIONS[name]
+        return ACTIVATIONS[name] if name in ACTIVATIONS else OUTPUT_ACTIVATIONS[name]
     except (KeyError, TypeError):
-        raise ValueError(
-            f"Unknown activation {name!r}. Valid names are: {', '.join(sorted(ACTIVATIONS))}."
-        ) from None
+        valid = sorted(ACTIVATIONS) + sorted(OUTPUT_ACTIVATIONS)
+        raise ValueError(f"Unknown activation {name!r}. Valid names are: {', '.join(valid)}.") from None

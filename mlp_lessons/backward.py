@@ -60,7 +60,11 @@ def layer_backward(dA: np.ndarray, cache: LayerCache, activation: str, need_dA_p
     dJ/dA[0] = dJ/dX is not needed to train, so it is skipped (dA_prev is None).
     """
     A_prev, W, Z = cache
-    dZ = backprop_dZ(dA, Z, get_activation(activation).phi_prime)
+    act = get_activation(activation)
+    if act.backprop_dZ is None:
+        dZ = backprop_dZ(dA, Z, act.phi_prime)
+    else:
+        dZ = act.backprop_dZ(dA, Z)  # softmax: not elementwise, a Jacobian-vector product
     dW = backprop_dW(dZ, A_prev)
     db = backprop_db(dZ)
     dA_prev = backprop_dA_prev(W, dZ) if need_dA_prev else None

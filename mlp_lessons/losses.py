@@ -44,9 +44,25 @@ def binary_cross_entropy(AL: np.ndarray, Y: np.ndarray) -> tuple[float, np.ndarr
     return J, dAL
 
 
+def softmax_cross_entropy(AL: np.ndarray, Y: np.ndarray) -> tuple[float, np.ndarray]:
+    """J = -1/m sum_i sum_k Y_ki log A[L]_ki, for a softmax output and one-hot Y.
+
+    dJ/dA[L] = -Y / A[L] / m.  Shapes: AL, Y (n[L], m) -> (float, (n[L], m)).
+    Backprop through softmax turns this into dJ/dZ[L] = (A[L] - Y) / m, because
+    each column of Y sums to 1.  A[L] is floored at the smallest normal number of
+    its dtype so that log and the division stay finite.
+    """
+    Y = check_targets(Y, AL.shape)
+    m = AL.shape[1]
+    A = np.maximum(AL, np.finfo(AL.dtype).tiny)
+    J = -float(np.sum(Y * np.log(A))) / m
+    return J, -Y / A / m
+
+
 LOSSES: dict[str, Callable[[np.ndarray, np.ndarray], tuple[float, np.ndarray]]] = {
     "half_squared_error": half_squared_error,
     "binary_cross_entropy": binary_cross_entropy,
+    "softmax_cross_entropy": softmax_cross_entropy,
 }
 
 
