@@ -5,7 +5,7 @@ The layers of the package, bottom to top (no module imports one above it):
     activations, losses, errors      pure math and the messages that teach
     params, forward, backward        init, forward prop, the four boxed equations
     gradcheck, training              finite differences; gradient descent
-    datasets                         toy data, beside the rest
+    datasets, digits                 toy data and real digits, beside the rest
 
 Examples are stacked as columns: X has shape (n[0], m).  Layers run l = 1..L.
 """
@@ -36,6 +36,7 @@ from .backward import (
     layer_backward,
 )
 from .datasets import DATASETS, circles, load_dataset, moons, sine, spirals, xor
+from .digits import Digits, confusion_matrix, format_confusion, labels_of, load_digits, one_hot, show_digits
 from .errors import ShapeError, TrainingDiverged
 from .forward import LayerCache, forward, layer_forward, linear_forward, predict
 from .gradcheck import grad_check, numerical_gradient, relative_error
