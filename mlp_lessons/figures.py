@@ -1,0 +1,304 @@
+"""Figures, printed tables and small widgets for lessons 1-3 (top layer).
+
+Everything here calls the package's own functions (relu, forward, backward,
+the losses): a figure shows what the lesson's code computes, never a private
+copy.  Every figure comes with printed numbers, so a notebook test (nbval)
+notices when a result changes; pictures alone are not compared.
+Nothing in the package imports this module.
+"""
+
+from __future__ import annotations
+
+import inspect
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+import numpy as np
+from IPython.display import clear_output, display
+
+from .activations import get_activation, relu, relu_prime
+from .backward import backward
+from .forward import forward
+from .losses import half_squared_error
+from .plots import draw_network
+from .training import sgd_update
+
+ELEMENTWISE_ACTIVATIONS = ("identity", "relu", "leaky_relu", "sigmoid", "tanh")
+DPI = 80
+
+
+def show_source(func) -> None:
+    """Print the source code of a package function, to read beside its equation."""
+    print(inspect.getsource(func).rstrip())
+
+
+def check_line(name: str, err: float, tol: float = 1e-7) -> str:
+    """'name: relative error < 1e-07: True': a pass/fail that reads the same on every BLAS."""
+    return f"{name}: relative error < {tol:.0e}: {err < tol}"
+
+
+class SliderFigure:
+    """A slider above one Output widget; every change of the slider redraws in place.
+
+    draw(ax, value) draws on a fresh axes and returns the text to print under the
+    figure (the numbers the picture shows).  The last figure and text are kept as
+    .fig and .text, so tests can move the slider and look at what was redrawn.
+    """
+
+    def __init__(self, slider, draw, figsize=(5.5, 3.2)):
+        self.slider = slider
+        self.draw = draw
+        self.figsize = figsize
+        self.out = widgets.Output()
+        self.fig = None
+        self.text = ""
+        self.redraws = 0
+        slider.observe(lambda change: self.redraw(), names="value")
+        self.widget = widgets.VBox([slider, self.out])
+        self.redraw()
+
+    def redraw(self) -> None:
+        if self.fig is not None:
+            plt.close(self.fig)
+        with self.out:
+            clear_output(wait=True)
+            self.fig, ax = plt.subplots(figsize=self.figsize, dpi=DPI)
+            self.text = self.draw(ax, self.slider.value)
+            self.fig.tight_layout()
+            plt.show()
+            print(self.text)
+        self.redraws += 1
+
+    def _ipython_display_(self):
+        display(self.widget)
+
+
+# ---- Lesson 1: shapes, the network, ReLU(x1 + x2 - 1), activations ---------------------
+
+
+def print_shape_table(layer_sizes, m: int = 1) -> None:
+    """The shape of every quantity of forward prop, layer by layer, for m examples."""
+    sizes = list(layer_sizes)
+    print(f"{'layer l':>7}  {'n[l]':>4}  {'W[l]':>8}  {'b[l]':>7}  {'z[l], a[l]':>10}")
+    print(f"{0:>7}  {sizes[0]:>4}  {'-':>8}  {'-':>7}  {f'({sizes[0]}, {m})':>10}   a[0] = x")
+    for l in range(1, len(sizes)):
+        W = f"({sizes[l]}, {sizes[l - 1]})"
+        b = f"({sizes[l]}, 1)"
+        za = f"({sizes[l]}, {m})"
+        print(f"{l:>7}  {sizes[l]:>4}  {W:>8}  {b:>7}  {za:>10}")
+
+
+def plot_network(layer_sizes, params=None, title=None) -> None:
+    """draw_network in a small figure of its own."""
+    L = len(layer_sizes) - 1
+    fig, ax = plt.subplots(figsize=(1.3 * L + 2, 2.8), dpi=DPI)
+    draw_network(ax, layer_sizes, params, title=title)
+    fig.tight_layout()
+    plt.show()
+
+
+def relu_unit(x1, x2):
+    """The seed's one-neuron example a = ReLU(x1 + x2 - 1), i.e. W = [1, 1], b = -1."""
+    return relu(np.asarray(x1, dtype=np.float64) + x2 - 1.0)
+
+
+def relu_unit_slope(x1, x2):
+    """da/dx1 = ReLU'(x1 + x2 - 1): 1 where x1 + x2 > 1, else 0."""
+    return relu_prime(np.asarray(x1, dtype=np.float64) + x2 - 1.0)
+
+
+def print_relu_unit_table(x1_values=(0.0, 0.5, 1.0, 1.5), x2_values=(0.0, 0.5, 1.0)) -> None:
+    """a = ReLU(x1 + x2 - 1) on a grid, and the slope da/dx1 in each cell."""
+    x1_values = np.asarray(x1_values, dtype=np.float64)
+    head = "".join(f"  x1={x1:<4.1f}" for x1 in x1_values)
+    print(f"a = ReLU(x1 + x2 - 1)  (slope da/dx1 in brackets)\n{'':>7}{head}")
+    for x2 in x2_values:
+        a = relu_unit(x1_values, x2)
+        s = relu_unit_slope(x1_values, x2)
+        cells = "".join(f"  {ai:.1f} [{si:.0f}] " for ai, si in zip(a, s))
+        print(f"x2={x2:<4.1f}{cells}")
+
+
+def draw_relu_unit(ax, x2: float, others=(0.0, 0.5, 1.0)) -> str:
+    """a = ReLU(x1 + x2 - 1) against x1 for one x2 (bold) and a few others (faint).
+
+    Returns a sentence with the numbers the figure shows.
+    """
+    x1 = np.linspace(-1.0, 2.0, 301)
+    for x2_other in others:
+        ax.plot(x1, relu_unit(x1, x2_other), color="0.7", lw=1)
+        ax.text(2.02, float(relu_unit(2.0, x2_other)), f"x2={x2_other:g}", fontsize=7, va="center", color="0.4")
+    ax.plot(x1, relu_unit(x1, x2), color="tab:orange", lw=2.5, label=f"x2 = {x2:.2f}")
+    kink = 1.0 - x2
+    ax.axvspan(kink, 2.0, color="tab:orange", alpha=0.08)
+    ax.axvline(kink, color="tab:orange", ls="--", lw=1)
+    ax.set_xlim(-1.0, 2.45)
+    ax.set_ylim(-0.1, 3.1)
+    ax.set_xlabel("x1")
+    ax.set_ylabel("a = ReLU(x1 + x2 - 1)")
+    ax.set_title("x1 matters only where x1 + x2 > 1 (shaded)")
+    ax.legend(loc="upper left", fontsize=8)
+    change = float(relu_unit(1.5, x2) - relu_unit(0.0, x2))
+    return (
+        f"x2 = {x2:.2f}: x1 has no effect for x1 < {kink:.2f} (slope 0) and slope 1 above it; "
+        f"raising x1 from 0.0 to 1.5 changes a by {change:.2f}"
+    )
+
+
+def relu_unit_widget(x2: float = 0.3) -> SliderFigure:
+    """A slider for x2 that redraws how a = ReLU(x1 + x2 - 1) responds to x1."""
+    slider = widgets.FloatSlider(value=x2, min=-1.0, max=2.0, step=0.1, description="x2",
+                                 continuous_update=False, readout_format=".1f")
+    return SliderFigure(slider, draw_relu_unit)
+
+
+def plot_activations(names=ELEMENTWISE_ACTIVATIONS, z_max: float = 4.0) -> None:
+    """phi(z) (left) and phi'(z) (right) for each activation, from the package's functions."""
+    z = np.linspace(-z_max, z_max, 401)
+    fig, (ax_phi, ax_prime) = plt.subplots(1, 2, figsize=(9, 3.2), dpi=DPI)
+    for name in names:
+        act = get_activation(name)
+        ax_phi.plot(z, act.phi(z), label=name)
+        ax_prime.plot(z, act.phi_prime(z), label=name)
+    ax_phi.set_title("activation phi(z)")
+    ax_prime.set_title("derivative phi'(z)")
+    ax_phi.set_ylim(-2, 2)
+    ax_prime.set_ylim(-0.1, 1.2)
+    for ax in (ax_phi, ax_prime):
+        ax.set_xlabel("z")
+        ax.axhline(0, color="0.8", lw=0.8)
+        ax.axvline(0, color="0.8", lw=0.8)
+    ax_prime.legend(fontsize=8, loc="center right")
+    fig.tight_layout()
+    plt.show()
+
+
+def print_activation_table(names=ELEMENTWISE_ACTIVATIONS, points=(-2.0, -0.5, 0.0, 0.5, 2.0)) -> None:
+    """phi(z) and phi'(z) at a few points, four decimals, one line per activation."""
+    z = np.asarray(points, dtype=np.float64)
+    head = "".join(f"{p:>8.1f}" for p in z)
+    print(f"{'z =':>22}{head}")
+    for name in names:
+        act = get_activation(name)
+        print(f"{name + '(z)':>22}" + "".join(f"{v:>8.4f}" for v in act.phi(z)))
+        print(f"{name + chr(39) + '(z)':>22}" + "".join(f"{v:>8.4f}" for v in act.phi_prime(z)))
+
+
+# ---- Lesson 2: gradient checks and the update --------------------------------------------
+
+
+def print_grad_check_table(errors: dict, params: dict, tol: float = 1e-7) -> None:
+    """One line per parameter: its shape and whether backprop matches finite differences."""
+    print(f"{'parameter':>9}  {'shape':>8}  relative error < {tol:.0e}")
+    for name, err in errors.items():
+        shape = "(" + ", ".join(str(s) for s in params[name].shape) + ")"
+        print(f"{name:>9}  {shape:>8}  {err < tol}")
+
+
+def plot_losses(losses, title="J after each update", xlabel="update") -> None:
+    """The loss after each step of gradient descent."""
+    fig, ax = plt.subplots(figsize=(4.5, 2.8), dpi=DPI)
+    ax.plot(range(len(losses)), losses, "o-", ms=4)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("J")
+    ax.set_title(title)
+    fig.tight_layout()
+    plt.show()
+
+
+# ---- Lesson 3: why J is divided by m -------------------------------------------------------
+
+
+def gradient_norm(grads: dict) -> float:
+    """||(dW1, db1, ..., dWL, dbL)||: the length of the whole gradient as one vector."""
+    return float(np.sqrt(sum(np.sum(g * g) for g in grads.values())))
+
+
+def gradient_norms(params, X, Y, activations, ms=(1, 10, 100, 1000)) -> list[dict]:
+    """Gradient size on the first m columns, for J averaged over m and for J summed.
+
+    The package's half_squared_error averages, so its dJ/dA[L] carries 1/m; the
+    summed loss m J has dJ/dA[L] m times larger, and backprop is linear in it.
+    Returns one row per m: {"m", "with_1_over_m", "without_1_over_m"}.
+    """
+    rows = []
+    for m in ms:
+        AL, caches = forward(params, X[:, :m], activations)
+        _, dAL = half_squared_error(AL, Y[:, :m])
+        mean = gradient_norm(backward(params, caches, dAL, activations))
+        total = gradient_norm(backward(params, caches, dAL * m, activations))
+        rows.append({"m": m, "with_1_over_m": mean, "without_1_over_m": total})
+    return rows
+
+
+def print_gradient_norm_table(rows) -> None:
+    print(f"{'m':>6}  {'||grad|| with 1/m':>18}  {'||grad|| without 1/m':>21}  {'ratio':>7}")
+    for r in rows:
+        ratio = r["without_1_over_m"] / r["with_1_over_m"]
+        print(f"{r['m']:>6}  {r['with_1_over_m']:>18.4f}  {r['without_1_over_m']:>21.2f}  {ratio:>7.0f}")
+
+
+def draw_gradient_norms(ax, rows, m_marked=None) -> str:
+    """Both gradient sizes against m on log-log axes; returns the numbers at m_marked."""
+    ms = [r["m"] for r in rows]
+    with_m = [r["with_1_over_m"] for r in rows]
+    without_m = [r["without_1_over_m"] for r in rows]
+    ax.loglog(ms, without_m, "o-", color="tab:red", label="J summed (no 1/m)")
+    ax.loglog(ms, with_m, "o-", color="tab:blue", label="J averaged (with 1/m)")
+    ax.set_xlabel("batch size m")
+    ax.set_ylabel("||dJ/dparameters||")
+    ax.set_title("gradient size against batch size")
+    text = ""
+    if m_marked is not None:
+        r = next(r for r in rows if r["m"] == m_marked)
+        ax.axvline(m_marked, color="0.5", ls="--", lw=1)
+        ax.loglog([m_marked] * 2, [r["with_1_over_m"], r["without_1_over_m"]], "ks", ms=7)
+        text = (
+            f"m = {m_marked}: ||grad|| with 1/m = {r['with_1_over_m']:.4f}, "
+            f"without 1/m = {r['without_1_over_m']:.2f}"
+        )
+    ax.legend(fontsize=8, loc="upper left")
+    return text
+
+
+def plot_gradient_norms(rows) -> None:
+    fig, ax = plt.subplots(figsize=(5, 3.2), dpi=DPI)
+    draw_gradient_norms(ax, rows)
+    fig.tight_layout()
+    plt.show()
+
+
+def batch_size_widget(params, X, Y, activations,
+                      ms=(1, 2, 5, 10, 20, 50, 100, 200, 500, 1000), m: int = 100) -> SliderFigure:
+    """A slider over batch sizes m that marks both gradient sizes at the chosen m."""
+    rows = gradient_norms(params, X, Y, activations, ms)
+    slider = widgets.SelectionSlider(options=list(ms), value=m, description="batch m",
+                                     continuous_update=False)
+    return SliderFigure(slider, lambda ax, value: draw_gradient_norms(ax, rows, value))
+
+
+def one_step_losses(params, X, Y, activations, ms=(1, 10, 100, 1000), lr: float = 0.1) -> list[dict]:
+    """J on the first m columns before and after one step of size lr, averaged vs summed loss.
+
+    The summed loss's gradient is m times the averaged one (see gradient_norms), so
+    the same lr makes a step m times longer.  J is always reported averaged, to compare.
+    """
+    rows = []
+    for m in ms:
+        Xm, Ym = X[:, :m], Y[:, :m]
+        AL, caches = forward(params, Xm, activations)
+        J, dAL = half_squared_error(AL, Ym)
+        row = {"m": m, "before": J}
+        for key, scale in (("after_averaged", 1), ("after_summed", m)):
+            grads = backward(params, caches, dAL * scale, activations)
+            stepped = sgd_update(params, grads, lr)
+            row[key] = half_squared_error(forward(stepped, Xm, activations)[0], Ym)[0]
+        rows.append(row)
+    return rows
+
+
+def print_one_step_table(rows, lr: float) -> None:
+    print(f"one step with lr = {lr:g}; J is the averaged loss on the same m examples")
+    print(f"{'m':>6}  {'J before':>9}  {'after (with 1/m)':>17}  {'after (without 1/m)':>20}")
+    for r in rows:
+        print(f"{r['m']:>6}  {r['before']:>9.4f}  {r['after_averaged']:>17.4f}  {r['after_summed']:>20.4f}")

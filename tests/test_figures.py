@@ -1,0 +1,105 @@
+"""The lesson figures and widgets of mlp_lessons.figures: they draw, and they redraw."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+import mlp_lessons as ml  # noqa: E402
+from mlp_lessons import figures as fg  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.fixture
+def sine_net():
+    X, Y = ml.sine(m=1000, noise=0.1, seed=0)
+    params = ml.init_params([1, 8, 1], seed=0, init="xavier")
+    return params, X, Y, ["tanh", "identity"]
+
+
+def test_relu_unit_is_the_seed_example():
+    x1 = np.array([0.0, 0.5, 1.0, 1.5])
+    assert np.array_equal(fg.relu_unit(x1, 0.5), [0.0, 0.0, 0.5, 1.0])
+    assert np.array_equal(fg.relu_unit_slope(x1, 0.5), [0.0, 0.0, 1.0, 1.0])
+
+
+def test_relu_widget_redraws_when_x2_moves(capsys):
+    w = fg.relu_unit_widget(x2=0.3)
+    first_text, first_fig = w.text, w.fig
+    assert "x1 < 0.70" in first_text and "changes a by 0.80" in first_text
+    w.slider.value = 0.8
+    assert w.redraws == 2
+    assert w.fig is not first_fig
+    assert "x1 < 0.20" in w.text and "changes a by 1.30" in w.text
+    bold = w.fig.axes[0].lines[-2]  # the x2 curve, drawn after the faint ones, before the kink line
+    x1, a = bold.get_data()
+    assert np.allclose(a, np.maximum(x1 + 0.8 - 1, 0))
+    assert "changes a by 1.30" in capsys.readouterr().out
+
+
+def test_relu_table_shows_kink(capsys):
+    fg.print_relu_unit_table(x1_values=(0.0, 1.5), x2_values=(0.0,))
+    out = capsys.readouterr().out
+    assert "0.0 [0]" in out and "0.5 [1]" in out
+
+
+def test_shape_table_lists_every_layer(capsys):
+    fg.print_shape_table([3, 4, 2], m=5)
+    out = capsys.readouterr().out
+    assert "(4, 3)" in out and "(2, 4)" in out and "(2, 5)" in out and "(3, 5)" in out
+
+
+def test_activation_table_uses_package_values(capsys):
+    fg.print_activation_table(names=("sigmoid",), points=(0.0,))
+    out = capsys.readouterr().out
+    assert "0.5000" in out and "0.2500" in out
+
+
+def test_activation_and_network_plots_draw():
+    fg.plot_activations()
+    fg.plot_network([2, 3, 1])
+    fg.plot_losses([1.0, 0.5, 0.25])
+
+
+def test_gradient_norms_grow_with_m_only_without_normalising(sine_net):
+    rows = fg.gradient_norms(*sine_net, ms=(1, 10, 100))
+    for r in rows:
+        assert r["without_1_over_m"] == pytest.approx(r["m"] * r["with_1_over_m"], rel=1e-10)
+    with_m = [r["with_1_over_m"] for r in rows]
+    assert max(with_m) / min(with_m) < 3
+
+
+def test_batch_size_widget_redraws_numbers(sine_net, capsys):
+    w = fg.batch_size_widget(*sine_net, ms=(1, 10, 100), m=10)
+    assert w.text.startswith("m = 10:")
+    before = w.text
+    w.slider.value = 100
+    assert w.text.startswith("m = 100:") and w.text != before
+    rows = fg.gradient_norms(*sine_net, ms=(100,))
+    assert f"{rows[0]['without_1_over_m']:.2f}" in w.text
+    assert "m = 100:" in capsys.readouterr().out
+
+
+def test_one_step_without_normalising_overshoots(sine_net, capsys):
+    rows = fg.one_step_losses(*sine_net, ms=(1000,), lr=0.1)
+    assert rows[0]["after_averaged"] < rows[0]["before"] < rows[0]["after_summed"]
+    fg.print_one_step_table(rows, 0.1)
+    assert "1000" in capsys.readouterr().out
+
+
+def test_grad_check_table_and_source(capsys):
+    params = ml.init_params([2, 3, 1], seed=0)
+    fg.print_grad_check_table({"W1": 1e-10, "b1": 0.3}, params)
+    fg.show_source(ml.backprop_dW)
+    out = capsys.readouterr().out
+    assert "(3, 2)" in out and "True" in out and "False" in out
+    assert "def backprop_dW" in out
+    assert fg.check_line("dW", 1e-9) == "dW: relative error < 1e-07: True"
