@@ -61,7 +61,8 @@ def main(argv: list[str]) -> int:
     if command == "setup":
         return 0
     if command == "lab":
-        return run([python, "-m", "jupyter", "lab", "--notebook-dir", str(ROOT / "notebooks"), *rest])
+        as_root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
+        return run([python, "-m", "jupyter", "lab", "--notebook-dir", str(ROOT / "notebooks"), *as_root, *rest])
     if command == "regen":
         return run([python, str(ROOT / "tools" / "regenerate_notebooks.py"), *rest])
     return run([python, "-m", "pytest", *rest])
