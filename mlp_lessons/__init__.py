@@ -45,3 +45,18 @@ from .params import init_params, layer_sizes_of
 from .training import History, accuracy, sgd_update, train, train_epoch, train_step
 
 __version__ = "0.1.0"
+
+
+def playground(**settings):
+    """The interactive playground, a mlp_lessons.playground_widget.Playground (ipywidgets loads on first use)."""
+    from .playground_widget import playground as make_playground
+
+    return make_playground(**settings)
+
+
+def __getattr__(name):
+    if name == "Playground":
+        from .playground_widget import Playground
+
+        return Playground
+    raise AttributeError(f"module 'mlp_lessons' has no attribute {name!r}")
