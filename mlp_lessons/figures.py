@@ -32,9 +32,20 @@ def show_source(func) -> None:
     print(inspect.getsource(func).rstrip())
 
 
+def col(v, fmt: str = "g") -> str:
+    """A column vector (or any array) as a short tuple of formatted numbers, e.g. '(0, 3.5)'."""
+    return "(" + ", ".join(format(float(x), fmt) for x in np.ravel(v)) + ")"
+
+
 def check_line(name: str, err: float, tol: float = 1e-7) -> str:
     """'name: relative error < 1e-07: True': a pass/fail that reads the same on every BLAS."""
-    return f"{name}: relative error < {tol:.0e}: {err < tol}"
+    return f"{name}: relative error < {_power(tol)}: {err < tol}"
+
+
+def _power(x: float) -> str:
+    """1e-07 -> '1e-7'."""
+    mantissa, exponent = f"{x:.0e}".split("e")
+    return f"{mantissa}e{int(exponent)}"
 
 
 class SliderFigure:
@@ -189,7 +200,7 @@ def print_activation_table(names=ELEMENTWISE_ACTIVATIONS, points=(-2.0, -0.5, 0.
 
 def print_grad_check_table(errors: dict, params: dict, tol: float = 1e-7) -> None:
     """One line per parameter: its shape and whether backprop matches finite differences."""
-    print(f"{'parameter':>9}  {'shape':>8}  relative error < {tol:.0e}")
+    print(f"{'parameter':>9}  {'shape':>8}  relative error < {_power(tol)}")
     for name, err in errors.items():
         shape = "(" + ", ".join(str(s) for s in params[name].shape) + ")"
         print(f"{name:>9}  {shape:>8}  {err < tol}")

@@ -102,4 +102,4 @@ def test_grad_check_table_and_source(capsys):
     out = capsys.readouterr().out
     assert "(3, 2)" in out and "True" in out and "False" in out
     assert "def backprop_dW" in out
-    assert fg.check_line("dW", 1e-9) == "dW: relative error < 1e-07: True"
+    assert fg.check_line("dW", 1e-9) == "dW: relative error < 1e-7: True"
