@@ -1,0 +1,256 @@
+"""One training step of gradient descent, timed three ways.
+
+1. batched: train_step on all m columns at once, against a Python loop over
+   the same m examples one column at a time (the same package functions with
+   m = 1, gradients accumulated and averaged, then one update).
+2. matmul share: the step's matrix products alone (same shapes, same
+   transposes) divided by the whole step.
+3. dtype: float32 against float64, and a check that float32 stays float32
+   in parameters, activations, dJ/dA[L], gradients and the update.
+"""
+
+from __future__ import annotations
+
+import cProfile
+import pstats
+from dataclasses import dataclass
+
+import numpy as np
+
+import mlp_lessons as ml
+from mlp_lessons.backward import _backward
+from mlp_lessons.forward import _forward
+from mlp_lessons.training import _sgd_update, train_step
+
+from .timing import compare
+
+
+@dataclass(frozen=True)
+class Net:
+    label: str
+    layer_sizes: tuple
+    m: int
+    activations: tuple
+    loss: str = "binary_cross_entropy"
+    lr: float = 0.1
+
+
+TOY = Net("toy", (2, 16, 16, 1), 256, ("tanh", "tanh", "sigmoid"))
+MNIST = Net("MNIST-shaped", (784, 256, 128, 10), 128, ("relu", "relu", "sigmoid"))
+NETS = (TOY, MNIST)
+
+
+def make_problem(net: Net, dtype=np.float64, seed: int = 0):
+    """params, X (n[0], m) and 0/1 targets Y (n[L], m), all of `dtype`."""
+    params = ml.init_params(list(net.layer_sizes), seed=seed, dtype=dtype)
+    rng = np.random.default_rng(seed)
+    X = rng.random((net.layer_sizes[0], net.m)).astype(dtype)
+    Y = (rng.random((net.layer_sizes[-1], net.m)) < 0.5).astype(dtype)
+    return params, X, Y
+
+
+def batched_step(params, X, Y, net: Net):
+    """Forward, loss, backward and update on all m columns: the package's train_step."""
+    return train_step(params, X, Y, list(net.activations), ml.get_loss(net.loss), net.lr)
+
+
+def looped_step(params, X, Y, net: Net):
+    """The same step, one example (column) at a time, as code without batching would do it.
+
+    With m = 1 the loss's dJ/dA[L] has no 1/m, so the m gradients are summed and
+    divided by m: the same average gradient as the batched step, then one update.
+    """
+    activations = list(net.activations)
+    loss = ml.get_loss(net.loss)
+    m = X.shape[1]
+    total = None
+    for i in range(m):
+        AL, caches = _forward(params, X[:, i : i + 1], activations)
+        _, dAL = loss(AL, Y[:, i : i + 1])
+        grads = _backward(caches, dAL, activations)
+        if total is None:
+            total = grads
+        else:
+            for name in total:
+                total[name] += grads[name]
+    return _sgd_update(params, {name: g / m for name, g in total.items()}, net.lr), None
+
+
+def check_same_update(net: Net) -> float:
+    """Largest difference between the batched and the looped update (float64): ~1e-16."""
+    params, X, Y = make_problem(net)
+    a, _ = batched_step(params, X, Y, net)
+    b, _ = looped_step(params, X, Y, net)
+    return max(float(np.max(np.abs(a[k] - b[k]))) for k in a)
+
+
+def bench_batched_vs_loop(net: Net, repeat: int = 7, min_time: float = 0.05) -> dict:
+    params, X, Y = make_problem(net)
+    t = compare(
+        {
+            "batched": lambda: batched_step(params, X, Y, net),
+            "loop": lambda: looped_step(params, X, Y, net),
+        },
+        repeat=repeat,
+        min_time=min_time,
+    )
+    return {
+        "net": net.label,
+        "layer_sizes": list(net.layer_sizes),
+        "m": net.m,
+        "batched_s": t["batched"],
+        "loop_s": t["loop"],
+        "speedup": t["loop"] / t["batched"],
+        "max_abs_diff": check_same_update(net),
+    }
+
+
+def step_matmuls(params, X, net: Net):
+    """The operand pairs of every matrix product in one step, with the step's own layouts.
+
+    forward   z[l] = W[l] @ a[l-1]                 l = 1..L
+    backward  dW[l] = dZ[l] @ a[l-1].T             l = 1..L
+              dA[l-1] = W[l].T @ dZ[l]             l = L..2 (dJ/dX is not needed)
+    """
+    activations = list(net.activations)
+    AL, caches = _forward(params, X, activations)
+    rng = np.random.default_rng(1)
+    pairs = []
+    for l, (A_prev, W, Z) in enumerate(caches, start=1):
+        dZ = rng.standard_normal(Z.shape).astype(Z.dtype)
+        pairs.append((W, A_prev))
+        pairs.append((dZ, A_prev.T))
+        if l > 1:
+            pairs.append((W.T, dZ))
+    return pairs
+
+
+def matmul_flops(pairs) -> int:
+    return sum(2 * a.shape[0] * a.shape[1] * b.shape[1] for a, b in pairs)
+
+
+def bench_matmul_share(net: Net, dtype=np.float64, repeat: int = 7, min_time: float = 0.05) -> dict:
+    params, X, Y = make_problem(net, dtype)
+    pairs = step_matmuls(params, X, net)
+
+    def matmuls_only():
+        for a, b in pairs:
+            a @ b
+
+    t = compare(
+        {"step": lambda: batched_step(params, X, Y, net), "matmuls": matmuls_only},
+        repeat=repeat,
+        min_time=min_time,
+    )
+    flops = matmul_flops(pairs)
+    return {
+        "net": net.label,
+        "dtype": np.dtype(dtype).name,
+        "step_s": t["step"],
+        "matmul_s": t["matmuls"],
+        "share": t["matmuls"] / t["step"],
+        "matmul_gflops": flops / t["matmuls"] / 1e9,
+        "n_matmuls": len(pairs),
+    }
+
+
+def profile_step(net: Net = TOY, steps: int = 2000, top: int = 8) -> dict:
+    """cProfile of `steps` batched steps: microseconds per step and the functions with most own time."""
+    params, X, Y = make_problem(net)
+    activations = list(net.activations)
+    loss = ml.get_loss(net.loss)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(steps):
+        params, _ = train_step(params, X, Y, activations, loss, net.lr)
+    profiler.disable()
+    stats = pstats.Stats(profiler)
+    total = stats.total_tt
+    rows = []
+    for (filename, line, func), (cc, nc, tt, ct, callers) in stats.stats.items():
+        where = filename.replace("\\", "/").rsplit("/", 1)[-1]
+        rows.append({"function": f"{where}:{func}" if where != "~" else func, "own_s": tt, "calls": nc})
+    rows.sort(key=lambda r: r["own_s"], reverse=True)
+    return {
+        "net": net.label,
+        "steps": steps,
+        "profiled_us_per_step": total / steps * 1e6,
+        "top": [
+            {
+                "function": r["function"],
+                "share": r["own_s"] / total,
+                "us_per_step": r["own_s"] / steps * 1e6,
+                "calls_per_step": r["calls"] / steps,
+            }
+            for r in rows[:top]
+        ],
+    }
+
+
+def check_dtype_end_to_end(net: Net, dtype=np.float32, activation_names=None, loss_names=None) -> list[str]:
+    """Every array a step makes, for every activation and loss: list what is not `dtype`.
+
+    Uses the public, validated functions (forward, loss, backward, sgd_update,
+    train_step, train) so an upcast anywhere a student can reach shows up.
+    """
+    dtype = np.dtype(dtype)
+    problems = []
+    activation_names = activation_names or sorted(ml.ACTIVATIONS)
+    loss_names = loss_names or ["half_squared_error", "binary_cross_entropy"]
+    L = len(net.layer_sizes) - 1
+    runs = [(list(net.activations), name) for name in loss_names]
+    runs += [([a] * (L - 1) + ["sigmoid"], name) for a in activation_names for name in loss_names]
+    if "softmax_cross_entropy" in ml.LOSSES:
+        runs.append((["relu"] * (L - 1) + ["softmax"], "softmax_cross_entropy"))
+    for activations, loss_name in runs:
+        where = f"{'/'.join(activations)} + {loss_name}"
+        params, X, Y = make_problem(net, dtype)
+
+        def expect(name, value):
+            if not isinstance(value, np.ndarray) or value.dtype != dtype:
+                got = value.dtype if isinstance(value, np.ndarray) else type(value).__name__
+                problems.append(f"{where}: {name} is {got}")
+
+        for k, v in params.items():
+            expect(k, v)
+        AL, caches = ml.forward(params, X, activations)
+        for l, (A_prev, W, Z) in enumerate(caches, start=1):
+            expect(f"A[{l - 1}]", A_prev)
+            expect(f"Z[{l}]", Z)
+        expect(f"A[{L}]", AL)
+        J, dAL = ml.get_loss(loss_name)(AL, Y)
+        expect("dJ/dA[L]", dAL)
+        grads = ml.backward(params, caches, dAL, activations)
+        for k, v in grads.items():
+            expect(k, v)
+        for k, v in ml.sgd_update(params, grads, net.lr).items():
+            expect(f"updated {k}", v)
+        for k, v in train_step(params, X, Y, activations, ml.get_loss(loss_name), net.lr)[0].items():
+            expect(f"train_step {k}", v)
+        trained, _ = ml.train(params, X, Y, activations, loss=loss_name, lr=0.01, epochs=1,
+                              batch_size=max(1, net.m // 2), progress=False)
+        for k, v in trained.items():
+            expect(f"train {k}", v)
+    return problems
+
+
+def bench_dtypes(net: Net, repeat: int = 7, min_time: float = 0.05, check: bool = True) -> dict:
+    p64, X64, Y64 = make_problem(net, np.float64)
+    p32, X32, Y32 = make_problem(net, np.float32)
+    t = compare(
+        {
+            "float64": lambda: batched_step(p64, X64, Y64, net),
+            "float32": lambda: batched_step(p32, X32, Y32, net),
+        },
+        repeat=repeat,
+        min_time=min_time,
+    )
+    problems = check_dtype_end_to_end(net) if check else []
+    return {
+        "net": net.label,
+        "float64_s": t["float64"],
+        "float32_s": t["float32"],
+        "speedup": t["float64"] / t["float32"],
+        "float32_end_to_end": not problems,
+        "problems": problems,
+    }

@@ -1,0 +1,241 @@
+"""Run the mlp_lessons benchmarks and print their tables.
+
+    python -m benchmarks                      everything (about 5 minutes: the test suite is last)
+    python -m benchmarks --only batch,matmul  some sections: batch, matmul, profile, dtype,
+                                              playground, notebooks, tests
+    python -m benchmarks --quick              fewer, shorter rounds; no notebooks, no test suite
+    python -m benchmarks --threads 1          limit BLAS threads (needs threadpoolctl)
+    python -m benchmarks --clock cpu          CPU time instead of wall time (busy machines)
+
+Every time is the median of repeated rounds after a warm-up; every ratio
+compares two things timed in alternating rounds of the same run.  The tables
+are pipe tables (they paste into Markdown) and are also saved, with the raw
+numbers, to benchmarks/results/ (git-ignored).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import importlib
+import json
+import sys
+from pathlib import Path
+
+if __package__ in (None, ""):  # `python benchmarks/run.py` works as well as `python -m benchmarks`
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    __package__ = "benchmarks"
+
+from .bench_notebooks import bench_notebooks, bench_test_suite  # noqa: E402
+from .bench_step import NETS, TOY, bench_batched_vs_loop, bench_dtypes, bench_matmul_share, profile_step  # noqa: E402
+from .timing import fmt_time, machine_info, use_clock  # noqa: E402
+
+SECTIONS = ("batch", "matmul", "profile", "dtype", "playground", "notebooks", "tests")
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def table(headers: list[str], rows: list[list]) -> str:
+    cells = [[str(c) for c in headers]] + [[str(c) for c in row] for row in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+    line = lambda r: "| " + " | ".join(c.ljust(w) for c, w in zip(r, widths)) + " |"  # noqa: E731
+    rule = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
+    return "\n".join([line(cells[0]), rule] + [line(r) for r in cells[1:]])
+
+
+def verdict(value: float, goal: float) -> str:
+    return "met" if value >= goal else "not met"
+
+
+def net_name(layer_sizes) -> str:
+    return "[" + ", ".join(str(n) for n in layer_sizes) + "]"
+
+
+class Report:
+    """Prints each section as it finishes and keeps the text and numbers for results/."""
+
+    def __init__(self):
+        self.text: list[str] = []
+        self.data: dict = {}
+
+    def say(self, text: str = "") -> None:
+        print(text, flush=True)
+        self.text.append(text)
+
+    def save(self) -> Path:
+        RESULTS.mkdir(exist_ok=True)
+        stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        (RESULTS / f"{stamp}.txt").write_text("\n".join(self.text) + "\n")
+        (RESULTS / f"{stamp}.json").write_text(json.dumps(self.data, indent=2, default=str) + "\n")
+        return RESULTS / f"{stamp}.txt"
+
+
+def section_batch(report: Report, repeat: int, min_time: float) -> None:
+    rows = []
+    results = []
+    for net in NETS:
+        r = bench_batched_vs_loop(net, repeat, min_time)
+        results.append(r)
+        rows.append([net_name(r["layer_sizes"]), r["m"], fmt_time(r["batched_s"]), fmt_time(r["loop_s"]),
+                     f"{r['speedup']:.0f}x", f">= 30x: {verdict(r['speedup'], 30)}", f"{r['max_abs_diff']:.0e}"])
+    report.data["batch"] = results
+    report.say("## 1. Batched step vs one example at a time (float64)")
+    report.say("forward + loss + backward + update on m columns (train_step), against a Python loop over")
+    report.say("the m columns with the same functions at m = 1, gradients averaged, one update.")
+    report.say()
+    report.say(table(["network", "m", "batched step", "loop over m", "speed-up", "goal", "max |diff|"], rows))
+    report.say()
+
+
+def section_matmul(report: Report, repeat: int, min_time: float) -> None:
+    import numpy as np
+
+    rows = []
+    results = []
+    for net in NETS:
+        for dtype in (np.float64, np.float32):
+            r = bench_matmul_share(net, dtype, repeat, min_time)
+            results.append(r)
+            goal = f">= 0.6: {verdict(r['share'], 0.6)}" if (net.label != TOY.label and dtype is np.float64) else ""
+            rows.append([net_name(net.layer_sizes), r["dtype"], fmt_time(r["step_s"]), fmt_time(r["matmul_s"]),
+                         f"{r['share']:.2f}", f"{r['matmul_gflops']:.1f}", goal])
+    report.data["matmul"] = results
+    report.say("## 2. Matrix products' share of a step")
+    report.say("the step's 8 products alone (same shapes and transposes) / the whole step.")
+    report.say()
+    report.say(table(["network", "dtype", "step", "products only", "share", "GFLOP/s in products", "goal"], rows))
+    report.say()
+
+
+def section_profile(report: Report, steps: int) -> None:
+    r = profile_step(TOY, steps=steps)
+    report.data["profile"] = r
+    report.say(f"## Profile of the toy step ({net_name(TOY.layer_sizes)}, m = {TOY.m}, cProfile, {steps} steps)")
+    report.say(f"{r['profiled_us_per_step']:.0f} us per step under the profiler (its own overhead included).")
+    report.say()
+    rows = [[t["function"], f"{t['share']:.0%}", f"{t['us_per_step']:.1f}", f"{t['calls_per_step']:g}"]
+            for t in r["top"]]
+    report.say(table(["function (own time)", "share", "us / step", "calls / step"], rows))
+    report.say()
+
+
+def section_dtype(report: Report, repeat: int, min_time: float) -> None:
+    rows = []
+    results = []
+    for net in NETS:
+        r = bench_dtypes(net, repeat, min_time)
+        results.append(r)
+        rows.append([net_name(net.layer_sizes), fmt_time(r["float64_s"]), fmt_time(r["float32_s"]),
+                     f"{r['speedup']:.2f}x", "yes" if r["float32_end_to_end"] else "NO"])
+    report.data["dtype"] = results
+    report.say("## 3. float32 vs float64 (batched step)")
+    report.say("float32 end to end = parameters, every A and Z, dJ/dA[L], every gradient and the update stay")
+    report.say("float32, checked for every activation and loss through forward, backward, sgd_update, train.")
+    report.say()
+    report.say(table(["network", "float64", "float32", "float64 / float32", "float32 end to end"], rows))
+    for r in results:
+        for problem in r["problems"][:10]:
+            report.say(f"  upcast: {problem}")
+    report.say()
+
+
+def section_playground(report: Report) -> None:
+    report.say("## 5. Playground: control change to finished redraw")
+    try:
+        module = importlib.import_module(".bench_playground", __package__)
+    except ModuleNotFoundError:
+        report.say("pending: benchmarks/bench_playground.py (from the playground issue) does not exist yet.")
+        report.say()
+        return
+    result = module.measure()
+    report.data["playground"] = result
+    items = result.items() if isinstance(result, dict) else [("median", result)]
+    rows = [[name, fmt_time(v) if isinstance(v, (int, float)) else v] for name, v in items]
+    report.say()
+    report.say(table(["measure", "median"], rows))
+    report.say()
+
+
+def section_notebooks(report: Report) -> None:
+    results = bench_notebooks()
+    report.data["notebooks"] = results
+    report.say("## 4a. Each notebook in a fresh kernel (a temporary copy; nothing committed is rewritten)")
+    report.say()
+    if not results:
+        report.say("no notebooks found under notebooks/.")
+    else:
+        rows = [[r["notebook"], f"{r['seconds']:.1f} s", r["status"]] for r in results]
+        rows.append(["total", f"{sum(r['seconds'] for r in results):.1f} s", ""])
+        report.say(table(["notebook", "run time", "status"], rows))
+    report.say()
+
+
+def section_tests(report: Report) -> None:
+    r = bench_test_suite()
+    report.data["tests"] = r
+    report.say("## 4b. The whole test suite, once")
+    report.say()
+    report.say(table(["command", "run time", "result"],
+                     [[r["command"].strip(), f"{r['seconds']:.0f} s", r["summary"]]]))
+    report.say()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="mlp_lessons benchmarks")
+    parser.add_argument("--only", default=",".join(SECTIONS),
+                        help=f"comma-separated sections, from: {', '.join(SECTIONS)}")
+    parser.add_argument("--quick", action="store_true", help="short rounds; skips notebooks and tests")
+    parser.add_argument("--repeat", type=int, default=None, help="rounds per timing (default 9; quick 3)")
+    parser.add_argument("--threads", type=int, default=None, help="BLAS threads (needs threadpoolctl)")
+    parser.add_argument("--clock", choices=("wall", "cpu"), default="wall",
+                        help="wall time (default), or this process's CPU time: steadier on a busy machine")
+    args = parser.parse_args(argv)
+    sections = [s.strip() for s in args.only.split(",") if s.strip()]
+    unknown = [s for s in sections if s not in SECTIONS]
+    if unknown:
+        parser.error(f"unknown section(s) {unknown}; choose from {', '.join(SECTIONS)}")
+    if args.quick:
+        sections = [s for s in sections if s not in ("notebooks", "tests")]
+    repeat = args.repeat or (3 if args.quick else 9)
+    min_time = 0.01 if args.quick else 0.1
+
+    limiter = None
+    if args.threads is not None:
+        from threadpoolctl import threadpool_limits
+
+        limiter = threadpool_limits(limits=args.threads, user_api="blas")
+
+    use_clock(args.clock)
+    report = Report()
+    info = machine_info()
+    report.data["machine"] = info
+    report.data["when"] = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+    report.say(f"# mlp_lessons benchmarks, {report.data['when']}")
+    for key, value in info.items():
+        report.say(f"- {key}: {value}")
+    report.say(f"- rounds: median of {repeat}, each at least {min_time * 1000:.0f} ms of {args.clock} time, "
+               f"after a warm-up")
+    report.say()
+
+    if "batch" in sections:
+        section_batch(report, repeat, min_time)
+    if "matmul" in sections:
+        section_matmul(report, repeat, min_time)
+    if "profile" in sections:
+        section_profile(report, 300 if args.quick else 3000)
+    if "dtype" in sections:
+        section_dtype(report, repeat, min_time)
+    if "playground" in sections:
+        section_playground(report)
+    if "notebooks" in sections:
+        section_notebooks(report)
+    if "tests" in sections:
+        section_tests(report)
+    if limiter is not None:
+        limiter.restore_original_limits()
+    saved = report.save()
+    print(f"(saved to {saved.relative_to(saved.parents[2])} and .json)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
