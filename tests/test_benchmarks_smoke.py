@@ -1,0 +1,90 @@
+"""The benchmark code runs, on tiny networks (a smoke test: nothing here is timed)."""
+
+import json
+
+import nbformat
+import numpy as np
+import pytest
+
+from benchmarks import bench_notebooks, bench_step, run, timing
+
+TINY = bench_step.Net("tiny", (3, 4, 2), 5, ("tanh", "sigmoid"))
+TINY_RELU = bench_step.Net("tiny-relu", (4, 3, 3, 2), 6, ("relu", "relu", "sigmoid"))
+
+
+def test_batched_and_looped_steps_make_the_same_update():
+    for net in (TINY, TINY_RELU):
+        assert bench_step.check_same_update(net) < 1e-12
+
+
+def test_batched_vs_loop_reports_a_speedup():
+    r = bench_step.bench_batched_vs_loop(TINY, repeat=1, min_time=0)
+    assert r["batched_s"] > 0 and r["loop_s"] > 0 and r["speedup"] > 0
+
+
+def test_matmul_pairs_have_the_steps_shapes():
+    params, X, _ = bench_step.make_problem(TINY_RELU)
+    pairs = bench_step.step_matmuls(params, X, TINY_RELU)
+    # forward and dW for each of the 3 layers, dA_prev for layers 3 and 2
+    assert len(pairs) == 3 + 3 + 2
+    assert [a.shape[0] for a, _ in pairs[:2]] == [3, 3]
+    assert pairs[1][1].shape == (TINY_RELU.m, 4)  # dZ[1] @ A[0].T
+    assert bench_step.matmul_flops(pairs) > 0
+    r = bench_step.bench_matmul_share(TINY_RELU, np.float32, repeat=1, min_time=0)
+    assert r["dtype"] == "float32" and r["share"] > 0
+
+
+def test_profile_lists_the_busiest_functions():
+    r = bench_step.profile_step(TINY, steps=3, top=4)
+    assert r["profiled_us_per_step"] > 0 and len(r["top"]) == 4
+
+
+def test_float32_stays_float32_end_to_end():
+    assert bench_step.check_dtype_end_to_end(TINY_RELU) == []
+    r = bench_step.bench_dtypes(TINY, repeat=1, min_time=0)
+    assert r["float32_end_to_end"], r["problems"]
+
+
+def test_dtype_check_catches_an_upcast(monkeypatch):
+    import mlp_lessons.training as training
+
+    real = training._sgd_update
+    monkeypatch.setattr(training, "_sgd_update",
+                        lambda p, g, lr: {k: v.astype(np.float64) for k, v in real(p, g, lr).items()})
+    assert any("float64" in problem for problem in bench_step.check_dtype_end_to_end(TINY, loss_names=["half_squared_error"],
+                                                                                      activation_names=["relu"]))
+
+
+def test_timing_helpers():
+    t = timing.compare({"a": lambda: None, "b": lambda: sum(range(10))}, repeat=2, min_time=0)
+    assert set(t) == {"a", "b"} and all(v >= 0 for v in t.values())
+    assert timing.fmt_time(0.0123) == "12.3 ms" and timing.fmt_time(2.5e-5) == "25 us"
+    assert "cpu" in timing.machine_info()
+    assert run.table(["a", "bb"], [[1, 2]]).splitlines()[0] == "| a | bb |"
+
+
+def test_main_prints_every_quick_section(monkeypatch, tmp_path, capsys):
+    monkeypatch.setattr(run, "NETS", (TINY, TINY_RELU))
+    monkeypatch.setattr(run, "TOY", TINY)
+    monkeypatch.setattr(run, "RESULTS", tmp_path)
+    assert run.main(["--quick", "--repeat", "1", "--only", "batch,matmul,profile,dtype,playground"]) == 0
+    out = capsys.readouterr().out
+    for heading in ("## 1.", "## 2.", "## Profile", "## 3.", "## 5."):
+        assert heading in out
+    saved = json.loads(next(tmp_path.glob("*.json")).read_text())
+    assert {"machine", "batch", "matmul", "profile", "dtype"} <= set(saved)
+
+
+def test_notebook_timing_runs_a_copy(tmp_path):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(6 * 7)")])
+    path = tmp_path / "tiny.ipynb"
+    nbformat.write(nb, path)
+    before = path.read_text()
+    [r] = bench_notebooks.bench_notebooks([path], timeout=60)
+    assert r["status"] == "ok" and r["seconds"] > 0
+    assert path.read_text() == before  # the original is never rewritten
+
+
+def test_unknown_section_is_refused():
+    with pytest.raises(SystemExit):
+        run.main(["--only", "nonsense"])
