@@ -558,9 +558,12 @@ def check_dA_prev(fn, m: int | None = None) -> None:
     _check("dA_prev", fn, m)
 
 
-def check_backward(fn) -> None:
-    """Check fn(dAL, A, Z, W, phi_prime) -> (dW, db): dicts by layer l = 1..L, A also has A[0] = X."""
-    _check("backward", fn)
+def check_backward(fn, m: int | None = None) -> None:
+    """Check fn(dAL, A, Z, W, phi_prime) -> (dW, db): dicts by layer l = 1..L, A also has A[0] = X.
+
+    m=1 checks the single-example form.
+    """
+    _check("backward", fn, m)
 
 
 def check_loss(fn) -> None:

@@ -1,7 +1,12 @@
 """The exercise checker against a catalogue of wrong answers: each gets its own hint, the right one passes."""
 
+import ast
+from pathlib import Path
+
+import nbformat
 import numpy as np
 import pytest
+from nbclient import NotebookClient
 
 import mlp_lessons as ml
 from mlp_lessons import exercises as ex
@@ -222,3 +227,64 @@ def test_the_student_function_cannot_change_the_checker_inputs():
         dZ[:] = 0
         return dZ @ A_prev.T
     assert ex.diagnose(ex.DW, sneaky).status == "wrong"
+
+
+# ---- the exercise notebooks ----
+EXERCISE_DIR = Path(__file__).resolve().parent.parent / "notebooks" / "exercises"
+NOTEBOOKS = sorted(EXERCISE_DIR.glob("*.ipynb"))
+
+
+def is_exercise(cell):
+    return cell.cell_type == "code" and "exercise" in cell.metadata.get("tags", [])
+
+
+def is_check(cell):
+    return cell.cell_type == "code" and cell.source.startswith("check_")
+
+
+def defined_functions(cell):
+    return [node.name for node in ast.parse(cell.source).body if isinstance(node, ast.FunctionDef)]
+
+
+def run_with(path, replace):
+    """Execute the notebook with each exercise cell's source replaced by replace(names); returns the check outputs."""
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if is_exercise(cell):
+            cell.source = replace(defined_functions(cell))
+    NotebookClient(nb, timeout=120, resources={"metadata": {"path": str(path.parent)}}).execute()
+    return ["".join(o.get("text", "") for o in cell.outputs) for cell in nb.cells if is_check(cell)]
+
+
+def test_there_are_three_exercise_notebooks_and_solutions():
+    assert [p.name for p in NOTEBOOKS] == [
+        "01_forward_prop_exercises.ipynb", "02_backprop_exercises.ipynb", "03_batching_exercises.ipynb"]
+    assert (EXERCISE_DIR / "solutions.py").exists()
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_committed_unfilled_every_check_says_not_implemented_yet(path):
+    nb = nbformat.read(path, as_version=4)
+    exercises = [c for c in nb.cells if is_exercise(c)]
+    checks = [c for c in nb.cells if is_check(c)]
+    assert exercises and len(checks) == len(exercises)
+    for cell in exercises:
+        assert "raise NotImplementedError" in cell.source and defined_functions(cell)
+    for cell in checks:
+        text = "".join(o.get("text", "") for o in cell.outputs)
+        assert "not implemented yet" in text, (path.name, cell.source)
+    assert not any(o.output_type == "error" for c in nb.cells for o in c.get("outputs", []))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_with_the_reference_solutions_every_check_passes(path):
+    outputs = run_with(path, lambda names: f"from solutions import {', '.join(names)}")
+    assert outputs and all(text.startswith("✔") and "correct!" in text for text in outputs), outputs
+
+
+def test_a_wrong_answer_does_not_stop_the_notebook():
+    def buggy(names):
+        return "\n".join(f"def {name}(*args):\n    return np.zeros((2, 2))" for name in names)
+
+    outputs = run_with(EXERCISE_DIR / "02_backprop_exercises.ipynb", buggy)
+    assert len(outputs) == 5 and all(text.startswith("✘") for text in outputs), outputs
