@@ -3,9 +3,12 @@
 import ast
 from pathlib import Path
 
+import ipykernel.kernelspec
 import nbformat
 import numpy as np
 import pytest
+from jupyter_client.kernelspec import KernelSpecManager
+from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 
 import mlp_lessons as ml
@@ -234,6 +237,13 @@ EXERCISE_DIR = Path(__file__).resolve().parent.parent / "notebooks" / "exercises
 NOTEBOOKS = sorted(EXERCISE_DIR.glob("*.ipynb"))
 
 
+class CurrentEnvKernelSpecs(KernelSpecManager):
+    """Run the notebooks on this interpreter (as nbval --nbval-current-env does), whatever kernels are installed."""
+
+    def get_kernel_spec(self, kernel_name):
+        return self.kernel_spec_class(resource_dir=ipykernel.kernelspec.RESOURCES, **ipykernel.kernelspec.get_kernel_dict())
+
+
 def is_exercise(cell):
     return cell.cell_type == "code" and "exercise" in cell.metadata.get("tags", [])
 
@@ -252,7 +262,9 @@ def run_with(path, replace):
     for cell in nb.cells:
         if is_exercise(cell):
             cell.source = replace(defined_functions(cell))
-    NotebookClient(nb, timeout=120, resources={"metadata": {"path": str(path.parent)}}).execute()
+    km = KernelManager(kernel_name="python3", kernel_spec_manager=CurrentEnvKernelSpecs())
+    NotebookClient(nb, km=km, timeout=120, kernel_name="python3",
+                   resources={"metadata": {"path": str(path.parent)}}).execute(cwd=str(path.parent))
     return ["".join(o.get("text", "") for o in cell.outputs) for cell in nb.cells if is_check(cell)]
 
 
