@@ -22,6 +22,7 @@ prints (the settings, the seed and the number of epochs).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import html
 import io
 import time
@@ -40,6 +41,7 @@ from .plots import PROBABILITY_CMAP, boundary_grid, boundary_probabilities, draw
 from .training import History, accuracy, train_epoch
 
 DATASETS = ("xor", "moons", "circles", "spirals")
+OUTPUTS = ("sigmoid", "identity")
 LOSS_LABELS = {"binary_cross_entropy": "cross-entropy", "half_squared_error": "squared error"}
 MAX_HIDDEN_LAYERS = 4
 MAX_WIDTH = 32
@@ -54,6 +56,7 @@ DEFAULTS = dict(
     noise=0.1,
     hidden=(8, 8),
     activation="tanh",
+    output="sigmoid",
     loss="binary_cross_entropy",
     lr=0.3,
     batch_size=16,
@@ -69,9 +72,10 @@ class Playground:
     """One training run of a small classifier on 2-D toy data, with its controls.
 
     Settings: dataset (xor, moons, circles, spirals), noise, hidden (the widths
-    of 0 to 4 hidden layers, each 1 to 32), activation (of the hidden layers;
-    the output layer is a sigmoid), loss (binary_cross_entropy or
-    half_squared_error), lr, batch_size, seed.  m training and m_test test
+    of 0 to 4 hidden layers, each 1 to 32), activation (of the hidden layers),
+    output (the output layer's activation: sigmoid, or identity for a linear
+    output), loss (binary_cross_entropy or half_squared_error), lr,
+    batch_size, seed.  m training and m_test test
     points are drawn from the same data set.  The one seed fixes the data, the
     initial weights and the shuffling, exactly as ml.train(seed=...) does.
     """
@@ -99,8 +103,8 @@ class Playground:
 
     @property
     def activations(self) -> list[str]:
-        """The hidden activation for layers 1..L-1, a sigmoid for the output layer L."""
-        return [self.settings["activation"]] * len(self.settings["hidden"]) + ["sigmoid"]
+        """The hidden activation for layers 1..L-1, then the output activation for layer L."""
+        return [self.settings["activation"]] * len(self.settings["hidden"]) + [self.settings["output"]]
 
     @property
     def init(self) -> str:
@@ -139,6 +143,8 @@ class Playground:
             raise ValueError(f"dataset must be one of {', '.join(DATASETS)}, got {s['dataset']!r}.")
         if s["activation"] not in ACTIVATIONS:
             raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}, got {s['activation']!r}.")
+        if s["output"] not in OUTPUTS:
+            raise ValueError(f"output must be one of {', '.join(OUTPUTS)}, got {s['output']!r}.")
         if s["loss"] not in LOSSES:
             raise ValueError(f"loss must be one of {', '.join(LOSSES)}, got {s['loss']!r}.")
         hidden = list(s["hidden"]) if isinstance(s["hidden"], (list, tuple)) else None
@@ -233,6 +239,16 @@ class Playground:
             losses = "not trained yet"
         return f"epoch {self.epoch}, step {self.steps}: {losses}"
 
+    def warning(self) -> str:
+        """A note on a combination of settings that cannot train well (empty if there is none)."""
+        if self.settings["loss"] == "binary_cross_entropy" and self.settings["output"] != "sigmoid":
+            return (
+                "Note: cross-entropy needs outputs a[L] between 0 and 1, which a sigmoid output gives; "
+                "with an identity output a[L] is clipped and the gradient misleads. Choose output sigmoid, "
+                "or the squared error loss."
+            )
+        return ""
+
     def code_line(self) -> str:
         """A line of Python that re-creates exactly this run (settings, seed and epochs)."""
         s = self.settings
@@ -241,7 +257,7 @@ class Playground:
             extra = f"m={self.m}, m_test={self.m_test}, "
         return (
             f'ml.playground(dataset="{s["dataset"]}", noise={s["noise"]!r}, hidden={s["hidden"]!r}, '
-            f'activation="{s["activation"]}", loss="{s["loss"]}", lr={s["lr"]!r}, '
+            f'activation="{s["activation"]}", output="{s["output"]}", loss="{s["loss"]}", lr={s["lr"]!r}, '
             f'batch_size={s["batch_size"]}, seed={s["seed"]}, {extra}epochs={self.epoch})'
         )
 
@@ -309,6 +325,7 @@ class Playground:
         for l in range(1, MAX_HIDDEN_LAYERS + 1):
             c[f"width{l}"] = w.IntSlider(value=widths[l - 1], min=1, max=MAX_WIDTH, description=f"width n[{l}]", style=style, layout=wide)
         c["activation"] = w.Dropdown(options=list(ACTIVATIONS), value=s["activation"], description="activation", style=style, layout=wide)
+        c["output"] = w.Dropdown(options=list(OUTPUTS), value=s["output"], description="output a[L]", style=style, layout=wide)
         c["loss"] = w.Dropdown(options=[(label, name) for name, label in LOSS_LABELS.items()], value=s["loss"], description="loss", style=style, layout=wide)
         c["lr"] = w.FloatLogSlider(value=s["lr"], base=10, min=-4, max=1, step=0.1, description="learning rate", readout_format=".3g", style=style, layout=wide)
         c["batch_size"] = w.IntSlider(value=s["batch_size"], min=1, max=self.m, description="batch size", style=style, layout=wide)
@@ -341,6 +358,7 @@ class Playground:
             noise=c["noise"].value,
             hidden=[c[f"width{l}"].value for l in range(1, n + 1)],
             activation=c["activation"].value,
+            output=c["output"].value,
             loss=c["loss"].value,
             lr=c["lr"].value,
             batch_size=c["batch_size"].value,
@@ -357,7 +375,7 @@ class Playground:
         c, s = self.controls, self.settings
         self._syncing = True
         try:
-            for name in ("dataset", "noise", "activation", "loss", "lr", "batch_size", "seed"):
+            for name in ("dataset", "noise", "activation", "output", "loss", "lr", "batch_size", "seed"):
                 if c[name].value != s[name]:
                     c[name].value = s[name]
             c["hidden_layers"].value = len(s["hidden"])
@@ -368,9 +386,19 @@ class Playground:
         finally:
             self._syncing = False
 
+    @contextlib.contextmanager
+    def hold_redraw(self):
+        """Redraw once at the end of the block, not after every change inside it."""
+        self._held = getattr(self, "_held", 0) + 1
+        try:
+            yield self
+        finally:
+            self._held -= 1
+            self._changed()
+
     def _changed(self) -> None:
         """Redraw the widget (if there is one) from the current state."""
-        if self._widget is None:
+        if self._widget is None or getattr(self, "_held", 0):
             return
         self._sync_controls()
         self.image.value = self.png()
@@ -381,18 +409,21 @@ class Playground:
             f"<span style='font-size:1.3em; margin-left:1em'><b>epoch {self.epoch}</b> &nbsp; step {self.steps}</span>"
         )
         status = html.escape(self.status())
+        if self.warning():
+            status += f"<br><span style='color:#a60'>{html.escape(self.warning())}</span>"
         if self.diverged:
             status += f"<br><b style='color:#c00'>{html.escape(self.message)}</b>"
         self.status_html.value = status
         self.code_html.value = (
             "re-create this run: <code style='user-select:all'>"
-            f"import mlp_lessons as ml; pg = {html.escape(self.code_line())}</code>"
+            f"import mlp_lessons as ml; pg = {html.escape(self.code_line(), quote=False)}</code>"
         )
 
     # ---- continuous training -------------------------------------------
 
-    async def run(self, max_epochs: int | None = None, frame_seconds: float = 0.1) -> None:
-        """Train until paused, diverged or max_epochs more epochs, redrawing about every frame_seconds.
+    async def run(self, max_epochs: int | None = None, epochs_per_frame: int = 5, frame_seconds: float = 0.1) -> None:
+        """Train until paused, diverged or max_epochs more epochs; redraw after every
+        epochs_per_frame epochs (or frame_seconds, if those take longer).
 
         Between frames it yields to the event loop, so the kernel keeps handling
         button clicks and slider moves while it trains.
@@ -405,7 +436,9 @@ class Playground:
                 if max_epochs is not None and self.epoch - start_epoch >= max_epochs:
                     break
                 t0 = time.perf_counter()
-                while time.perf_counter() - t0 < frame_seconds and not self.diverged:
+                for _ in range(epochs_per_frame):
+                    if self.diverged or time.perf_counter() - t0 > frame_seconds:
+                        break
                     if max_epochs is not None and self.epoch - start_epoch >= max_epochs:
                         break
                     self._train_epochs(1)
@@ -431,6 +464,7 @@ class Playground:
             return
         self.running = True
         self._task = loop.create_task(self.run())
+        self._changed()
 
     def pause(self) -> None:
         """Stop continuous training after the current epoch."""
@@ -531,9 +565,9 @@ class _Picture:
 def playground(*, epochs: int = 0, m: int = 200, m_test: int = 100, **settings) -> Playground:
     """A Playground; in Jupyter, leave it as a cell's last line to show its controls.
 
-    Settings (all optional): dataset, noise, hidden, activation, loss, lr,
-    batch_size, seed; epochs trains that many epochs first.  Defaults:
+    Settings (all optional): dataset, noise, hidden, activation, output, loss,
+    lr, batch_size, seed; epochs trains that many epochs first.  Defaults:
     ml.playground(dataset="moons", noise=0.1, hidden=[8, 8], activation="tanh",
-    loss="binary_cross_entropy", lr=0.3, batch_size=16, seed=0).
+    output="sigmoid", loss="binary_cross_entropy", lr=0.3, batch_size=16, seed=0).
     """
     return Playground(epochs=epochs, m=m, m_test=m_test, **settings)
