@@ -156,6 +156,14 @@ def draw_relu_unit(ax, x2: float, others=(0.0, 0.5, 1.0)) -> str:
     )
 
 
+def plot_relu_unit(x2: float = 0.3) -> None:
+    """draw_relu_unit in a figure of its own, with its numbers printed above it."""
+    fig, ax = plt.subplots(figsize=(5.5, 3.2), dpi=DPI)
+    print(draw_relu_unit(ax, x2))
+    fig.tight_layout()
+    plt.show()
+
+
 def relu_unit_widget(x2: float = 0.3) -> SliderFigure:
     """A slider for x2 that redraws how a = ReLU(x1 + x2 - 1) responds to x1."""
     slider = widgets.FloatSlider(value=x2, min=-1.0, max=2.0, step=0.1, description="x2",

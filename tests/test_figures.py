@@ -63,7 +63,9 @@ def test_activation_table_uses_package_values(capsys):
     assert "0.5000" in out and "0.2500" in out
 
 
-def test_activation_and_network_plots_draw():
+def test_activation_and_network_plots_draw(capsys):
+    fg.plot_relu_unit(x2=0.5)
+    assert "x1 < 0.50" in capsys.readouterr().out
     fg.plot_activations()
     fg.plot_network([2, 3, 1])
     fg.plot_losses([1.0, 0.5, 0.25])
