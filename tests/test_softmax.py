@@ -104,13 +104,14 @@ def test_layer_backward_uses_the_jacobian_for_softmax():
     np.testing.assert_allclose(dA_prev, W.T @ dZ, atol=1e-14)
 
 
-@pytest.mark.parametrize("hidden", ["tanh", "relu", "sigmoid"])
-def test_network_with_softmax_output_passes_grad_check(hidden):
+# relu gets a small eps: one of its pre-activations lies 0.0016 from the kink at 0.
+@pytest.mark.parametrize("hidden, eps", [("tanh", 1e-3), ("sigmoid", 1e-3), ("relu", 1e-6)])
+def test_network_with_softmax_output_passes_grad_check(hidden, eps):
     rng = np.random.default_rng(6)
     params = ml.init_params([4, 6, 5, 3], seed=7)
     X = rng.standard_normal((4, 8))
     Y = one_hot_columns(rng.integers(0, 3, 8), 3)
-    errors = ml.grad_check(params, X, Y, [hidden, hidden, "softmax"], loss="softmax_cross_entropy")
+    errors = ml.grad_check(params, X, Y, [hidden, hidden, "softmax"], loss="softmax_cross_entropy", eps=eps)
     assert max(errors.values()) < TOL, errors
 
 
