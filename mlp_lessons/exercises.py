@@ -114,6 +114,7 @@ def _describe_difference(ex: Exercise, answer, right) -> str:
         for k in sorted(right):
             if not _same(answer[k], right[k]):
                 return f"layer {k}: {_describe_difference(ex, answer[k], right[k])}"
+        return "the answer is not right yet."
     if isinstance(right, float):
         if np.ndim(answer) != 0:
             return (f"it should be a single number, but it has shape {shape_str(np.shape(answer))}. "
@@ -137,6 +138,14 @@ def _resolve(dims: dict) -> dict:
 
 def diagnose(ex: Exercise, fn, seed: int = 0) -> Result:
     """Run fn on the exercise's inputs and classify the answer; never raises."""
+    try:
+        return _diagnose(ex, fn, seed)
+    except Exception as e:  # an answer so odd that comparing it fails: still no traceback
+        return Result("error", "uncheckable", f"{ex.name}: could not check this answer "
+                      f"({type(e).__name__}: {e}). Return numpy arrays of the shapes the docstring gives.")
+
+
+def _diagnose(ex: Exercise, fn, seed: int) -> Result:
     name = ex.name
     if not callable(fn):
         return Result("error", "not_callable", f"{name}: pass the function itself, e.g. check(f), not f(...).")

@@ -300,3 +300,14 @@ def test_a_wrong_answer_does_not_stop_the_notebook():
 
     outputs = run_with(EXERCISE_DIR / "02_backprop_exercises.ipynb", buggy)
     assert len(outputs) == 5 and all(text.startswith("✘") for text in outputs), outputs
+
+
+def test_odd_answers_never_raise():
+    class Weird:
+        def __array__(self, *args, **kwargs):
+            raise RuntimeError("no")
+
+    for answer in [Weird(), "text", [1, [2, 3]], {"a": 1}, (1, 2, 3)]:
+        for key in ("dW", "loss", "backward"):
+            r = ex.diagnose(ex.EXERCISES[key], lambda *args, answer=answer: answer)
+            assert r.status in ("wrong", "error"), (key, answer, r)
