@@ -51,6 +51,12 @@ def load_digits(test_fraction: float = 0.2, seed: int = 0, dtype=np.float64) -> 
     """
     if not 0 < test_fraction < 1:
         raise ValueError(f"test_fraction must lie strictly between 0 and 1, got {test_fraction!r}.")
+    if not DATA_FILE.exists():
+        raise FileNotFoundError(
+            f"The digits file {DATA_FILE} is missing: this installation of mlp_lessons left out "
+            f"its data. Reinstall from the repository (pip install -e .), whose pyproject.toml "
+            f"ships mlp_lessons/data/*."
+        )
     data = np.loadtxt(DATA_FILE, delimiter=",", dtype=np.int64)
     X = (data[:, :-1].T / MAX_PIXEL).astype(dtype)
     Y = one_hot(data[:, -1]).astype(dtype)

@@ -88,3 +88,9 @@ def test_a_small_mlp_learns_the_digits_quickly():
     params, _ = ml.train(params, d.X_train, d.Y_train, activations, loss="softmax_cross_entropy",
                          lr=0.2, epochs=30, batch_size=32, seed=0)
     assert ml.accuracy(ml.predict(params, d.X_test, activations), d.Y_test) >= 0.95
+
+
+def test_a_missing_data_file_says_what_to_do(monkeypatch, tmp_path):
+    monkeypatch.setattr(digits, "DATA_FILE", tmp_path / "nope.csv.gz")
+    with pytest.raises(FileNotFoundError, match="left out its data"):
+        ml.load_digits()
