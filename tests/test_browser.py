@@ -103,6 +103,7 @@ class LabServer:
     url: str
     token: str
     notebook_root: Path
+    log: Path
 
     def api(self, method: str, path: str):
         request = urllib.request.Request(
@@ -176,7 +177,7 @@ def jupyter_lab_server(tmp_path_factory, chromium_browser):
     ]
     with log.open("w") as log_file:
         process = subprocess.Popen(command, env=env, stdout=log_file, stderr=subprocess.STDOUT, cwd=tmp)
-    server = LabServer(f"http://127.0.0.1:{port}", token, notebook_root)
+    server = LabServer(f"http://127.0.0.1:{port}", token, notebook_root, log)
     try:
         wait_until_answering(server, process, log)
         yield server
@@ -216,10 +217,12 @@ def chromium_browser():
 
 @dataclass
 class KernelErrors:
-    """Errors the kernel reports on its iopub channel, read from the page's websockets.
+    """Errors the kernel sends on iopub, read from the page's websockets.
 
-    This catches what never reaches a cell: an exception inside a slider or
-    button callback, or a traceback the kernel logs to stderr.
+    This catches errors that never reach a cell: an exception inside a button
+    or slider callback, sent as an error message or as an error output of an
+    Output widget.  (An exception in an `observe` handler is only logged by
+    ipywidgets inside the kernel; the widget-changed checks catch its effect.)
     """
 
     seen: list = field(default_factory=list)
@@ -237,10 +240,15 @@ class KernelErrors:
         if kind == "error":
             self.seen.append((parent, f"{content.get('ename')}: {content.get('evalue')}"))
         elif kind == "stream" and content.get("name") == "stderr" and "Traceback" in content.get("text", ""):
-            self.seen.append((parent, content["text"][-500:]))
+            self.seen.append((parent, content["text"][-800:]))
+        elif kind == "comm_msg":
+            state = content.get("data", {}).get("state", {})
+            for output in state.get("outputs", []) if isinstance(state.get("outputs"), list) else []:
+                if output.get("output_type") == "error":
+                    self.seen.append((parent, f"in an Output widget: {output.get('ename')}: {output.get('evalue')}"))
 
     def outside_cells(self) -> list[str]:
-        """Errors not caused by running a cell (those show in the cell; see cell_errors)."""
+        """Errors not raised by running a cell (those show in the cell; see cell_errors)."""
         return [text for parent, text in self.seen if parent != "execute_request"]
 
 
@@ -516,6 +524,19 @@ def wait_for_change(page, before: WidgetState, what: str) -> WidgetState:
                     WIDGET_REDRAW_SECONDS, what)
 
 
+def settle(page, seconds: float = WIDGET_REDRAW_SECONDS) -> WidgetState:
+    """Wait until the kernel is idle and the widgets stop changing (a callback may redraw twice)."""
+    deadline = time.monotonic() + seconds
+    state = widget_state(page)
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        now = widget_state(page)
+        if now == state and kernel_is_idle(page):
+            return now
+        state = now
+    pytest.fail(f"the widgets kept changing (or the kernel stayed busy) for {seconds:g} s", pytrace=False)
+
+
 def move_every_slider(lab: LabPage, notebook: str) -> None:
     """Each slider, moved, must redraw something (a figure or its printed numbers)."""
     page = lab.page
@@ -528,6 +549,7 @@ def move_every_slider(lab: LabPage, notebook: str) -> None:
         before, after = move_slider(page, slider)
         assert after != before, f"{notebook}: the slider {name!r} did not move (readout stayed {before!r})"
         wait_for_change(page, state, f"{notebook}: the output to change after moving {name!r} from {before} to {after}")
+        settle(page)
 
 
 # ---- the playground ------------------------------------------------------------------------
