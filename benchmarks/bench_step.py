@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import cProfile
 import pstats
+import statistics
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,6 +23,7 @@ from mlp_lessons.backward import _backward
 from mlp_lessons.forward import _forward
 from mlp_lessons.training import _sgd_update, train_step
 
+from . import timing
 from .timing import compare
 
 
@@ -125,6 +127,19 @@ def step_matmuls(params, X, net: Net):
     return pairs
 
 
+def page_faults_per_call(fn, calls: int = 20):
+    """Minor page faults per call (memory the allocator had given back to the OS); None off Unix."""
+    try:
+        import resource
+    except ImportError:
+        return None
+    fn()
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    for _ in range(calls):
+        fn()
+    return (resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before) / calls
+
+
 def matmul_flops(pairs) -> int:
     return sum(2 * a.shape[0] * a.shape[1] * b.shape[1] for a, b in pairs)
 
@@ -144,6 +159,7 @@ def bench_matmul_share(net: Net, dtype=np.float64, repeat: int = 7, min_time: fl
     )
     flops = matmul_flops(pairs)
     return {
+        "page_faults_per_step": page_faults_per_call(lambda: batched_step(params, X, Y, net)),
         "net": net.label,
         "dtype": np.dtype(dtype).name,
         "step_s": t["step"],
@@ -154,27 +170,59 @@ def bench_matmul_share(net: Net, dtype=np.float64, repeat: int = 7, min_time: fl
     }
 
 
+def _profiler_cost_per_call(calls: int = 20000, repeat: int = 5) -> float:
+    """Seconds cProfile adds to each Python call it records (the median of `repeat` tries)."""
+
+    def nothing():
+        pass
+
+    def run():
+        for _ in range(calls):
+            nothing()
+
+    costs = []
+    for _ in range(repeat):
+        start = timing.clock()
+        run()
+        plain = timing.clock() - start
+        profiler = cProfile.Profile(timing.clock)
+        start = timing.clock()
+        profiler.runcall(run)
+        costs.append((timing.clock() - start - plain) / calls)
+    return max(0.0, statistics.median(costs))
+
+
 def profile_step(net: Net = TOY, steps: int = 2000, top: int = 8) -> dict:
-    """cProfile of `steps` batched steps: microseconds per step and the functions with most own time."""
+    """cProfile of `steps` batched steps: time per step and the functions with most own time.
+
+    A function's own time includes the numpy calls it makes (cProfile does not
+    record ufuncs separately).  cProfile adds roughly the same cost to every
+    call it records; that cost is measured and subtracted, or the many tiny
+    functions (one per boxed equation) would look far busier than they are.
+    """
     params, X, Y = make_problem(net)
     activations = list(net.activations)
     loss = ml.get_loss(net.loss)
-    profiler = cProfile.Profile()
+    per_call = _profiler_cost_per_call()
+    profiler = cProfile.Profile(timing.clock)
     profiler.enable()
     for _ in range(steps):
         params, _ = train_step(params, X, Y, activations, loss, net.lr)
     profiler.disable()
     stats = pstats.Stats(profiler)
-    total = stats.total_tt
     rows = []
     for (filename, line, func), (cc, nc, tt, ct, callers) in stats.stats.items():
         where = filename.replace("\\", "/").rsplit("/", 1)[-1]
-        rows.append({"function": f"{where}:{func}" if where != "~" else func, "own_s": tt, "calls": nc})
+        name = f"{where}:{func}" if where != "~" else func
+        rows.append({"function": name, "own_s": max(0.0, tt - nc * per_call), "calls": nc})
+    total = sum(r["own_s"] for r in rows)
     rows.sort(key=lambda r: r["own_s"], reverse=True)
     return {
         "net": net.label,
         "steps": steps,
-        "profiled_us_per_step": total / steps * 1e6,
+        "us_per_step": total / steps * 1e6,
+        "profiler_us_per_call": per_call * 1e6,
+        "calls_per_step": sum(r["calls"] for r in rows) / steps,
         "top": [
             {
                 "function": r["function"],

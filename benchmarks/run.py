@@ -46,6 +46,10 @@ def verdict(value: float, goal: float) -> str:
     return "met" if value >= goal else "not met"
 
 
+def faults(value) -> str:
+    return "n/a" if value is None else f"{value:.0f}"
+
+
 def net_name(layer_sizes) -> str:
     return "[" + ", ".join(str(n) for n in layer_sizes) + "]"
 
@@ -97,12 +101,13 @@ def section_matmul(report: Report, repeat: int, min_time: float) -> None:
             results.append(r)
             goal = f">= 0.6: {verdict(r['share'], 0.6)}" if (net.label != TOY.label and dtype is np.float64) else ""
             rows.append([net_name(net.layer_sizes), r["dtype"], fmt_time(r["step_s"]), fmt_time(r["matmul_s"]),
-                         f"{r['share']:.2f}", f"{r['matmul_gflops']:.1f}", goal])
+                         f"{r['share']:.2f}", f"{r['matmul_gflops']:.1f}", faults(r["page_faults_per_step"]), goal])
     report.data["matmul"] = results
     report.say("## 2. Matrix products' share of a step")
     report.say("the step's 8 products alone (same shapes and transposes) / the whole step.")
     report.say()
-    report.say(table(["network", "dtype", "step", "products only", "share", "GFLOP/s in products", "goal"], rows))
+    report.say(table(["network", "dtype", "step", "products only", "share", "GFLOP/s in products",
+                      "page faults / step", "goal"], rows))
     report.say()
 
 
@@ -110,7 +115,9 @@ def section_profile(report: Report, steps: int) -> None:
     r = profile_step(TOY, steps=steps)
     report.data["profile"] = r
     report.say(f"## Profile of the toy step ({net_name(TOY.layer_sizes)}, m = {TOY.m}, cProfile, {steps} steps)")
-    report.say(f"{r['profiled_us_per_step']:.0f} us per step under the profiler (its own overhead included).")
+    report.say(f"{r['us_per_step']:.0f} us per step, {r['calls_per_step']:.0f} Python calls per step; the profiler's own "
+               f"{r['profiler_us_per_call']:.2f} us per call is subtracted.")
+    report.say("Own time includes the numpy calls a function makes (cProfile does not see ufuncs).")
     report.say()
     rows = [[t["function"], f"{t['share']:.0%}", f"{t['us_per_step']:.1f}", f"{t['calls_per_step']:g}"]
             for t in r["top"]]
