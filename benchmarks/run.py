@@ -145,20 +145,21 @@ def section_dtype(report: Report, repeat: int, min_time: float) -> None:
     report.say()
 
 
-def section_playground(report: Report) -> None:
-    report.say("## 5. Playground: control change to finished redraw")
+def section_playground(report: Report, repeats: int) -> None:
+    report.say("## 5. Playground: control change to finished redraw (benchmarks/bench_playground.py)")
     try:
         module = importlib.import_module(".bench_playground", __package__)
     except ModuleNotFoundError:
         report.say("pending: benchmarks/bench_playground.py (from the playground issue) does not exist yet.")
         report.say()
         return
-    result = module.measure()
+    result = module.measure(repeats=repeats)
     report.data["playground"] = result
-    items = result.items() if isinstance(result, dict) else [("median", result)]
-    rows = [[name, fmt_time(v) if isinstance(v, (int, float)) else v] for name, v in items]
+    goal = getattr(module, "GOAL_SECONDS", None)
+    rows = [[name, fmt_time(v) if isinstance(v, (int, float)) else v] for name, v in result.items()]
+    report.say(f"median of {repeats} changes; goal for the defaults: under {fmt_time(goal)}" if goal else "")
     report.say()
-    report.say(table(["measure", "median"], rows))
+    report.say(table(["action", "median"], rows))
     report.say()
 
 
@@ -232,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
     if "dtype" in sections:
         section_dtype(report, repeat, min_time)
     if "playground" in sections:
-        section_playground(report)
+        section_playground(report, 3 if args.quick else 15)
     if "notebooks" in sections:
         section_notebooks(report)
     if "tests" in sections:
