@@ -37,7 +37,16 @@ from .backward import (
     layer_backward,
 )
 from .datasets import DATASETS, circles, load_dataset, moons, sine, spirals, xor
-from .digits import Digits, confusion_matrix, format_confusion, labels_of, load_digits, one_hot, show_digits
+from .digits import (
+    Digits,
+    confusion_matrix,
+    format_confusion,
+    labels_of,
+    load_digits,
+    one_hot,
+    plot_confusion,
+    show_digits,
+)
 from .errors import ShapeError, TrainingDiverged
 from .forward import LayerCache, forward, layer_forward, linear_forward, predict
 from .gradcheck import grad_check, numerical_gradient, relative_error

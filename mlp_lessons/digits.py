@@ -102,3 +102,18 @@ def show_digits(X: np.ndarray, titles=None, ncols: int = 10, size: float = 0.9):
                 ax.set_title(titles[i], fontsize=7)
     fig.tight_layout()
     return fig
+
+
+def plot_confusion(C: np.ndarray, size: float = 4.0):
+    """Draw the confusion matrix C (rows true, columns predicted) with its counts; returns the figure."""
+    import matplotlib.pyplot as plt
+
+    n = C.shape[0]
+    fig, ax = plt.subplots(figsize=(size, 0.9 * size))
+    ax.imshow(C, cmap="Blues")
+    for i, j in zip(*np.nonzero(C)):
+        ax.text(j, i, C[i, j], ha="center", va="center", fontsize=7,
+                color="white" if C[i, j] > C.max() / 2 else "black")
+    ax.set(xticks=range(n), yticks=range(n), xlabel="predicted digit", ylabel="true digit")
+    fig.tight_layout()
+    return fig
