@@ -37,7 +37,16 @@ from .datasets import load_dataset
 from .forward import predict
 from .losses import LOSSES, get_loss
 from .params import init_params
-from .plots import PROBABILITY_CMAP, boundary_grid, boundary_probabilities, draw_network, scatter_points, weight_styles
+from .plots import (
+    MAX_LOSS_SHOWN,
+    PROBABILITY_CMAP,
+    boundary_grid,
+    boundary_probabilities,
+    draw_network,
+    loss_limits,
+    scatter_points,
+    weight_styles,
+)
 from .training import History, accuracy, train_epoch
 
 DATASETS = ("xor", "moons", "circles", "spirals")
@@ -549,15 +558,9 @@ class _Picture:
     def _update_loss(self, pg):
         ax = self.ax_loss
         epochs = np.arange(1, len(pg.history.loss) + 1)
-        self.train_line.set_data(epochs, pg.history.loss)
-        self.test_line.set_data(epochs[: len(pg.test_loss)], pg.test_loss)
-        values = np.array(pg.history.loss + pg.test_loss, dtype=np.float64)
-        values = values[np.isfinite(values) & (values > 0)]
-        if values.size:
-            lo, hi = values.min(), values.max()
-            ax.set_ylim(lo / 1.5, hi * 1.5)
-        else:
-            ax.set_ylim(1e-2, 1)
+        self.train_line.set_data(epochs, np.minimum(pg.history.loss, 10 * MAX_LOSS_SHOWN))
+        self.test_line.set_data(epochs[: len(pg.test_loss)], np.minimum(pg.test_loss, 10 * MAX_LOSS_SHOWN))
+        ax.set_ylim(*loss_limits(pg.history.loss + pg.test_loss))
         ax.set_xlim(0, max(10, len(epochs)) * 1.02)
         self.loss_title.set_text(f"J per epoch: epoch {pg.epoch}, step {pg.steps}")
 

@@ -110,8 +110,8 @@ def scatter_points(ax, X: np.ndarray, Y: np.ndarray, test: bool = False):
     """Labelled 2-D points: training points filled, test points hollow (white inside)."""
     colors = np.where(Y[0] > 0.5, ORANGE, BLUE)
     if test:
-        return ax.scatter(X[0], X[1], s=22, facecolors="white", edgecolors=colors, linewidths=1.4, zorder=3)
-    return ax.scatter(X[0], X[1], s=18, c=colors, edgecolors="white", linewidths=0.5, zorder=3)
+        return ax.scatter(X[0], X[1], s=18, facecolors="white", edgecolors=colors, linewidths=1.2, zorder=3)
+    return ax.scatter(X[0], X[1], s=14, c=colors, linewidths=0, zorder=3)
 
 
 def plot_decision_boundary(
@@ -129,15 +129,20 @@ def plot_decision_boundary(
 
     The decision boundary is where the shading turns white, a[L] = 0.5 (drawn as
     a black contour).  X, Y: the training set, (2, m) and (1, m); X_test, Y_test
-    (optional) are drawn hollow.  Returns the image artist.
+    (optional) are drawn hollow.  Returns the (resolution, resolution) array of
+    a[L] on the grid that was shaded.
     """
     both = X if X_test is None else np.hstack([X, X_test])
     G, extent = boundary_grid(both, resolution)
     P = boundary_probabilities(params, activations, G, resolution)
-    image = ax.imshow(P, origin="lower", extent=extent, cmap=PROBABILITY_CMAP, vmin=0, vmax=1, aspect="auto", zorder=0)
+    x1 = np.linspace(extent[0], extent[1], resolution)
+    x2 = np.linspace(extent[2], extent[3], resolution)
+    # Ten flat bands of a[L] rather than a smooth image: the same picture, a third of the PNG bytes.
+    ax.contourf(
+        x1, x2, np.nan_to_num(P, nan=0.5), levels=np.linspace(0, 1, 11), cmap=PROBABILITY_CMAP,
+        vmin=0, vmax=1, extend="both", zorder=0,
+    )
     if np.all(np.isfinite(P)) and P.min() < 0.5 < P.max():
-        x1 = np.linspace(extent[0], extent[1], resolution)
-        x2 = np.linspace(extent[2], extent[3], resolution)
         ax.contour(x1, x2, P, levels=[0.5], colors="black", linewidths=1.0, zorder=1)
     scatter_points(ax, X, Y)
     if X_test is not None:
@@ -148,16 +153,38 @@ def plot_decision_boundary(
     ax.set_yticks([])
     if title:
         ax.set_title(title, fontsize=10)
-    return image
+    return P
+
+
+MAX_LOSS_SHOWN = 1e100
+
+
+def loss_limits(values) -> tuple[float, float]:
+    """y limits for a log-scale loss plot: a margin around the values, at most up to 1e100.
+
+    A diverging run reaches losses near 1e300, where matplotlib's log-scale ticks
+    overflow; such a curve leaves the top of the plot instead.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    values = values[np.isfinite(values) & (values > 0)]
+    if values.size == 0:
+        return 1e-2, 1.0
+    lo = min(values.min(), MAX_LOSS_SHOWN / 10) / 1.5
+    return lo, min(values.max() * 1.5, MAX_LOSS_SHOWN)
 
 
 def plot_loss_curves(ax, train_loss, test_loss=None, title: str | None = "loss per epoch", log: bool = True):
     """Training loss (solid) and, if given, test loss (dashed) against the epoch, 1, 2, ..."""
-    epochs = np.arange(1, len(train_loss) + 1)
-    ax.plot(epochs, train_loss, color="black", lw=1.5, label="train")
+
+    def shown(loss):  # beyond MAX_LOSS_SHOWN a curve only has to leave the plot
+        return np.minimum(np.asarray(loss, dtype=np.float64), 10 * MAX_LOSS_SHOWN)
+
+    ax.plot(np.arange(1, len(train_loss) + 1), shown(train_loss), color="black", lw=1.5, label="train")
     if test_loss is not None:
-        ax.plot(np.arange(1, len(test_loss) + 1), test_loss, color="tab:red", lw=1.2, ls="--", label="test")
-    if log and len(train_loss) and np.all(np.asarray(train_loss) > 0):
+        ax.plot(np.arange(1, len(test_loss) + 1), shown(test_loss), color="tab:red", lw=1.2, ls="--", label="test")
+    values = np.asarray(list(train_loss) + list(test_loss or []), dtype=np.float64)
+    if log and values.size and np.all(values > 0):
+        ax.set_ylim(*loss_limits(values))
         ax.set_yscale("log")
     ax.set_xlabel("epoch")
     ax.set_ylabel("J")

@@ -60,8 +60,7 @@ def test_decision_boundary_shades_the_network_output():
     params = ml.init_params([2, 4, 1], seed=0)
     acts = ["tanh", "sigmoid"]
     fig, ax = new_ax()
-    image = plot_decision_boundary(ax, params, acts, X, Y, X, Y, title="moons", resolution=20)
-    P = image.get_array()
+    P = plot_decision_boundary(ax, params, acts, X, Y, X, Y, title="moons", resolution=20)
     assert P.shape == (20, 20) and 0 <= P.min() <= P.max() <= 1
     G, _ = boundary_grid(np.hstack([X, X]), 20)
     np.testing.assert_allclose(P.ravel(), ml.predict(params, G, acts)[0])
