@@ -17,7 +17,7 @@ from .forward import forward
 from .losses import get_loss
 
 
-def numerical_gradient(f: Callable[[], float], x: np.ndarray, eps: float = 1e-3, order: int = 4) -> np.ndarray:
+def numerical_gradient(f: Callable[[], float], x: np.ndarray, eps: float = 1e-4, order: int = 4) -> np.ndarray:
     """Centred differences of the scalar f() with respect to every entry of x.
 
     order=2: (f(x + eps) - f(x - eps)) / (2 eps), error ~ eps^2.
@@ -59,7 +59,7 @@ def relative_error(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.linalg.norm(a - b) / denom)
 
 
-def grad_check(params: dict, X, Y, activations, loss="half_squared_error", eps: float = 1e-3) -> dict:
+def grad_check(params: dict, X, Y, activations, loss="half_squared_error", eps: float = 1e-4) -> dict:
     """Compare backprop's gradient of every parameter with finite differences.
 
     Returns {"W1": relative error, "b1": ..., ...}.  Use float64 parameters and a

@@ -24,7 +24,7 @@ def random_network(seed):
 def away_from_kinks(params, X, activations, rng, margin=1e-2):
     """Redraw X until no relu or leaky_relu input lies within `margin` of its kink at 0.
 
-    Finite differences step 2 eps = 2e-3 either side; a step across a kink measures
+    Finite differences step up to 2 eps = 2e-4 either side; a step across a kink measures
     the average of two slopes, which is the check's fault, not backprop's.
     """
     for _ in range(1000):
