@@ -170,58 +170,69 @@ def bench_matmul_share(net: Net, dtype=np.float64, repeat: int = 7, min_time: fl
     }
 
 
-def _profiler_cost_per_call(calls: int = 20000, repeat: int = 5) -> float:
-    """Seconds cProfile adds to each Python call it records (the median of `repeat` tries)."""
+def _profiler_costs(calls: int = 20000, repeat: int = 5) -> tuple[float, float]:
+    """What cProfile adds per recorded call: (to the callee's own time, to the caller's own time).
+
+    Measured on an empty function called `calls` times; medians of `repeat` tries.
+    """
 
     def nothing():
         pass
 
-    def run():
+    def outer():
         for _ in range(calls):
             nothing()
 
-    costs = []
+    to_callee, to_caller = [], []
     for _ in range(repeat):
         start = timing.clock()
-        run()
+        outer()
         plain = timing.clock() - start
         profiler = cProfile.Profile(timing.clock)
-        start = timing.clock()
-        profiler.runcall(run)
-        costs.append((timing.clock() - start - plain) / calls)
-    return max(0.0, statistics.median(costs))
+        profiler.runcall(outer)
+        own = {func: tt for (_, _, func), (_, _, tt, _, _) in pstats.Stats(profiler).stats.items()}
+        to_callee.append(own["nothing"] / calls)
+        to_caller.append((own["outer"] + own["nothing"] - plain) / calls - to_callee[-1])
+    return max(0.0, statistics.median(to_callee)), max(0.0, statistics.median(to_caller))
 
 
 def profile_step(net: Net = TOY, steps: int = 2000, top: int = 8) -> dict:
     """cProfile of `steps` batched steps: time per step and the functions with most own time.
 
     A function's own time includes the numpy calls it makes (cProfile does not
-    record ufuncs separately).  cProfile adds roughly the same cost to every
-    call it records; that cost is measured and subtracted, or the many tiny
-    functions (one per boxed equation) would look far busier than they are.
+    record ufuncs separately).  cProfile adds a fixed cost to every call it
+    records, part to the callee and part to the caller; both are measured and
+    subtracted, or the many tiny functions (one per boxed equation) and the
+    functions that call them would look far busier than they are.
     """
     params, X, Y = make_problem(net)
     activations = list(net.activations)
     loss = ml.get_loss(net.loss)
-    per_call = _profiler_cost_per_call()
+    to_callee, to_caller = _profiler_costs()
     profiler = cProfile.Profile(timing.clock)
     profiler.enable()
     for _ in range(steps):
         params, _ = train_step(params, X, Y, activations, loss, net.lr)
     profiler.disable()
-    stats = pstats.Stats(profiler)
+    stats = pstats.Stats(profiler).stats
+    calls_made = {}
+    for _, (_, _, _, _, callers) in stats.items():
+        for caller, (_, nc, _, _) in callers.items():
+            calls_made[caller] = calls_made.get(caller, 0) + nc
     rows = []
-    for (filename, line, func), (cc, nc, tt, ct, callers) in stats.stats.items():
+    for key, (cc, nc, tt, ct, callers) in stats.items():
+        filename, _, func = key
         where = filename.replace("\\", "/").rsplit("/", 1)[-1]
         name = f"{where}:{func}" if where != "~" else func
-        rows.append({"function": name, "own_s": max(0.0, tt - nc * per_call), "calls": nc})
+        own = tt - nc * to_callee - calls_made.get(key, 0) * to_caller
+        rows.append({"function": name, "own_s": max(0.0, own), "calls": nc})
     total = sum(r["own_s"] for r in rows)
     rows.sort(key=lambda r: r["own_s"], reverse=True)
     return {
         "net": net.label,
         "steps": steps,
         "us_per_step": total / steps * 1e6,
-        "profiler_us_per_call": per_call * 1e6,
+        "profiler_us_per_call": (to_callee + to_caller) * 1e6,
         "calls_per_step": sum(r["calls"] for r in rows) / steps,
         "top": [
             {
@@ -232,6 +243,55 @@ def profile_step(net: Net = TOY, steps: int = 2000, top: int = 8) -> dict:
             }
             for r in rows[:top]
         ],
+    }
+
+
+def breakdown_step(net: Net = TOY, repeat: int = 7, min_time: float = 0.05) -> dict:
+    """Each equation of one step timed on its own, with the step's own arrays.
+
+    The parts are the package's functions, called the way train_step calls
+    them; what the step takes beyond their sum is glue (Python calls, the
+    caches, the dicts of params and grads).  Unlike a profiler, this adds
+    nothing to what it measures.
+    """
+    params, X, Y = make_problem(net)
+    activations = list(net.activations)
+    loss = ml.get_loss(net.loss)
+    AL, caches = _forward(params, X, activations)
+    J, dAL = loss(AL, Y)
+    grads = _backward(caches, dAL, activations)
+    L = len(caches)
+    phis = [ml.get_activation(a) for a in activations]
+    dAs = {L: dAL}  # dJ/dA[l] that layer l receives, from the step itself
+    dZs = {}
+    for l in range(L, 0, -1):
+        A_prev, W, Z = caches[l - 1]
+        dZs[l] = ml.backprop_dZ(dAs[l], Z, phis[l - 1].phi_prime)
+        dAs[l - 1] = ml.backprop_dA_prev(W, dZs[l])
+    layers = range(1, L + 1)
+
+    def part(fn):
+        return lambda: [fn(l, *caches[l - 1]) for l in layers]
+
+    parts = {
+        "z[l] = W[l] a[l-1] + b[l]": part(lambda l, A_prev, W, Z: ml.linear_forward(W, A_prev, params[f"b{l}"], l)),
+        "a[l] = phi(z[l])": part(lambda l, A_prev, W, Z: phis[l - 1].phi(Z)),
+        "J and dJ/dA[L] (loss)": lambda: loss(AL, Y),
+        "dZ = dA * phi'(Z)  (boxed 1)": part(lambda l, A_prev, W, Z: ml.backprop_dZ(dAs[l], Z, phis[l - 1].phi_prime)),
+        "dW = dZ A[l-1].T  (boxed 2)": part(lambda l, A_prev, W, Z: ml.backprop_dW(dZs[l], A_prev)),
+        "db = row sums of dZ  (boxed 3)": part(lambda l, A_prev, W, Z: ml.backprop_db(dZs[l])),
+        "dA[l-1] = W.T dZ  (boxed 4, l > 1)": lambda: [ml.backprop_dA_prev(caches[l - 1].W, dZs[l]) for l in layers
+                                                     if l > 1],
+        "update W - lr dW, b - lr db": lambda: _sgd_update(params, grads, net.lr),
+    }
+    t = compare({"step": lambda: batched_step(params, X, Y, net), **parts}, repeat=repeat, min_time=min_time)
+    step = t.pop("step")
+    glue = step - sum(t.values())
+    return {
+        "net": net.label,
+        "step_s": step,
+        "parts": [{"part": name, "seconds": sec, "share": sec / step} for name, sec in t.items()]
+        + [{"part": "glue: the rest of the step", "seconds": glue, "share": glue / step}],
     }
 
 

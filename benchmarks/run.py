@@ -27,7 +27,15 @@ if __package__ in (None, ""):  # `python benchmarks/run.py` works as well as `py
     __package__ = "benchmarks"
 
 from .bench_notebooks import bench_notebooks, bench_test_suite  # noqa: E402
-from .bench_step import NETS, TOY, bench_batched_vs_loop, bench_dtypes, bench_matmul_share, profile_step  # noqa: E402
+from .bench_step import (  # noqa: E402
+    NETS,
+    TOY,
+    bench_batched_vs_loop,
+    bench_dtypes,
+    bench_matmul_share,
+    breakdown_step,
+    profile_step,
+)
 from .timing import fmt_time, machine_info, use_clock  # noqa: E402
 
 SECTIONS = ("batch", "matmul", "profile", "dtype", "playground", "notebooks", "tests")
@@ -115,13 +123,24 @@ def section_profile(report: Report, steps: int) -> None:
     r = profile_step(TOY, steps=steps)
     report.data["profile"] = r
     report.say(f"## Profile of the toy step ({net_name(TOY.layer_sizes)}, m = {TOY.m}, cProfile, {steps} steps)")
-    report.say(f"{r['us_per_step']:.0f} us per step, {r['calls_per_step']:.0f} Python calls per step; the profiler's own "
-               f"{r['profiler_us_per_call']:.2f} us per call is subtracted.")
-    report.say("Own time includes the numpy calls a function makes (cProfile does not see ufuncs).")
+    report.say(f"{r['calls_per_step']:.0f} profiled calls per step.  Own time includes the numpy calls a function makes")
+    report.say(f"(cProfile does not see ufuncs).  The profiler's measured {r['profiler_us_per_call']:.2f} us per call is")
+    report.say(f"subtracted, but its figures ({r['us_per_step']:.0f} us per step) stay approximate; the next table times")
+    report.say("each part with no profiler at all.")
     report.say()
     rows = [[t["function"], f"{t['share']:.0%}", f"{t['us_per_step']:.1f}", f"{t['calls_per_step']:g}"]
             for t in r["top"]]
     report.say(table(["function (own time)", "share", "us / step", "calls / step"], rows))
+    report.say()
+
+
+def section_breakdown(report: Report, repeat: int, min_time: float) -> None:
+    r = breakdown_step(TOY, repeat, min_time)
+    report.data["breakdown"] = r
+    report.say(f"## Where the toy step's {fmt_time(r['step_s'])} go (each part timed on its own, float64)")
+    report.say()
+    rows = [[p["part"], fmt_time(p["seconds"]), f"{p['share']:.0%}"] for p in r["parts"]]
+    report.say(table(["part (all layers)", "time", "share of the step"], rows))
     report.say()
 
 
@@ -230,6 +249,7 @@ def main(argv: list[str] | None = None) -> int:
         section_matmul(report, repeat, min_time)
     if "profile" in sections:
         section_profile(report, 300 if args.quick else 3000)
+        section_breakdown(report, repeat, min_time)
     if "dtype" in sections:
         section_dtype(report, repeat, min_time)
     if "playground" in sections:

@@ -40,6 +40,12 @@ def test_profile_lists_the_busiest_functions():
     assert r["us_per_step"] > 0 and len(r["top"]) == 4
 
 
+def test_breakdown_parts_and_glue_add_up_to_the_step():
+    r = bench_step.breakdown_step(TINY_RELU, repeat=1, min_time=0)
+    assert len(r["parts"]) == 9 and r["parts"][-1]["part"].startswith("glue")
+    assert abs(sum(p["seconds"] for p in r["parts"]) - r["step_s"]) < 1e-12
+
+
 def test_float32_stays_float32_end_to_end():
     assert bench_step.check_dtype_end_to_end(TINY_RELU) == []
     r = bench_step.bench_dtypes(TINY, repeat=1, min_time=0)
@@ -70,10 +76,10 @@ def test_main_prints_every_quick_section(monkeypatch, tmp_path, capsys):
     monkeypatch.setattr(run, "RESULTS", tmp_path)
     assert run.main(["--quick", "--repeat", "1", "--only", "batch,matmul,profile,dtype"]) == 0
     out = capsys.readouterr().out
-    for heading in ("## 1.", "## 2.", "## Profile", "## 3."):
+    for heading in ("## 1.", "## 2.", "## Profile", "## Where", "## 3."):
         assert heading in out
     saved = json.loads(next(tmp_path.glob("*.json")).read_text())
-    assert {"machine", "batch", "matmul", "profile", "dtype"} <= set(saved)
+    assert {"machine", "batch", "matmul", "profile", "breakdown", "dtype"} <= set(saved)
 
 
 def test_playground_section_prints_the_medians_measure_returns(monkeypatch):
