@@ -280,18 +280,25 @@ class LabPage:
     kernel_errors: KernelErrors
 
 
-@pytest.fixture
-def lab_page(jupyter_lab_server, chromium_browser):
-    """A fresh browser page; afterwards its kernel is shut down."""
+@pytest.fixture(scope="session")
+def browser_context(chromium_browser):
+    """One context for the session, so JupyterLab's scripts come from the HTTP cache after the first page."""
     context = chromium_browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def lab_page(jupyter_lab_server, browser_context):
+    """A fresh browser page; afterwards it is closed and its kernel shut down."""
+    page = browser_context.new_page()
     page.set_default_timeout(30_000)
     errors = KernelErrors()
     page.on("websocket", errors.watch)
     try:
         yield LabPage(page, jupyter_lab_server, errors)
     finally:
-        context.close()
+        page.close()
         jupyter_lab_server.shut_down_kernels()
 
 
