@@ -4,7 +4,8 @@
     python -m benchmarks --only batch,matmul  some sections: batch, matmul, profile, dtype,
                                               playground, notebooks, tests
     python -m benchmarks --quick              fewer, shorter rounds; no notebooks, no test suite
-    python -m benchmarks --threads 1          limit BLAS threads (needs threadpoolctl)
+    python -m benchmarks --threads 1          limit BLAS threads (needs threadpoolctl; or
+                                              OPENBLAS_NUM_THREADS=1 python -m benchmarks)
     python -m benchmarks --clock cpu          CPU time instead of wall time (busy machines)
 
 Every time is the median of repeated rounds after a warm-up; every ratio
@@ -227,8 +228,11 @@ def main(argv: list[str] | None = None) -> int:
 
     limiter = None
     if args.threads is not None:
-        from threadpoolctl import threadpool_limits
-
+        try:
+            from threadpoolctl import threadpool_limits
+        except ImportError:
+            parser.error("--threads needs threadpoolctl (pip install threadpoolctl); or set "
+                         "OPENBLAS_NUM_THREADS=N for the command instead")
         limiter = threadpool_limits(limits=args.threads, user_api="blas")
 
     use_clock(args.clock)
