@@ -562,53 +562,74 @@ def move_every_slider(lab: LabPage, notebook: str) -> None:
 # ---- the playground ------------------------------------------------------------------------
 
 
-def find_slider(page, pattern: str, avoid: str = r"^$"):
-    for slider in sliders(page):
-        name = slider_name(slider)
-        if re.search(pattern, name, re.I) and not re.search(avoid, name, re.I):
-            return slider
-    names = [slider_name(s) for s in sliders(page)]
-    pytest.fail(f"no slider whose description matches {pattern!r}; sliders: {names}", pytrace=False)
+def find_slider(page, patterns: list[str], avoid: str = r"^$"):
+    """The first slider whose description matches the first pattern that matches any."""
+    named = [(slider_name(s), s) for s in sliders(page)]
+    for pattern in patterns:
+        for name, slider in named:
+            if re.search(pattern, name, re.I) and not re.search(avoid, name, re.I) and slider.is_enabled():
+                return slider
+    pytest.fail(f"no slider whose description matches {patterns}; sliders: {[n for n, _ in named]}", pytrace=False)
 
 
 def find_button(page, pattern: str):
-    for button in page.locator(".jp-NotebookPanel .jupyter-button").all():
+    buttons = page.locator(".jp-NotebookPanel .jupyter-button").all()
+    for button in buttons:
         if re.search(pattern, button.inner_text(), re.I):
             return button
-    names = page.locator(".jp-NotebookPanel .jupyter-button").all_inner_texts()
-    pytest.fail(f"no button matching {pattern!r}; buttons: {names}", pytrace=False)
+    return None
 
 
 def counters(text: str) -> list[tuple[str, str]]:
-    """('epoch', '12'), ('step', '96') ... as the playground prints them."""
-    return re.findall(r"\b(epochs?|steps?|updates?)\b\D{0,3}(\d+)", text, re.I)
+    """[('epoch', '12'), ('step', '96')] as the playground prints them."""
+    return re.findall(r"\b(epochs?|steps?|updates?)\b\W{0,3}(\d+)", text, re.I)
+
+
+def press_and_wait(page, button, what: str) -> WidgetState:
+    """Click a button; wait until the picture and the epoch/step counters change."""
+    state = widget_state(page)
+    label = button.inner_text().strip()
+    button.scroll_into_view_if_needed()
+    button.click()
+
+    def redrawn():
+        now = widget_state(page)
+        return now if now.images != state.images and counters(now.text) != counters(state.text) else None
+
+    return wait_for(redrawn, WIDGET_REDRAW_SECONDS, f"the picture and the epoch/step counters to change after {what} ({label!r})")
 
 
 def drive_playground(lab: LabPage, notebook: str) -> None:
+    """Change the architecture and the learning rate, then Step and Train: the picture must follow."""
     page = lab.page
     state = widget_state(page)
-    size = find_slider(page, r"layer|hidden|width|neuron|unit|size|architecture", avoid=r"batch")
+    size = find_slider(page, [r"width|neurons|units|n\[", r"layer|hidden|size"], avoid=r"batch")
     before, after = move_slider(page, size, steps=1)
     assert after != before, f"layer-size slider {slider_name(size)!r} did not move"
-    state = wait_for_change(page, state, f"the playground to redraw after the layer size went {before} -> {after}")
+    wait_for(
+        lambda: (lambda now: now.images != state.images and now.texts != state.texts)(widget_state(page)),
+        WIDGET_REDRAW_SECONDS,
+        f"the picture and the architecture text to change after {slider_name(size)!r} went {before} -> {after}",
+    )
+    settle(page)
 
-    rate = find_slider(page, r"learn|rate|lr|alpha|α")
+    rate = find_slider(page, [r"learning|rate|\blr\b|alpha|α"])
     before, after = move_slider(page, rate, steps=1)
     assert after != before, f"learning-rate slider {slider_name(rate)!r} did not move"
-    time.sleep(0.5)  # a changed rate may or may not redraw before training; both are fine
-    state = widget_state(page)
+    settle(page)
 
-    button = find_button(page, r"step|train")
-    button.scroll_into_view_if_needed()
-    button.click()
-    trained = wait_for(
-        lambda: (lambda now: now if now.images != state.images and counters(now.text) != counters(state.text) else None)(
-            widget_state(page)),
-        WIDGET_REDRAW_SECONDS + 30,
-        f"the picture and the epoch/step counters to change after pressing {button.inner_text()!r}",
-    )
-    wait_for(lambda: kernel_is_idle(page), WIDGET_REDRAW_SECONDS + 30, "training to finish")
-    assert counters(trained.text), "the playground shows no epoch or step counter"
+    step, train = find_button(page, r"^\s*step\b"), find_button(page, r"\btrain\b")
+    assert step or train, "the playground shows no Step or Train button"
+    if step:
+        press_and_wait(page, step, "one step")
+        settle(page)
+    if train:
+        press_and_wait(page, train, "training")
+        pause = find_button(page, r"pause|stop")
+        if pause:  # Train runs until paused
+            pause.click()
+        settle(page, seconds=60)
+    assert counters(widget_state(page).text), "the playground shows no epoch or step counter"
 
 
 INTERACTIONS = {PLAYGROUND: drive_playground}
