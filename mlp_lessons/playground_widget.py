@@ -324,8 +324,8 @@ class Playground:
         import ipywidgets as w
 
         s = self.settings
-        style = {"description_width": "110px"}
-        wide = w.Layout(width="330px")
+        style = {"description_width": "95px"}
+        wide = w.Layout(width="290px")
         c = self.controls = {}
         c["dataset"] = w.Dropdown(options=list(DATASETS), value=s["dataset"], description="data set", style=style, layout=wide)
         c["noise"] = w.FloatSlider(value=s["noise"], min=NOISE_RANGE[0], max=NOISE_RANGE[1], step=0.05, description="noise", style=style, layout=wide)
@@ -338,7 +338,7 @@ class Playground:
         c["loss"] = w.Dropdown(options=[(label, name) for name, label in LOSS_LABELS.items()], value=s["loss"], description="loss", style=style, layout=wide)
         c["lr"] = w.FloatLogSlider(value=s["lr"], base=10, min=-4, max=1, step=0.1, description="learning rate", readout_format=".3g", style=style, layout=wide)
         c["batch_size"] = w.IntSlider(value=s["batch_size"], min=1, max=self.m, description="batch size", style=style, layout=wide)
-        c["seed"] = w.BoundedIntText(value=s["seed"], min=0, max=MAX_SEED, description="seed", style=style, layout=w.Layout(width="220px"))
+        c["seed"] = w.BoundedIntText(value=s["seed"], min=0, max=MAX_SEED, description="seed", style=style, layout=w.Layout(width="200px"))
         for control in c.values():
             control.observe(self._on_control, names="value")
 
@@ -351,13 +351,21 @@ class Playground:
         b["reset"].on_click(lambda _: self.reset())
 
         self.counter = w.HTML()
-        self.image = w.Image(format="png", layout=w.Layout(width="828px"))
+        self.image = w.Image(format="png", layout=w.Layout(width="100%", max_width="828px", height="auto"))
         self.status_html = w.HTML()
         self.code_html = w.HTML()
         self._sync_controls()
-        left = w.VBox(list(c.values()), layout=w.Layout(width="340px"))
+        columns = [
+            ["dataset", "noise", "batch_size", "seed"],
+            ["hidden_layers", "width1", "width2", "width3", "width4"],
+            ["activation", "output", "loss", "lr"],
+        ]
+        controls = w.HBox(
+            [w.VBox([c[name] for name in column], layout=w.Layout(width="300px")) for column in columns],
+            layout=w.Layout(flex_flow="row wrap"),  # narrow screens stack the columns
+        )
         top = w.HBox([b["train"], b["step"], b["reset"], self.counter])
-        self._widget = w.VBox([top, w.HBox([left, self.image]), self.status_html, self.code_html])
+        self._widget = w.VBox([top, controls, self.image, self.status_html, self.code_html])
 
     def _settings_from_controls(self) -> dict:
         c = self.controls
