@@ -156,18 +156,16 @@ class Playground:
             raise ValueError(f"output must be one of {', '.join(OUTPUTS)}, got {s['output']!r}.")
         if s["loss"] not in LOSSES:
             raise ValueError(f"loss must be one of {', '.join(LOSSES)}, got {s['loss']!r}.")
-        hidden = list(s["hidden"]) if isinstance(s["hidden"], (list, tuple)) else None
-        if hidden is None or len(hidden) > MAX_HIDDEN_LAYERS or not all(_is_int(n) and 1 <= n <= MAX_WIDTH for n in hidden):
+        hidden = list(s["hidden"]) if isinstance(s["hidden"], (list, tuple)) else [None] * 99
+        if len(hidden) > MAX_HIDDEN_LAYERS or not all(_is_int(n) and 1 <= n <= MAX_WIDTH for n in hidden):
             raise ValueError(
                 f"hidden must list the widths of 0 to {MAX_HIDDEN_LAYERS} hidden layers, each from 1 to "
                 f"{MAX_WIDTH}, e.g. hidden=[8, 8]; got {s['hidden']!r}."
             )
-        lr = s["lr"]
-        if isinstance(lr, bool) or not isinstance(lr, (int, float, np.floating)) or not LR_RANGE[0] <= lr <= LR_RANGE[1]:
-            raise ValueError(f"lr must be a number from {LR_RANGE[0]:g} to {LR_RANGE[1]:g}, got {lr!r}.")
-        noise = s["noise"]
-        if isinstance(noise, bool) or not isinstance(noise, (int, float, np.floating)) or not NOISE_RANGE[0] <= noise <= NOISE_RANGE[1]:
-            raise ValueError(f"noise must be a number from {NOISE_RANGE[0]:g} to {NOISE_RANGE[1]:g}, got {noise!r}.")
+        for name, (lo, hi) in (("lr", LR_RANGE), ("noise", NOISE_RANGE)):
+            x = s[name]
+            if isinstance(x, bool) or not isinstance(x, (int, float, np.floating)) or not lo <= x <= hi:
+                raise ValueError(f"{name} must be a number from {lo:g} to {hi:g}, got {x!r}.")
         if not _is_int(s["batch_size"]) or not 1 <= s["batch_size"] <= self.m:
             raise ValueError(f"batch_size must be an integer from 1 to m = {self.m}, got {s['batch_size']!r}.")
         if not _is_int(s["seed"]) or not 0 <= s["seed"] <= MAX_SEED:
@@ -176,8 +174,8 @@ class Playground:
         return dict(
             s,
             hidden=[int(n) for n in hidden],
-            lr=float(f"{float(lr):.3g}"),
-            noise=round(float(noise), 3),
+            lr=float(f"{float(s['lr']):.3g}"),
+            noise=round(float(s["noise"]), 3),
             batch_size=int(s["batch_size"]),
             seed=int(s["seed"]),
         )
@@ -204,7 +202,8 @@ class Playground:
             if self.history.diverged:
                 return
             self.params = train_epoch(
-                self.params, self.X, self.Y, self.activations, self._loss_fn, s["lr"], s["batch_size"], self.rng, self.history
+                self.params, self.X, self.Y, self.activations, self._loss_fn,
+                s["lr"], s["batch_size"], self.rng, self.history,
             )
             if self.history.diverged:
                 self.history.message += " Press Reset, or change a setting, to start again."
@@ -324,21 +323,23 @@ class Playground:
         import ipywidgets as w
 
         s = self.settings
-        style = {"description_width": "95px"}
-        wide = w.Layout(width="290px")
+        look = dict(style={"description_width": "95px"}, layout=w.Layout(width="290px"))
         c = self.controls = {}
-        c["dataset"] = w.Dropdown(options=list(DATASETS), value=s["dataset"], description="data set", style=style, layout=wide)
-        c["noise"] = w.FloatSlider(value=s["noise"], min=NOISE_RANGE[0], max=NOISE_RANGE[1], step=0.05, description="noise", style=style, layout=wide)
-        c["hidden_layers"] = w.IntSlider(value=len(s["hidden"]), min=0, max=MAX_HIDDEN_LAYERS, description="hidden layers", style=style, layout=wide)
-        widths = list(s["hidden"]) + [s["hidden"][-1] if s["hidden"] else 4] * (MAX_HIDDEN_LAYERS - len(s["hidden"]))
+        c["dataset"] = w.Dropdown(description="data set", options=list(DATASETS), value=s["dataset"], **look)
+        c["noise"] = w.FloatSlider(description="noise", min=NOISE_RANGE[0], max=NOISE_RANGE[1], step=0.05, **look)
+        c["hidden_layers"] = w.IntSlider(description="hidden layers", min=0, max=MAX_HIDDEN_LAYERS, **look)
         for l in range(1, MAX_HIDDEN_LAYERS + 1):
-            c[f"width{l}"] = w.IntSlider(value=widths[l - 1], min=1, max=MAX_WIDTH, description=f"width n[{l}]", style=style, layout=wide)
-        c["activation"] = w.Dropdown(options=list(ACTIVATIONS), value=s["activation"], description="activation", style=style, layout=wide)
-        c["output"] = w.Dropdown(options=list(OUTPUTS), value=s["output"], description="output a[L]", style=style, layout=wide)
-        c["loss"] = w.Dropdown(options=[(label, name) for name, label in LOSS_LABELS.items()], value=s["loss"], description="loss", style=style, layout=wide)
-        c["lr"] = w.FloatLogSlider(value=s["lr"], base=10, min=-4, max=1, step=0.1, description="learning rate", readout_format=".3g", style=style, layout=wide)
-        c["batch_size"] = w.IntSlider(value=s["batch_size"], min=1, max=self.m, description="batch size", style=style, layout=wide)
-        c["seed"] = w.BoundedIntText(value=s["seed"], min=0, max=MAX_SEED, description="seed", style=style, layout=w.Layout(width="200px"))
+            c[f"width{l}"] = w.IntSlider(description=f"width n[{l}]", min=1, max=MAX_WIDTH, value=8, **look)
+        c["activation"] = w.Dropdown(description="activation", options=list(ACTIVATIONS), value=s["activation"], **look)
+        c["output"] = w.Dropdown(description="output a[L]", options=list(OUTPUTS), value=s["output"], **look)
+        losses = [(label, name) for name, label in LOSS_LABELS.items()]
+        c["loss"] = w.Dropdown(description="loss", options=losses, value=s["loss"], **look)
+        c["lr"] = w.FloatLogSlider(
+            description="learning rate", base=10, min=-4, max=1, step=0.1, readout_format=".3g", **look
+        )
+        c["batch_size"] = w.IntSlider(description="batch size", min=1, max=self.m, **look)
+        c["seed"] = w.BoundedIntText(description="seed", min=0, max=MAX_SEED, style=look["style"])
+        c["seed"].layout.width = "200px"
         for control in c.values():
             control.observe(self._on_control, names="value")
 
