@@ -68,9 +68,13 @@ class History:
 
 
 def batches(m: int, batch_size: int | None, rng: np.random.Generator):
-    """Column indices of each mini-batch for one epoch, shuffled by rng."""
+    """Column indices of each mini-batch for one epoch, shuffled by rng.
+
+    One batch of all m columns needs no shuffle (its gradient sums over every
+    column anyway), so it is range(m) and nothing is drawn from rng.
+    """
     if batch_size is None or batch_size >= m:
-        return [rng.permutation(m)]
+        return [range(m)]
     order = rng.permutation(m)
     return [order[start : start + batch_size] for start in range(0, m, batch_size)]
 
