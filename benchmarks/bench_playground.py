@@ -2,6 +2,7 @@
 
     python -m benchmarks.bench_playground            # prints medians in ms
     python -m benchmarks.bench_playground --repeats 31
+    python -m benchmarks.bench_playground --browser  # also end to end in JupyterLab
 
 A change of any control starts a new run with the new settings (new data,
 weights from the seed, epoch 0) and redraws the picture: decision boundary,
@@ -10,14 +11,26 @@ time exactly that, by setting the control's .value the way a slider move
 does, for the default settings and for the largest network (4 hidden layers
 of 32).  Sending the PNG to the browser is not included (no kernel here).
 Goal: under 200 ms median for the defaults.
+
+With --browser, measure_browser() also times it end to end: a JupyterLab on a
+temporary notebook, headless Chromium (Playwright, /usr/bin/chromium), a key
+press on the "width n[1]" slider, until the browser shows the new picture.
 """
 
 from __future__ import annotations
 
 import argparse
 import itertools
+import json
+import os
+import socket
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
+import urllib.request
+from pathlib import Path
 
 from mlp_lessons.playground_widget import MAX_HIDDEN_LAYERS, MAX_WIDTH, Playground
 
@@ -75,11 +88,93 @@ def measure(repeats: int = 15) -> dict:
     return results
 
 
+CHROMIUM = os.environ.get("MLP_LESSONS_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+NOTEBOOK = {
+    "cells": [
+        {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [], "source": src}
+        for src in ["import mlp_lessons as ml\npg = ml.playground()\npg", "big = ml.playground(hidden=[32, 32, 32, 32])\nbig"]
+    ],
+    "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+    "nbformat": 4,
+    "nbformat_minor": 5,
+}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def measure_browser(repeats: int = 15) -> dict:
+    """Median seconds from a key press on a slider in JupyterLab to the new picture on screen."""
+    from playwright.sync_api import sync_playwright
+
+    token, port = "bench", _free_port()
+    with tempfile.TemporaryDirectory() as tmp:
+        Path(tmp, "bench.ipynb").write_text(json.dumps(NOTEBOOK))
+        server = subprocess.Popen(
+            [sys.executable, "-m", "jupyter", "lab", "--allow-root", "--no-browser", f"--port={port}",
+             f"--ServerApp.token={token}", f"--ServerApp.root_dir={tmp}"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        try:
+            base = f"http://127.0.0.1:{port}"
+            for _ in range(120):
+                try:
+                    urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=1)
+                    break
+                except OSError:
+                    time.sleep(0.5)
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+                page = browser.new_page(viewport={"width": 1400, "height": 1000})
+                page.goto(f"{base}/lab/tree/bench.ipynb?token={token}&reset")
+                page.wait_for_selector(".jp-Notebook", timeout=60000)
+                page.wait_for_function(
+                    "() => document.querySelector('#jp-main-statusbar')?.innerText.includes('Idle')", timeout=60000
+                )
+                page.click("text=Run")
+                page.click("text=Run All Cells")
+                page.wait_for_function("() => document.querySelectorAll('.widget-image').length == 2", timeout=60000)
+                time.sleep(2)
+                results = {}
+                for k, label in enumerate(["defaults [2, 8, 8, 1]", "largest [2, 32, 32, 32, 32, 1]"]):
+                    image = page.locator(".widget-image").nth(k)
+                    handle = page.locator(".widget-slider:has(.widget-label:has-text('width n[1]')) .noUi-handle").nth(k)
+                    handle.scroll_into_view_if_needed()
+                    samples = []
+                    for i in range(repeats):
+                        before = image.get_attribute("src")
+                        handle.focus()
+                        start = time.perf_counter()
+                        page.keyboard.press("ArrowLeft" if i % 2 == 0 else "ArrowRight")
+                        page.wait_for_function(
+                            "([el, b]) => el.getAttribute('src') !== b && el.complete",
+                            arg=[image.element_handle(), before], polling=5, timeout=10000,
+                        )
+                        samples.append(time.perf_counter() - start)
+                        time.sleep(0.2)
+                    results[f"{label}: browser key press to new picture"] = statistics.median(samples)
+                browser.close()
+            return results
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=15)
+    parser.add_argument("--browser", action="store_true", help="also time it end to end in JupyterLab + Chromium")
     args = parser.parse_args(argv)
     results = measure(args.repeats)
+    if args.browser:
+        results.update(measure_browser(args.repeats))
     for name, seconds in results.items():
         print(f"{name:62s} {seconds * 1e3:7.1f} ms")
     default = next(v for k, v in results.items() if k.startswith("defaults") and "control" in k)

@@ -24,7 +24,7 @@ from mlp_lessons.forward import _forward
 from mlp_lessons.training import _sgd_update, train_step
 
 from . import timing
-from .timing import compare
+from .timing import compare, ratio_range
 
 
 @dataclass(frozen=True)
@@ -88,6 +88,7 @@ def check_same_update(net: Net) -> float:
 
 def bench_batched_vs_loop(net: Net, repeat: int = 7, min_time: float = 0.05) -> dict:
     params, X, Y = make_problem(net)
+    rounds = {}
     t = compare(
         {
             "batched": lambda: batched_step(params, X, Y, net),
@@ -95,6 +96,7 @@ def bench_batched_vs_loop(net: Net, repeat: int = 7, min_time: float = 0.05) -> 
         },
         repeat=repeat,
         min_time=min_time,
+        rounds=rounds,
     )
     return {
         "net": net.label,
@@ -103,6 +105,7 @@ def bench_batched_vs_loop(net: Net, repeat: int = 7, min_time: float = 0.05) -> 
         "batched_s": t["batched"],
         "loop_s": t["loop"],
         "speedup": t["loop"] / t["batched"],
+        "speedup_range": ratio_range(rounds["loop"], rounds["batched"]),
         "max_abs_diff": check_same_update(net),
     }
 
@@ -152,10 +155,12 @@ def bench_matmul_share(net: Net, dtype=np.float64, repeat: int = 7, min_time: fl
         for a, b in pairs:
             a @ b
 
+    rounds = {}
     t = compare(
         {"step": lambda: batched_step(params, X, Y, net), "matmuls": matmuls_only},
         repeat=repeat,
         min_time=min_time,
+        rounds=rounds,
     )
     flops = matmul_flops(pairs)
     return {
@@ -165,6 +170,7 @@ def bench_matmul_share(net: Net, dtype=np.float64, repeat: int = 7, min_time: fl
         "step_s": t["step"],
         "matmul_s": t["matmuls"],
         "share": t["matmuls"] / t["step"],
+        "share_range": ratio_range(rounds["matmuls"], rounds["step"]),
         "matmul_gflops": flops / t["matmuls"] / 1e9,
         "n_matmuls": len(pairs),
     }

@@ -89,13 +89,15 @@ def section_batch(report: Report, repeat: int, min_time: float) -> None:
         r = bench_batched_vs_loop(net, repeat, min_time)
         results.append(r)
         rows.append([net_name(r["layer_sizes"]), r["m"], fmt_time(r["batched_s"]), fmt_time(r["loop_s"]),
-                     f"{r['speedup']:.0f}x", f">= 30x: {verdict(r['speedup'], 30)}", f"{r['max_abs_diff']:.0e}"])
+                     f"{r['speedup']:.0f}x", "{:.0f}-{:.0f}x".format(*r["speedup_range"]),
+                     f">= 30x: {verdict(r['speedup'], 30)}", f"{r['max_abs_diff']:.0e}"])
     report.data["batch"] = results
     report.say("## 1. Batched step vs one example at a time (float64)")
     report.say("forward + loss + backward + update on m columns (train_step), against a Python loop over")
     report.say("the m columns with the same functions at m = 1, gradients averaged, one update.")
     report.say()
-    report.say(table(["network", "m", "batched step", "loop over m", "speed-up", "goal", "max |diff|"], rows))
+    report.say(table(["network", "m", "batched step", "loop over m", "speed-up", "rounds' range", "goal",
+                      "max |diff|"], rows))
     report.say()
 
 
@@ -110,12 +112,13 @@ def section_matmul(report: Report, repeat: int, min_time: float) -> None:
             results.append(r)
             goal = f">= 0.6: {verdict(r['share'], 0.6)}" if (net.label != TOY.label and dtype is np.float64) else ""
             rows.append([net_name(net.layer_sizes), r["dtype"], fmt_time(r["step_s"]), fmt_time(r["matmul_s"]),
-                         f"{r['share']:.2f}", f"{r['matmul_gflops']:.1f}", faults(r["page_faults_per_step"]), goal])
+                         f"{r['share']:.2f}", "{:.2f}-{:.2f}".format(*r["share_range"]), f"{r['matmul_gflops']:.1f}",
+                         faults(r["page_faults_per_step"]), goal])
     report.data["matmul"] = results
     report.say("## 2. Matrix products' share of a step")
     report.say("the step's 8 products alone (same shapes and transposes) / the whole step.")
     report.say()
-    report.say(table(["network", "dtype", "step", "products only", "share", "GFLOP/s in products",
+    report.say(table(["network", "dtype", "step", "products only", "share", "rounds' range", "GFLOP/s in products",
                       "page faults / step", "goal"], rows))
     report.say()
 

@@ -38,12 +38,13 @@ def _calls_per_round(fn, min_time: float) -> int:
         number = max(number * 2, int(number * min_time / max(elapsed, 1e-9) * 1.2))
 
 
-def compare(fns: dict, repeat: int = 7, min_time: float = 0.05) -> dict:
+def compare(fns: dict, repeat: int = 7, min_time: float = 0.05, rounds: dict | None = None) -> dict:
     """Time several callables in interleaved rounds; return {name: median seconds per call}.
 
     Each fn is warmed up (the calibration calls), then the rounds alternate
     between them, so a burst of load from another process hits all of them
     alike.  Ratios taken from these medians are measured in the same run.
+    Pass a dict as `rounds` to receive every round's seconds per call.
     """
     numbers = {name: _calls_per_round(fn, min_time) for name, fn in fns.items()}
     samples = {name: [] for name in fns}
@@ -54,7 +55,15 @@ def compare(fns: dict, repeat: int = 7, min_time: float = 0.05) -> dict:
             for _ in range(n):
                 fn()
             samples[name].append((clock() - start) / n)
+    if rounds is not None:
+        rounds.update(samples)
     return {name: statistics.median(s) for name, s in samples.items()}
+
+
+def ratio_range(numerators: list, denominators: list) -> tuple[float, float]:
+    """Lowest and highest round-by-round ratio: how much the rounds disagreed."""
+    ratios = [a / b for a, b in zip(numerators, denominators)]
+    return min(ratios), max(ratios)
 
 
 def fmt_time(seconds: float) -> str:
