@@ -14,6 +14,10 @@ artifacts/screenshots/ (ignored by git).
 The browser is the system's Chromium (MLP_LESSONS_CHROMIUM, default
 /usr/bin/chromium); Playwright never downloads one.  Without Playwright or the
 browser these tests skip, except when CI=true, where they fail: CI must run them.
+MLP_LESSONS_NOTEBOOK_DIR points the suite at another folder of notebooks.
+
+    python -m pytest tests/test_browser.py                 all notebooks
+    python -m pytest tests/test_browser.py -k playground   one of them
 """
 
 from __future__ import annotations
@@ -149,7 +153,7 @@ def wait_until_answering(server: LabServer, process: subprocess.Popen, log: Path
     pytest.fail(f"JupyterLab did not answer within {SERVER_START_SECONDS} s:\n{log.read_text()[-3000:]}")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def jupyter_lab_server(tmp_path_factory, chromium_browser):
     """JupyterLab on a temporary copy of notebooks/, on 127.0.0.1 with a random token."""
     tmp = tmp_path_factory.mktemp("jupyterlab")
@@ -197,9 +201,13 @@ def jupyter_lab_server(tmp_path_factory, chromium_browser):
 # ---- the browser ---------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium_browser():
-    """Headless Chromium from the system, driven through Playwright's sync API."""
+    """Headless Chromium from the system, driven through Playwright's sync API.
+
+    Module-scoped: while Playwright's sync API is open, an asyncio loop runs in
+    this thread, and tests in other modules that call asyncio.run() would fail.
+    """
     sync_playwright = import_playwright()
     if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
         browser_missing(f"no Chromium at {CHROMIUM} (set MLP_LESSONS_CHROMIUM to a Chromium or Chrome binary)")
@@ -280,9 +288,9 @@ class LabPage:
     kernel_errors: KernelErrors
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser_context(chromium_browser):
-    """One context for the session, so JupyterLab's scripts come from the HTTP cache after the first page."""
+    """One context for all pages, so JupyterLab's scripts come from the HTTP cache after the first page."""
     context = chromium_browser.new_context(viewport={"width": 1280, "height": 900})
     yield context
     context.close()
