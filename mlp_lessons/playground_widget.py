@@ -297,7 +297,7 @@ class Playground:
         """figure() as PNG bytes."""
         fig = self.figure(dpi)
         buffer = io.BytesIO()
-        fig.canvas.print_png(buffer)
+        fig.canvas.print_png(buffer, pil_kwargs={"compress_level": 1})  # fast beats small here
         return buffer.getvalue()
 
     def snapshot(self, dpi: int = 72):
