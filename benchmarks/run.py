@@ -7,6 +7,8 @@
     python -m benchmarks --threads 1          limit BLAS threads (needs threadpoolctl; or
                                               OPENBLAS_NUM_THREADS=1 python -m benchmarks)
     python -m benchmarks --clock cpu          CPU time instead of wall time (busy machines)
+    python -m benchmarks --variants           sections 1-2 with OPENBLAS_CORETYPE unset and/or
+                                              glibc's MALLOC_TOP_PAD_ set, each in a fresh process
 
 Every time is the median of repeated rounds after a warm-up; every ratio
 compares two things timed in alternating rounds of the same run.  The tables
@@ -210,6 +212,49 @@ def section_tests(report: Report) -> None:
     report.say()
 
 
+# The same sections under other settings of this machine, each in a fresh process
+# (OpenBLAS and glibc read these variables once, at start-up).
+VARIANTS = [
+    ("as set up", {}, []),
+    ("OPENBLAS_CORETYPE unset: OpenBLAS picks the CPU's own kernel", {}, ["OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"]),
+    ("MALLOC_TOP_PAD_=64 MiB: glibc keeps freed memory, no page faults", {"MALLOC_TOP_PAD_": str(64 << 20)}, []),
+    ("both", {"MALLOC_TOP_PAD_": str(64 << 20)}, ["OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"]),
+]
+
+
+def section_variants(report: Report, passthrough: list[str]) -> None:
+    import os
+    import subprocess
+    import tempfile
+
+    rows = []
+    results = []
+    for label, extra, unset in VARIANTS:
+        env = {k: v for k, v in os.environ.items() if k not in unset}
+        env.update(extra)
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "variant.json"
+            command = [sys.executable, "-m", "benchmarks", "--only", "batch,matmul", "--json", str(path), *passthrough]
+            done = subprocess.run(command, cwd=Path(__file__).resolve().parent.parent, env=env,
+                                  capture_output=True, text=True)
+            if done.returncode != 0 or not path.exists():
+                rows.append([label, "failed", "", "", "", "", "", ""])
+                continue
+            data = json.loads(path.read_text())
+        results.append({"variant": label, **data})
+        toy, big = data["batch"][0], data["batch"][-1]
+        share = next(r for r in data["matmul"] if r["net"] == big["net"] and r["dtype"] == "float64")
+        rows.append([label, data["machine"]["blas"].split("kernel ")[-1].split(",")[0],
+                     f"{toy['speedup']:.0f}x", f"{big['speedup']:.0f}x", fmt_time(big["batched_s"]),
+                     f"{share['share']:.2f}", f"{share['matmul_gflops']:.0f}", faults(share["page_faults_per_step"])])
+    report.data["variants"] = results
+    report.say("## Variants: sections 1 and 2 again under other settings of this machine (fresh processes)")
+    report.say()
+    report.say(table(["setting", "BLAS kernel", "toy speed-up", "MNIST speed-up", "MNIST step", "MNIST share",
+                      "GFLOP/s", "page faults / step"], rows))
+    report.say()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="mlp_lessons benchmarks")
     parser.add_argument("--only", default=",".join(SECTIONS),
@@ -219,6 +264,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=None, help="BLAS threads (needs threadpoolctl)")
     parser.add_argument("--clock", choices=("wall", "cpu"), default="wall",
                         help="wall time (default), or this process's CPU time: steadier on a busy machine")
+    parser.add_argument("--variants", action="store_true",
+                        help="only sections 1-2, under each setting in VARIANTS (OPENBLAS_CORETYPE, MALLOC_TOP_PAD_)")
+    parser.add_argument("--json", type=Path, default=None, help="also write the raw numbers to this file")
     args = parser.parse_args(argv)
     sections = [s.strip() for s in args.only.split(",") if s.strip()]
     unknown = [s for s in sections if s not in SECTIONS]
@@ -250,6 +298,11 @@ def main(argv: list[str] | None = None) -> int:
                f"after a warm-up")
     report.say()
 
+    if args.variants:
+        passthrough = ["--clock", args.clock, "--repeat", str(repeat)] + (["--quick"] if args.quick else [])
+        passthrough += ["--threads", str(args.threads)] if args.threads is not None else []
+        section_variants(report, passthrough)
+        sections = []
     if "batch" in sections:
         section_batch(report, repeat, min_time)
     if "matmul" in sections:
@@ -267,6 +320,9 @@ def main(argv: list[str] | None = None) -> int:
         section_tests(report)
     if limiter is not None:
         limiter.restore_original_limits()
+    if args.json is not None:
+        args.json.write_text(json.dumps(report.data, indent=2, default=str) + "\n")
+        return 0
     saved = report.save()
     print(f"(saved to {saved.relative_to(saved.parents[2])} and .json)")
     return 0

@@ -82,6 +82,13 @@ def test_main_prints_every_quick_section(monkeypatch, tmp_path, capsys):
     assert {"machine", "batch", "matmul", "profile", "breakdown", "dtype"} <= set(saved)
 
 
+def test_json_option_writes_the_numbers(monkeypatch, tmp_path):
+    monkeypatch.setattr(run, "NETS", (TINY,))
+    path = tmp_path / "out.json"
+    assert run.main(["--quick", "--repeat", "1", "--only", "batch", "--json", str(path)]) == 0
+    assert json.loads(path.read_text())["batch"][0]["net"] == "tiny"
+
+
 def test_playground_section_prints_the_medians_measure_returns(monkeypatch):
     fake = types.SimpleNamespace(measure=lambda repeats: {"defaults: change to redraw": 0.1}, GOAL_SECONDS=0.2)
     monkeypatch.setattr(run.importlib, "import_module", lambda name, package=None: fake)
