@@ -4,8 +4,7 @@
     python -m benchmarks --only batch,matmul  some sections: batch, matmul, profile, dtype,
                                               playground, notebooks, tests
     python -m benchmarks --quick              fewer, shorter rounds; no notebooks, no test suite
-    python -m benchmarks --threads 1          limit BLAS threads (needs threadpoolctl; or
-                                              OPENBLAS_NUM_THREADS=1 python -m benchmarks)
+    python -m benchmarks --threads 1          let BLAS use one thread (steadier on a busy machine)
     python -m benchmarks --clock cpu          CPU time instead of wall time (busy machines)
     python -m benchmarks --variants           sections 1-2 with OPENBLAS_CORETYPE unset and/or
                                               glibc's MALLOC_TOP_PAD_ set, each in a fresh process
@@ -39,7 +38,7 @@ from .bench_step import (  # noqa: E402
     breakdown_step,
     profile_step,
 )
-from .timing import fmt_time, machine_info, use_clock  # noqa: E402
+from .timing import fmt_time, machine_info, set_blas_threads, use_clock  # noqa: E402
 
 SECTIONS = ("batch", "matmul", "profile", "dtype", "playground", "notebooks", "tests")
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -261,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"comma-separated sections, from: {', '.join(SECTIONS)}")
     parser.add_argument("--quick", action="store_true", help="short rounds; skips notebooks and tests")
     parser.add_argument("--repeat", type=int, default=None, help="rounds per timing (default 9; quick 3)")
-    parser.add_argument("--threads", type=int, default=None, help="BLAS threads (needs threadpoolctl)")
+    parser.add_argument("--threads", type=int, default=None, help="BLAS threads (via threadpoolctl, or numpy's OpenBLAS directly)")
     parser.add_argument("--clock", choices=("wall", "cpu"), default="wall",
                         help="wall time (default), or this process's CPU time: steadier on a busy machine")
     parser.add_argument("--variants", action="store_true",
@@ -277,15 +276,11 @@ def main(argv: list[str] | None = None) -> int:
     repeat = args.repeat or (3 if args.quick else 9)
     min_time = 0.01 if args.quick else 0.1
 
-    limiter = None
     if args.threads is not None:
         try:
-            from threadpoolctl import threadpool_limits
-        except ImportError:
-            parser.error("--threads needs threadpoolctl (pip install threadpoolctl); or set "
-                         "OPENBLAS_NUM_THREADS=N for the command instead")
-        limiter = threadpool_limits(limits=args.threads, user_api="blas")
-
+            set_blas_threads(args.threads)
+        except RuntimeError as error:
+            parser.error(str(error))
     use_clock(args.clock)
     report = Report()
     info = machine_info()
@@ -318,8 +313,6 @@ def main(argv: list[str] | None = None) -> int:
         section_notebooks(report)
     if "tests" in sections:
         section_tests(report)
-    if limiter is not None:
-        limiter.restore_original_limits()
     if args.json is not None:
         args.json.write_text(json.dumps(report.data, indent=2, default=str) + "\n")
         return 0

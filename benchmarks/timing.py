@@ -92,17 +92,40 @@ def blas_info() -> dict:
     except ImportError:
         pass
     # Without threadpoolctl, ask numpy's bundled OpenBLAS directly.
-    libs = glob.glob(str(Path(np.__file__).parent.parent / "numpy.libs" / "libscipy_openblas*.so*"))
-    for path in libs:
-        try:
-            lib = ctypes.CDLL(path)
-            corename = lib.scipy_openblas_get_corename64_
-            corename.restype = ctypes.c_char_p
-            threads = lib.scipy_openblas_get_num_threads64_
-            return {"library": "openblas", "kernel": corename().decode(), "threads": threads()}
-        except (OSError, AttributeError):
-            continue
+    lib = _bundled_openblas()
+    try:
+        corename = lib.scipy_openblas_get_corename64_
+        corename.restype = ctypes.c_char_p
+        threads = lib.scipy_openblas_get_num_threads64_()
+        return {"library": "openblas", "kernel": corename().decode(), "threads": threads}
+    except AttributeError:
+        pass
     return {"library": "unknown", "kernel": "?", "threads": "?"}
+
+
+def _bundled_openblas():
+    """numpy's own OpenBLAS, opened with ctypes (for machines without threadpoolctl)."""
+    for path in glob.glob(str(Path(np.__file__).parent.parent / "numpy.libs" / "libscipy_openblas*.so*")):
+        try:
+            return ctypes.CDLL(path)
+        except OSError:
+            continue
+    return None
+
+
+def set_blas_threads(n: int) -> None:
+    """Let BLAS use n threads from now on (threadpoolctl if installed, else numpy's OpenBLAS directly)."""
+    try:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(limits=n, user_api="blas")
+        return
+    except ImportError:
+        pass
+    lib = _bundled_openblas()
+    if lib is None or not hasattr(lib, "scipy_openblas_set_num_threads64_"):
+        raise RuntimeError("cannot set BLAS threads here: install threadpoolctl, or set OPENBLAS_NUM_THREADS")
+    lib.scipy_openblas_set_num_threads64_(ctypes.c_int(n))
 
 
 def cpu_name() -> str:
