@@ -96,3 +96,19 @@ def test_colab_cell_does_nothing_outside_colab():
     namespace = {}
     exec(COLAB_CELL, namespace)
     assert "subprocess" not in namespace
+
+
+COLAB_PREFIX = "https://colab.research.google.com/github/mlp-lessons/mlp_lessons/blob/main/"
+BINDER_URL = "https://mybinder.org/v2/gh/mlp-lessons/mlp_lessons/main?urlpath=lab/tree/notebooks"
+
+
+def test_readme_links_every_lesson_to_colab_and_binder():
+    readme = (ROOT / "README.md").read_text()
+    if "colab.research.google.com" not in readme:
+        pytest.skip("the README has no Colab links yet")
+    linked = set(re.findall(re.escape(COLAB_PREFIX) + r"(\S+?\.ipynb)", readme))
+    lessons = {p.relative_to(ROOT).as_posix() for p in (ROOT / "notebooks").glob("*.ipynb")}
+    assert lessons <= linked, f"no Open-in-Colab link for {sorted(lessons - linked)}"
+    missing = sorted(path for path in linked if not (ROOT / path).is_file())
+    assert not missing, f"Colab links to notebooks that do not exist: {missing}"
+    assert BINDER_URL in readme
