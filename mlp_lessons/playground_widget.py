@@ -324,20 +324,22 @@ class Playground:
 
         s = self.settings
         look = dict(style={"description_width": "95px"}, layout=w.Layout(width="290px"))
+        # Sliders report on release, not on every pixel of a drag: each value starts a new run.
+        slider = dict(look, continuous_update=False)
         c = self.controls = {}
         c["dataset"] = w.Dropdown(description="data set", options=list(DATASETS), value=s["dataset"], **look)
-        c["noise"] = w.FloatSlider(description="noise", min=NOISE_RANGE[0], max=NOISE_RANGE[1], step=0.05, **look)
-        c["hidden_layers"] = w.IntSlider(description="hidden layers", min=0, max=MAX_HIDDEN_LAYERS, **look)
+        c["noise"] = w.FloatSlider(description="noise", min=NOISE_RANGE[0], max=NOISE_RANGE[1], step=0.05, **slider)
+        c["hidden_layers"] = w.IntSlider(description="hidden layers", min=0, max=MAX_HIDDEN_LAYERS, **slider)
         for l in range(1, MAX_HIDDEN_LAYERS + 1):
-            c[f"width{l}"] = w.IntSlider(description=f"width n[{l}]", min=1, max=MAX_WIDTH, value=8, **look)
+            c[f"width{l}"] = w.IntSlider(description=f"width n[{l}]", min=1, max=MAX_WIDTH, value=8, **slider)
         c["activation"] = w.Dropdown(description="activation", options=list(ACTIVATIONS), value=s["activation"], **look)
         c["output"] = w.Dropdown(description="output a[L]", options=list(OUTPUTS), value=s["output"], **look)
         losses = [(label, name) for name, label in LOSS_LABELS.items()]
         c["loss"] = w.Dropdown(description="loss", options=losses, value=s["loss"], **look)
         c["lr"] = w.FloatLogSlider(
-            description="learning rate", base=10, min=-4, max=1, step=0.1, readout_format=".3g", **look
+            description="learning rate", base=10, min=-4, max=1, step=0.1, readout_format=".3g", **slider
         )
-        c["batch_size"] = w.IntSlider(description="batch size", min=1, max=self.m, **look)
+        c["batch_size"] = w.IntSlider(description="batch size", min=1, max=self.m, **slider)
         c["seed"] = w.BoundedIntText(description="seed", min=0, max=MAX_SEED, style=look["style"])
         c["seed"].layout.width = "200px"
         for control in c.values():
@@ -429,7 +431,7 @@ class Playground:
         status = html.escape(self.status())
         if self.warning():
             status += f"<br><span style='color:#a60'>{html.escape(self.warning())}</span>"
-        if self.diverged:
+        if self.message:
             status += f"<br><b style='color:#c00'>{html.escape(self.message)}</b>"
         self.status_html.value = status
         self.code_html.value = (
@@ -462,6 +464,9 @@ class Playground:
                     self._train_epochs(1)
                 self._changed()
                 await asyncio.sleep(0.02)
+        except Exception as error:  # an exception in a task is otherwise never seen
+            self.history.message = f"Training stopped by an error: {error!r}"
+            raise
         finally:
             self.running = False
             self._task = None

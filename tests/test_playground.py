@@ -241,3 +241,17 @@ def test_every_control_at_its_extremes_never_raises():
 def test_playground_class_is_exported_lazily():
     assert ml.Playground is Playground
     assert isinstance(ml.playground(), Playground)
+
+
+def test_an_error_while_training_continuously_is_shown_not_lost(monkeypatch):
+    pg = ml.playground()
+    pg.widget
+
+    def broken(epochs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(pg, "_train_epochs", broken)
+    with pytest.raises(RuntimeError):
+        asyncio.run(pg.run())
+    assert not pg.running
+    assert "Training stopped by an error: RuntimeError(&#x27;boom&#x27;)" in pg.status_html.value
