@@ -12,7 +12,8 @@ configuration.  A screenshot of each notebook's final state is saved to
 artifacts/screenshots/ (ignored by git).
 
 The browser is the system's Chromium (MLP_LESSONS_CHROMIUM, default
-/usr/bin/chromium); Playwright never downloads one.  Without Playwright or the
+/usr/bin/chromium, else a chromium or google-chrome on PATH); Playwright never
+downloads one.  Without Playwright or the
 browser these tests skip, except when CI=true, where they fail: CI must run them.
 MLP_LESSONS_NOTEBOOK_DIR points the suite at another folder of notebooks.
 
@@ -42,7 +43,19 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK_DIR = Path(os.environ.get("MLP_LESSONS_NOTEBOOK_DIR", ROOT / "notebooks"))
 SCREENSHOT_DIR = ROOT / "artifacts" / "screenshots"
-CHROMIUM = os.environ.get("MLP_LESSONS_CHROMIUM", "/usr/bin/chromium")
+
+
+def find_chromium() -> str:
+    """MLP_LESSONS_CHROMIUM, else /usr/bin/chromium, else a Chromium or Chrome on PATH."""
+    if os.environ.get("MLP_LESSONS_CHROMIUM"):
+        return os.environ["MLP_LESSONS_CHROMIUM"]
+    candidates = ["/usr/bin/chromium"] + [
+        shutil.which(name) or "" for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+    ]
+    return next((path for path in candidates if path and os.path.isfile(path)), "/usr/bin/chromium")
+
+
+CHROMIUM = find_chromium()
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
