@@ -84,9 +84,9 @@ class Playground:
     of 0 to 4 hidden layers, each 1 to 32), activation (of the hidden layers),
     output (the output layer's activation: sigmoid, or identity for a linear
     output), loss (binary_cross_entropy or half_squared_error), lr,
-    batch_size, seed.  m training and m_test test
-    points are drawn from the same data set.  The one seed fixes the data, the
-    initial weights and the shuffling, exactly as ml.train(seed=...) does.
+    batch_size, seed.  m training and m_test test points come from the same
+    data set.  The one seed fixes the data, the initial weights and the
+    shuffling, exactly as ml.train(seed=...) does.
     """
 
     def __init__(self, *, m: int = 200, m_test: int = 100, epochs: int = 0, **settings):
@@ -103,7 +103,6 @@ class Playground:
         if epochs:
             self.train(epochs)
 
-    # ---- the run ---------------------------------------------------------
 
     @property
     def layer_sizes(self) -> list[int]:
@@ -226,7 +225,6 @@ class Playground:
         self._changed()
         return self
 
-    # ---- what the student reads ----------------------------------------
 
     def accuracies(self) -> tuple[float, float]:
         """(training accuracy, test accuracy) of the current parameters."""
@@ -285,7 +283,6 @@ class Playground:
             ]
         )
 
-    # ---- pictures ------------------------------------------------------
 
     def figure(self, dpi: int = 72) -> Figure:
         """The decision boundary, the network and the loss curves, drawn into one Agg figure."""
@@ -306,7 +303,6 @@ class Playground:
 
         return Image(data=self.png(dpi), format="png")
 
-    # ---- the widget ----------------------------------------------------
 
     @property
     def widget(self):
@@ -439,7 +435,6 @@ class Playground:
             f"import mlp_lessons as ml; pg = {html.escape(self.code_line(), quote=False)}</code>"
         )
 
-    # ---- continuous training -------------------------------------------
 
     async def run(self, max_epochs: int | None = None, epochs_per_frame: int = 5, frame_seconds: float = 0.1) -> None:
         """Train until paused, diverged or max_epochs more epochs; redraw after every
