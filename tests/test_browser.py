@@ -394,8 +394,9 @@ def run_all(lab: LabPage, notebook: str) -> float:
         current = prompts(page)
         if any("[*]" in p for p in current) or not kernel_is_idle(page):
             return False
-        # Idle with nothing queued: done, or stopped by an error (reported by the caller).
-        return current if all(re.search(r"\[\d+\]", current[i]) for i in to_run) or time.monotonic() - start > 3 else False
+        all_ran = all(re.search(r"\[\d+\]", current[i]) for i in to_run)
+        stopped = time.monotonic() - start > 3  # idle, nothing queued, cells left: an error stopped Run All
+        return current if all_ran or stopped else False
 
     current = wait_for(finished, RUN_ALL_SECONDS, f"Run All in {notebook} to finish")
     seconds = time.monotonic() - start
@@ -403,8 +404,8 @@ def run_all(lab: LabPage, notebook: str) -> float:
     assert not never_ran, (
         f"cells {never_ran} of {notebook} never ran (did an earlier cell fail?):\n" + "\n".join(cell_errors(page))
     )
-    wait_for(lambda: page.locator(".jupyter-widgets-disconnected, .jp-OutputArea-output:has-text('Loading widget')").count() == 0,
-             WIDGET_REDRAW_SECONDS, "the widgets to render")
+    loading = page.locator(".jupyter-widgets-disconnected, .jp-OutputArea-output:has-text('Loading widget')")
+    wait_for(lambda: loading.count() == 0, WIDGET_REDRAW_SECONDS, "the widgets to render")
     return seconds
 
 
@@ -547,9 +548,17 @@ def move_slider(page, slider, steps: int = 2) -> tuple[str, str]:
     return before, slider_readout(slider)
 
 
+def wait_for_state(page, accept, what: str, seconds: float = WIDGET_REDRAW_SECONDS) -> WidgetState:
+    """Poll what the widgets show until accept(state) holds; return that state."""
+    def check():
+        now = widget_state(page)
+        return now if accept(now) else None
+
+    return wait_for(check, seconds, what)
+
+
 def wait_for_change(page, before: WidgetState, what: str) -> WidgetState:
-    return wait_for(lambda: (lambda now: now if now != before else None)(widget_state(page)),
-                    WIDGET_REDRAW_SECONDS, what)
+    return wait_for_state(page, lambda now: now != before, what)
 
 
 def settle(page, seconds: float = WIDGET_REDRAW_SECONDS) -> WidgetState:
@@ -612,12 +621,11 @@ def press_and_wait(page, button, what: str) -> WidgetState:
     label = button.inner_text().strip()
     button.scroll_into_view_if_needed()
     button.click()
-
-    def redrawn():
-        now = widget_state(page)
-        return now if now.images != state.images and counters(now.text) != counters(state.text) else None
-
-    return wait_for(redrawn, WIDGET_REDRAW_SECONDS, f"the picture and the epoch/step counters to change after {what} ({label!r})")
+    return wait_for_state(
+        page,
+        lambda now: now.images != state.images and counters(now.text) != counters(state.text),
+        f"the picture and the epoch/step counters to change after {what} ({label!r})",
+    )
 
 
 def drive_playground(lab: LabPage, notebook: str) -> None:
@@ -627,9 +635,9 @@ def drive_playground(lab: LabPage, notebook: str) -> None:
     size = find_slider(page, [r"width|neurons|units|n\[", r"layer|hidden|size"], avoid=r"batch")
     before, after = move_slider(page, size, steps=1)
     assert after != before, f"layer-size slider {slider_name(size)!r} did not move"
-    wait_for(
-        lambda: (lambda now: now.images != state.images and now.texts != state.texts)(widget_state(page)),
-        WIDGET_REDRAW_SECONDS,
+    wait_for_state(
+        page,
+        lambda now: now.images != state.images and now.texts != state.texts,
         f"the picture and the architecture text to change after {slider_name(size)!r} went {before} -> {after}",
     )
     settle(page)
