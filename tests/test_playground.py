@@ -255,3 +255,43 @@ def test_an_error_while_training_continuously_is_shown_not_lost(monkeypatch):
         asyncio.run(pg.run())
     assert not pg.running
     assert "Training stopped by an error: RuntimeError(&#x27;boom&#x27;)" in pg.status_html.value
+
+
+def test_train_runs_in_a_real_kernel_between_cells():
+    """In ipykernel the Train task shares the kernel's event loop: it trains while the kernel is idle."""
+    import time
+
+    import ipykernel.kernelspec
+    from jupyter_client import KernelManager
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    class ThisPython(KernelSpecManager):
+        def get_kernel_spec(self, kernel_name):
+            spec = ipykernel.kernelspec.get_kernel_dict()
+            return self.kernel_spec_class(resource_dir=ipykernel.kernelspec.RESOURCES, **spec)
+
+    km = KernelManager(kernel_name="python3", kernel_spec_manager=ThisPython())
+    km.start_kernel()
+    kc = km.client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=60)
+
+        def run(code):
+            reply = kc.execute_interactive(code, timeout=60, output_hook=lambda msg: outputs.append(msg))
+            assert reply["content"]["status"] == "ok", reply["content"]
+
+        outputs = []
+        run("import mlp_lessons as ml\npg = ml.playground()\npg.widget\npg.buttons['train'].click()")
+        time.sleep(2.0)  # the kernel is idle: only the training task runs now
+        outputs.clear()
+        run("print(pg.running, pg.epoch > 5, pg.buttons['train'].description)")
+        assert "True True Pause" in "".join(m["content"].get("text", "") for m in outputs)
+        run("pg.buttons['train'].click()")
+        time.sleep(1.0)
+        outputs.clear()
+        run("e = pg.epoch\nimport time; time.sleep(0.5)\nprint(pg.running, pg.epoch == e, pg.buttons['train'].description)")
+        assert "False True Train" in "".join(m["content"].get("text", "") for m in outputs)
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
