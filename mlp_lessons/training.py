@@ -67,33 +67,24 @@ class History:
         return f"History(epochs={self.epochs}, steps={self.steps}, final loss={last}, diverged={self.diverged})"
 
 
-def batches(m: int, batch_size: int | None, rng: np.random.Generator):
-    """Column indices of each mini-batch for one epoch, shuffled by rng.
-
-    One batch of all m columns needs no shuffle (its gradient sums over every
-    column anyway), so it is range(m) and nothing is drawn from rng.
-    """
-    if batch_size is None or batch_size >= m:
-        return [range(m)]
-    order = rng.permutation(m)
-    return [order[start : start + batch_size] for start in range(0, m, batch_size)]
-
-
 def train_epoch(params, X, Y, activations, loss, lr, batch_size, rng, history: History):
     """One pass over the shuffled data in mini-batches; updates history in place.
 
-    Returns the new params.  If the loss becomes NaN or infinite, stops at once and
-    sets history.diverged and history.message (the params from before that step are
-    returned).
+    The m columns are shuffled by rng, then cut into batches of batch_size (the
+    last may be shorter), one step per batch.  Returns the new params.  If the
+    loss becomes NaN or infinite, stops at once and sets history.diverged and
+    history.message (the params from before that step are returned).
     """
     m = X.shape[1]
+    if batch_size is None or batch_size >= m:
+        batch_size = m  # one batch of all m columns: its gradient sums over all of them, in any order
+    else:
+        order = rng.permutation(m)
+        X, Y = X[:, order], Y[:, order]  # shuffled once, so each batch below is a view, not a copy
     total = 0.0
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-        for cols in batches(m, batch_size, rng):
-            if len(cols) == m:
-                Xb, Yb = X, Y
-            else:
-                Xb, Yb = X[:, cols], Y[:, cols]
+        for start in range(0, m, batch_size):
+            Xb, Yb = X[:, start : start + batch_size], Y[:, start : start + batch_size]
             new_params, J = train_step(params, Xb, Yb, activations, loss, lr)
             if not np.isfinite(J):
                 history.diverged = True
@@ -105,7 +96,7 @@ def train_epoch(params, X, Y, activations, loss, lr, batch_size, rng, history: H
                 return params
             params = new_params
             history.steps += 1
-            total += J * len(cols)
+            total += J * Xb.shape[1]
     history.epochs += 1
     history.loss.append(total / m)
     return params
