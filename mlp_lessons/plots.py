@@ -49,11 +49,11 @@ def draw_network(ax, layer_sizes, params: dict | None = None, max_neurons: int =
     ax.scatter(xs, ys, s=size, color="white", edgecolors="black", zorder=2)
     for l in range(L + 1):
         label = "input\n" if l == 0 else ("output\n" if l == L else "")
-        ax.text(l, -0.75, f"{label}n[{l}]\n{sizes[l]}", ha="center", va="bottom", fontsize=8, linespacing=1.0)
+        ax.text(l, -0.95, f"{label}n[{l}]\n{sizes[l]}", ha="center", va="bottom", fontsize=8, linespacing=1.0)
         if sizes[l] > shown[l]:
             ax.text(l, y_of(l, shown[l] - 1) + 0.7, f"+{sizes[l] - shown[l]}", ha="center", va="top", fontsize=8)
     ax.set_xlim(-0.5, L + 0.5)
-    ax.set_ylim(-1.4 - 0.25 * top, top + 0.6)
+    ax.set_ylim(-1.5 - 0.25 * top, top + 0.6)
     ax.invert_yaxis()
     ax.axis("off")
     if title:
