@@ -101,9 +101,12 @@ def test_notebook_timing_runs_a_copy(tmp_path):
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(6 * 7)")])
     path = tmp_path / "tiny.ipynb"
     nbformat.write(nb, path)
+    broken = tmp_path / "broken.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 / 0")]), broken)
     before = path.read_text()
-    [r] = bench_notebooks.bench_notebooks([path], timeout=60)
-    assert r["status"] == "ok" and r["seconds"] > 0
+    ok, failed = bench_notebooks.bench_notebooks([path, broken], timeout=60)
+    assert ok["status"] == "ok" and ok["seconds"] > 0
+    assert failed["status"].startswith("FAILED")
     assert path.read_text() == before  # the original is never rewritten
 
 
