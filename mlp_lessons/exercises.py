@@ -21,7 +21,10 @@ from typing import Callable, NamedTuple
 import numpy as np
 
 from .activations import get_activation, sigmoid, sigmoid_prime, tanh, tanh_prime
+from .backward import backprop_dA_prev, backprop_db, backprop_dW, backprop_dZ
 from .errors import shape_str
+from .forward import forward, linear_forward
+from .losses import half_squared_error
 
 
 class Result(NamedTuple):
@@ -205,13 +208,9 @@ def _linear_inputs(d, rng):
     return _normal(rng, (d["n"], d["p"])), _normal(rng, (d["p"], d["m"])), _normal(rng, (d["n"], 1))
 
 
-def _linear(W, A_prev, b):
-    return W @ A_prev + b
-
-
 LINEAR_FORWARD = Exercise(
     "z[l] = W[l] a[l-1] + b[l]",
-    _linear,
+    linear_forward,
     _linear_inputs,
     [dict(n=3, p=4, m=5), dict(n=4, p=4, m=5), dict(n="m", p=4, m=5), dict(n=4, p=4, m=4)],
     [
@@ -232,7 +231,7 @@ LINEAR_FORWARD = Exercise(
 
 
 def _layer(A_prev, W, b, phi):
-    return phi(W @ A_prev + b)
+    return phi(linear_forward(W, A_prev, b))
 
 
 LAYER_FORWARD = Exercise(
@@ -265,10 +264,11 @@ def _forward_inputs(d, rng):
 
 
 def _forward(params, X, activations):
-    A = X
-    for l, name in enumerate(activations, start=1):
-        A = get_activation(name).phi(params[f"W{l}"] @ A + params[f"b{l}"])
-    return A
+    return forward(params, X, activations)[0]
+
+
+def _without_last_layer(params, L):
+    return {k: v for k, v in params.items() if k not in (f"W{L}", f"b{L}")}
 
 
 def _forward_with(step):
@@ -293,7 +293,7 @@ FORWARD = Exercise(
         Mistake("not_chained", "Each layer must take the previous layer's output, a[l-1], as its input; "
                 "you fed X = a[0] to every layer.", _forward_with(lambda l, L, A, W, b, phi, X: phi(W @ X + b))),
         Mistake("one_layer_short", "You stopped one layer early: loop over all L layers, l = 1..L.",
-                lambda params, X, acts: _forward(params, X, acts[:-1])),
+                lambda params, X, acts: _forward(_without_last_layer(params, len(acts)), X, acts[:-1])),
         Mistake("same_activation", "Each layer has its own activation: use activations[l-1] for layer l.",
                 lambda params, X, acts: _forward(params, X, [acts[0]] * len(acts))),
         Mistake("forgot_b", "You forgot b[l]: z[l] = W[l] a[l-1] + b[l].",
@@ -311,7 +311,7 @@ def _dZ_inputs(d, rng):
 
 DZ = Exercise(
     "dJ/dz[l] = dJ/da[l] * phi'(z[l])",
-    lambda dA, Z, phi_prime: dA * phi_prime(Z),
+    backprop_dZ,
     _dZ_inputs,
     [dict(n=3, m=5), dict(n="m", m=5)],
     [
@@ -342,7 +342,7 @@ MISPLACED_T = ("The transpose is in the wrong place. dJ/dW[l] must have the shap
 
 DW = Exercise(
     "dJ/dW[l] = dJ/dZ[l] (A[l-1])^T",
-    lambda dZ, A_prev: dZ @ A_prev.T,
+    backprop_dW,
     _dW_inputs,
     [dict(n=3, p=4, m=5), dict(n=3, p="m", m=5), dict(n=3, p=3, m=5)],
     [
@@ -371,7 +371,7 @@ def _db_inputs(d, rng):
 
 DB = Exercise(
     "dJ/db[l] = sum over examples of dJ/dZ[l]",
-    lambda dZ: dZ.sum(axis=1, keepdims=True),
+    backprop_db,
     _db_inputs,
     [dict(n=3, m=5)],
     [
@@ -401,7 +401,7 @@ def _dA_prev_inputs(d, rng):
 
 DA_PREV = Exercise(
     "dJ/da[l-1] = (W[l])^T dJ/dz[l]",
-    lambda W, dZ: W.T @ dZ,
+    backprop_dA_prev,
     _dA_prev_inputs,
     [dict(n=3, p=4, m=5), dict(n=4, p=4, m=5), dict(n="m", p=4, m=5)],
     [
@@ -437,17 +437,17 @@ def _backward_with(dW_from, use_phi_prime=True):
         L = len(W)
         dW, db, dA = {}, {}, dAL
         for l in range(L, 0, -1):
-            dZ = dA * phi_prime[l](Z[l]) if use_phi_prime else dA
+            dZ = backprop_dZ(dA, Z[l], phi_prime[l]) if use_phi_prime else dA
             dW[l] = dW_from(dZ, A, l)
-            db[l] = dZ.sum(axis=1, keepdims=True)
-            dA = W[l].T @ dZ
+            db[l] = backprop_db(dZ)
+            dA = backprop_dA_prev(W[l], dZ)
         return dW, db
     return run
 
 
 BACKWARD = Exercise(
     "backward(dAL, A, Z, W, phi_prime) -> (dW, db)",
-    _backward_with(lambda dZ, A, l: dZ @ A[l - 1].T),
+    _backward_with(lambda dZ, A, l: backprop_dW(dZ, A[l - 1])),
     _backward_inputs,
     [dict(sizes=[3, 5, 2], m=4)],
     [
@@ -472,8 +472,7 @@ def _loss_inputs(d, rng):
 
 
 def _loss(AL, Y):
-    m = AL.shape[1]
-    return float(np.sum((AL - Y) ** 2)) / (2 * m), (AL - Y) / m
+    return half_squared_error(AL, Y)
 
 
 def _loss_with(J_scale=1.0, dAL_scale=1.0, dAL_sign=1.0):
