@@ -254,6 +254,37 @@ def section_variants(report: Report, passthrough: list[str]) -> None:
     report.say()
 
 
+def section_summary(report: Report) -> None:
+    """One table of the goals (issue 6) against what this run measured."""
+    d = report.data
+    rows = []
+    for r in d.get("batch", []):
+        rows.append([f"batched step >= 30x a loop over examples, {net_name(r['layer_sizes'])}",
+                     f"{r['speedup']:.0f}x", verdict(r["speedup"], 30)])
+    for r in d.get("matmul", []):
+        if r["net"] != TOY.label and r["dtype"] == "float64":
+            rows.append([f"products >= 0.6 of the {r['net']} step (float64)", f"{r['share']:.3f}",
+                         verdict(r["share"], 0.6)])
+    for r in d.get("dtype", []):
+        rows.append([f"float32 end to end, {r['net']}", "yes" if r["float32_end_to_end"] else "NO",
+                     "met" if r["float32_end_to_end"] else "not met"])
+    playground = d.get("playground") or {}
+    first = next(((k, v) for k, v in playground.items() if "control change" in k), None)
+    if first:
+        rows.append(["playground control change to redraw < 200 ms (defaults)", fmt_time(first[1]),
+                     "met" if first[1] < 0.2 else "not met"])
+    if d.get("notebooks"):
+        rows.append(["every notebook, fresh kernels, in all", f"{sum(r['seconds'] for r in d['notebooks']):.1f} s",
+                     "all ran" if all(r["status"] == "ok" for r in d["notebooks"]) else "some FAILED"])
+    if d.get("tests"):
+        rows.append(["python run.py test", f"{d['tests']['seconds']:.0f} s", d["tests"]["summary"]])
+    if rows:
+        report.say("## Summary")
+        report.say()
+        report.say(table(["goal", "measured", ""], rows))
+        report.say()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="mlp_lessons benchmarks")
     parser.add_argument("--only", default=",".join(SECTIONS),
@@ -313,6 +344,7 @@ def main(argv: list[str] | None = None) -> int:
         section_notebooks(report)
     if "tests" in sections:
         section_tests(report)
+    section_summary(report)
     if args.json is not None:
         args.json.write_text(json.dumps(report.data, indent=2, default=str) + "\n")
         return 0

@@ -76,7 +76,7 @@ def test_main_prints_every_quick_section(monkeypatch, tmp_path, capsys):
     monkeypatch.setattr(run, "RESULTS", tmp_path)
     assert run.main(["--quick", "--repeat", "1", "--only", "batch,matmul,profile,dtype"]) == 0
     out = capsys.readouterr().out
-    for heading in ("## 1.", "## 2.", "## Profile", "## Where", "## 3."):
+    for heading in ("## 1.", "## 2.", "## Profile", "## Where", "## 3.", "## Summary"):
         assert heading in out
     saved = json.loads(next(tmp_path.glob("*.json")).read_text())
     assert {"machine", "batch", "matmul", "profile", "breakdown", "dtype"} <= set(saved)
