@@ -3,6 +3,7 @@
     python run.py lab      set up (first time only), then open JupyterLab on notebooks/
     python run.py test     set up (first time only), then run every test and notebook
     python run.py regen    re-execute every notebook in a fresh kernel, saving outputs
+    python run.py bench    time the training step, the notebooks and the playground
     python run.py setup    only set up
 
 Setting up makes a virtual environment in .venv/ and installs this package
@@ -54,7 +55,7 @@ def run(args: list[str], env: dict | None = None) -> int:
 
 def main(argv: list[str]) -> int:
     command, rest = (argv[0], argv[1:]) if argv else ("", [])
-    if command not in ("lab", "test", "regen", "setup"):
+    if command not in ("lab", "test", "regen", "bench", "setup"):
         print(__doc__)
         return 2
     python = str(setup())
@@ -65,6 +66,8 @@ def main(argv: list[str]) -> int:
         return run([python, "-m", "jupyter", "lab", "--notebook-dir", str(ROOT / "notebooks"), *as_root, *rest])
     if command == "regen":
         return run([python, str(ROOT / "tools" / "regenerate_notebooks.py"), *rest])
+    if command == "bench":
+        return run([python, "-m", "benchmarks", *rest])
     return run([python, "-m", "pytest", *rest])
 
 

@@ -58,7 +58,12 @@ def regenerate(path: Path, timeout: int = TIMEOUT_SECONDS) -> float:
         resources={"metadata": {"path": str(path.parent)}},
     )
     start = time.perf_counter()
-    client.execute(cwd=str(path.parent))
+    try:
+        client.execute(cwd=str(path.parent))
+    finally:
+        # nbclient leaves a kernel manager it did not create running; stop it here.
+        if km.has_kernel:
+            km.shutdown_kernel(now=True)
     elapsed = time.perf_counter() - start
     nb.metadata["kernelspec"] = {
         "display_name": "Python 3 (ipykernel)",
