@@ -41,10 +41,21 @@ def setup() -> Path:
         sys.exit(f"mlp_lessons needs Python 3.10 or newer; this is {sys.version.split()[0]}.")
     if not python.exists():
         print(f"Creating a virtual environment in {VENV} ...", flush=True)
-        venv.EnvBuilder(with_pip=True).create(VENV)
+        try:
+            venv.EnvBuilder(with_pip=True, clear=VENV.exists()).create(VENV)
+        except (OSError, subprocess.CalledProcessError) as error:
+            sys.exit(
+                f"Could not create the virtual environment in {VENV}: {error}\n"
+                "On Debian or Ubuntu, install the venv module first (sudo apt install python3-venv), "
+                "then run this command again."
+            )
     print("Installing mlp_lessons and its tools into it (first time only) ...", flush=True)
-    subprocess.run([str(python), "-m", "pip", "install", "--upgrade", "pip"], check=True)
-    subprocess.run([str(python), "-m", "pip", "install", "-e", f"{ROOT}[test]"], check=True)
+    for step in (["install", "--upgrade", "pip"], ["install", "-e", f"{ROOT}[test]"]):
+        if subprocess.run([str(python), "-m", "pip", *step]).returncode != 0:
+            sys.exit(
+                f"Installing failed at `pip {' '.join(step)}` (see pip's message above). Check the "
+                "internet connection, then run this command again; it starts over where it stopped."
+            )
     STAMP.write_text(wanted_stamp())
     return python
 
