@@ -59,6 +59,18 @@ def batched_step(params, X, Y, net: Net):
     return train_step(params, X, Y, list(net.activations), ml.get_loss(net.loss), net.lr)
 
 
+def training(step, params, X, Y, net: Net):
+    """A no-argument callable that takes one `step` per call, each from the last one's
+    parameters, as train() does (timing the same start again and again would time a
+    memory pattern that training never has: every call's new parameters thrown away)."""
+    state = {"params": params}
+
+    def one_step():
+        state["params"], _ = step(state["params"], X, Y, net)
+
+    return one_step
+
+
 def looped_step(params, X, Y, net: Net):
     """The same step, one example (column) at a time, as code without batching would do it.
 
@@ -94,8 +106,8 @@ def bench_batched_vs_loop(net: Net, repeat: int = 7, min_time: float = 0.05) -> 
     rounds = {}
     t = compare(
         {
-            "batched": lambda: batched_step(params, X, Y, net),
-            "loop": lambda: looped_step(params, X, Y, net),
+            "batched": training(batched_step, params, X, Y, net),
+            "loop": training(looped_step, params, X, Y, net),
         },
         repeat=repeat,
         min_time=min_time,
@@ -160,14 +172,14 @@ def bench_matmul_share(net: Net, dtype=np.float64, repeat: int = 7, min_time: fl
 
     rounds = {}
     t = compare(
-        {"step": lambda: batched_step(params, X, Y, net), "matmuls": matmuls_only},
+        {"step": training(batched_step, params, X, Y, net), "matmuls": matmuls_only},
         repeat=repeat,
         min_time=min_time,
         rounds=rounds,
     )
     flops = matmul_flops(pairs)
     return {
-        "page_faults_per_step": page_faults_per_call(lambda: batched_step(params, X, Y, net)),
+        "page_faults_per_step": page_faults_per_call(training(batched_step, params, X, Y, net)),
         "net": net.label,
         "dtype": np.dtype(dtype).name,
         "step_s": t["step"],
@@ -293,7 +305,7 @@ def breakdown_step(net: Net = TOY, repeat: int = 7, min_time: float = 0.05) -> d
                                                      if l > 1],
         "update W - lr dW, b - lr db": lambda: _sgd_update(params, grads, net.lr),
     }
-    t = compare({"step": lambda: batched_step(params, X, Y, net), **parts}, repeat=repeat, min_time=min_time)
+    t = compare({"step": training(batched_step, params, X, Y, net), **parts}, repeat=repeat, min_time=min_time)
     step = t.pop("step")
     glue = step - sum(t.values())
     return {
@@ -356,8 +368,8 @@ def bench_dtypes(net: Net, repeat: int = 7, min_time: float = 0.05, check: bool 
     p32, X32, Y32 = make_problem(net, np.float32)
     t = compare(
         {
-            "float64": lambda: batched_step(p64, X64, Y64, net),
-            "float32": lambda: batched_step(p32, X32, Y32, net),
+            "float64": training(batched_step, p64, X64, Y64, net),
+            "float32": training(batched_step, p32, X32, Y32, net),
         },
         repeat=repeat,
         min_time=min_time,
