@@ -44,8 +44,6 @@ from .digits import (
     labels_of,
     load_digits,
     one_hot,
-    plot_confusion,
-    show_digits,
 )
 from .errors import ShapeError, TrainingDiverged
 from .forward import LayerCache, forward, layer_forward, linear_forward, predict

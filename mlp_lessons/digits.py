@@ -81,39 +81,3 @@ def format_confusion(C: np.ndarray) -> str:
     for i in range(n):
         lines.append(f"{i:>9}" + "".join(f"{C[i, j]:>{width}}" for j in range(n)))
     return "\n".join(lines)
-
-
-def show_digits(X: np.ndarray, titles=None, ncols: int = 10, size: float = 0.9):
-    """Draw the columns of X (64, k) as 8x8 images in a grid; returns the figure.
-
-    titles: one string per image (e.g. "pred 3 / true 8"), or None.
-    """
-    import matplotlib.pyplot as plt
-
-    k = X.shape[1]
-    ncols = max(1, min(ncols, k))
-    nrows = max(1, -(-k // ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, (size + 0.25) * nrows), squeeze=False)
-    for i, ax in enumerate(axes.flat):
-        ax.axis("off")
-        if i < k:
-            ax.imshow(X[:, i].reshape(SIDE, SIDE), cmap="gray_r", vmin=0, vmax=1)
-            if titles is not None:
-                ax.set_title(titles[i], fontsize=7)
-    fig.tight_layout()
-    return fig
-
-
-def plot_confusion(C: np.ndarray, size: float = 4.0):
-    """Draw the confusion matrix C (rows true, columns predicted) with its counts; returns the figure."""
-    import matplotlib.pyplot as plt
-
-    n = C.shape[0]
-    fig, ax = plt.subplots(figsize=(size, 0.9 * size))
-    ax.imshow(C, cmap="Blues")
-    for i, j in zip(*np.nonzero(C)):
-        ax.text(j, i, C[i, j], ha="center", va="center", fontsize=7,
-                color="white" if C[i, j] > C.max() / 2 else "black")
-    ax.set(xticks=range(n), yticks=range(n), xlabel="predicted digit", ylabel="true digit")
-    fig.tight_layout()
-    return fig

@@ -152,7 +152,7 @@ def check_params(params: dict) -> int:
             got = shape_str(b.shape) if isinstance(b, np.ndarray) else type(b).__name__
             hint = ""
             if isinstance(b, np.ndarray) and b.shape == (W.shape[0],):
-                hint = f" Use b.reshape(-1, 1) so it broadcasts over the m columns."
+                hint = " Use b.reshape(-1, 1) so it broadcasts over the m columns."
             raise ShapeError(
                 f"Layer {l}, z[{l}] = W[{l}] a[{l - 1}] + b[{l}]: b[{l}] must be a column "
                 f"of shape (n[{l}], 1) = {shape_str((W.shape[0], 1))}, but it is {got}.{hint}"

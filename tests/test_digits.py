@@ -73,11 +73,13 @@ def test_show_digits_draws_a_grid():
     import matplotlib
 
     matplotlib.use("Agg")
+    from mlp_lessons.plots import plot_confusion, show_digits
+
     d = ml.load_digits()
-    fig = ml.show_digits(d.X_test[:, :7], titles=[str(i) for i in range(7)], ncols=4)
+    fig = show_digits(d.X_test[:, :7], titles=[str(i) for i in range(7)], ncols=4)
     assert len(fig.axes) == 8 and fig.axes[0].get_title() == "0"
     C = ml.confusion_matrix([0, 1, 1, 2], [0, 1, 2, 2], n_classes=3)
-    fig2 = ml.plot_confusion(C)
+    fig2 = plot_confusion(C)
     assert sorted(t.get_text() for t in fig2.axes[0].texts) == ["1", "1", "1", "1"]
     import matplotlib.pyplot as plt
 
