@@ -22,9 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 import mlp_lessons as ml
-from mlp_lessons.backward import _backward
-from mlp_lessons.forward import _forward
-from mlp_lessons.training import _sgd_update, train_step
+from mlp_lessons.training import train_step
 
 from . import timing
 from .timing import compare, ratio_range
@@ -82,15 +80,14 @@ def looped_step(params, X, Y, net: Net):
     m = X.shape[1]
     total = None
     for i in range(m):
-        AL, caches = _forward(params, X[:, i : i + 1], activations)
-        _, dAL = loss(AL, Y[:, i : i + 1])
-        grads = _backward(caches, dAL, activations)
+        AL, caches = ml.forward(params, X[:, i : i + 1], activations, check=False)
+        _, grads = ml.loss_and_grads(params, caches, Y[:, i : i + 1], activations, loss, check=False)
         if total is None:
             total = grads
         else:
             for name in total:
                 total[name] += grads[name]
-    return _sgd_update(params, {name: g / m for name, g in total.items()}, net.lr), None
+    return ml.sgd_update(params, {name: g / m for name, g in total.items()}, net.lr, check=False), None
 
 
 def check_same_update(net: Net) -> float:
@@ -133,7 +130,7 @@ def step_matmuls(params, X, net: Net):
               dA[l-1] = W[l].T @ dZ[l]             l = L..2 (dJ/dX is not needed)
     """
     activations = list(net.activations)
-    AL, caches = _forward(params, X, activations)
+    AL, caches = ml.forward(params, X, activations, check=False)
     rng = np.random.default_rng(1)
     pairs = []
     for l, (A_prev, W, Z) in enumerate(caches, start=1):
@@ -278,9 +275,9 @@ def breakdown_step(net: Net = TOY, repeat: int = 7, min_time: float = 0.05) -> d
     params, X, Y = make_problem(net)
     activations = list(net.activations)
     loss = ml.get_loss(net.loss)
-    AL, caches = _forward(params, X, activations)
+    AL, caches = ml.forward(params, X, activations, check=False)
     J, dAL = loss(AL, Y)
-    grads = _backward(caches, dAL, activations)
+    grads = ml.backward(params, caches, dAL, activations, check=False)
     L = len(caches)
     phis = [ml.get_activation(a) for a in activations]
     dAs = {L: dAL}  # dJ/dA[l] that layer l receives, from the step itself
@@ -303,7 +300,7 @@ def breakdown_step(net: Net = TOY, repeat: int = 7, min_time: float = 0.05) -> d
         "db = row sums of dZ  (boxed 3)": part(lambda l, A_prev, W, Z: ml.backprop_db(dZs[l])),
         "dA[l-1] = W.T dZ  (boxed 4, l > 1)": lambda: [ml.backprop_dA_prev(caches[l - 1].W, dZs[l]) for l in layers
                                                      if l > 1],
-        "update W - lr dW, b - lr db": lambda: _sgd_update(params, grads, net.lr),
+        "update W - lr dW, b - lr db": lambda: ml.sgd_update(params, grads, net.lr, check=False),
     }
     t = compare({"step": training(batched_step, params, X, Y, net), **parts}, repeat=repeat, min_time=min_time)
     step = t.pop("step")

@@ -34,7 +34,10 @@ from .backward import (
     backprop_dW,
     backprop_dZ,
     backward,
+    backward_from_dZL,
     layer_backward,
+    loss_and_grads,
+    output_dZ,
 )
 from .datasets import DATASETS, circles, load_dataset, moons, sine, spirals, xor
 from .digits import (
@@ -48,9 +51,18 @@ from .digits import (
 from .errors import ShapeError, TrainingDiverged
 from .forward import LayerCache, forward, layer_forward, linear_forward, predict
 from .gradcheck import grad_check, numerical_gradient, relative_error
-from .losses import LOSSES, binary_cross_entropy, get_loss, half_squared_error, softmax_cross_entropy
+from .losses import (
+    FUSED_OUTPUTS,
+    LOSSES,
+    binary_cross_entropy,
+    get_loss,
+    half_squared_error,
+    sigmoid_binary_cross_entropy,
+    softmax_cross_entropy,
+    softmax_cross_entropy_from_logits,
+)
 from .params import init_params, layer_sizes_of
-from .training import History, accuracy, sgd_update, train, train_epoch, train_step
+from .training import History, accuracy, divergence_message, sgd_update, train, train_epoch, train_step
 
 __version__ = "0.1.0"
 

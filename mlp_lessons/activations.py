@@ -58,9 +58,14 @@ def sigmoid(Z: np.ndarray) -> np.ndarray:
 
 
 def sigmoid_prime(Z: np.ndarray) -> np.ndarray:
-    """phi'(z) = sigma(z) (1 - sigma(z))."""
-    s = sigmoid(Z)
-    return s * (1 - s)
+    """phi'(z) = sigma(z) (1 - sigma(z)) = e^-|z| / (1 + e^-|z|)^2.
+
+    The second form is the same number (sigma'(z) is even in z) without the
+    cancellation in 1 - sigma(z) when sigma(z) rounds to 1 (z > 30 or so), so it
+    keeps full relative accuracy on both sides.
+    """
+    e = np.exp(-np.abs(Z))
+    return e / ((1 + e) * (1 + e))
 
 
 def tanh(Z: np.ndarray) -> np.ndarray:
@@ -69,8 +74,14 @@ def tanh(Z: np.ndarray) -> np.ndarray:
 
 
 def tanh_prime(Z: np.ndarray) -> np.ndarray:
-    """phi'(z) = 1 - tanh(z)^2."""
-    return 1 - np.tanh(Z) ** 2
+    """phi'(z) = 1 - tanh(z)^2 = 4 e^-2|z| / (1 + e^-2|z|)^2.
+
+    The second form is the same number without the cancellation in 1 - tanh(z)^2
+    when tanh(z) rounds to +-1 (|z| > 19 or so), so it stays accurate, and nonzero,
+    far into the saturated tails.
+    """
+    e = np.exp(-2 * np.abs(Z))
+    return 4 * e / ((1 + e) * (1 + e))
 
 
 def softmax(Z: np.ndarray) -> np.ndarray:

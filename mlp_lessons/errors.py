@@ -182,3 +182,36 @@ def check_lr(lr) -> float:
             f"got lr = {lr!r}. Typical values lie between 0.001 and 1."
         )
     return float(lr)
+
+
+def check_grads(params: dict, grads) -> None:
+    """Check grads has exactly one dX for every parameter X, of X's shape (never broadcast)."""
+    if not isinstance(grads, dict):
+        raise TypeError(
+            f"grads must be a dict with keys 'dW1', 'db1', ..., as backward returns, "
+            f"got {type(grads).__name__}."
+        )
+    wanted = {"d" + name for name in params}
+    missing, extra = sorted(wanted - set(grads)), sorted(set(grads) - wanted)
+    if missing or extra:
+        parts = []
+        if missing:
+            parts.append(f"missing {', '.join(repr(k) for k in missing)}")
+        if extra:
+            parts.append(f"unexpected {', '.join(repr(k) for k in extra)}")
+        raise KeyError(
+            f"grads needs one gradient per parameter, named 'd' + the parameter's name "
+            f"({', '.join(sorted(wanted))}), but it has {' and '.join(parts)}. Use the dict "
+            f"that backward returns for these params."
+        )
+    for name, value in params.items():
+        g = grads["d" + name]
+        if not isinstance(g, np.ndarray) or g.dtype.kind not in "fiu":
+            raise TypeError(f"d{name} must be a numeric numpy array of shape {shape_str(value.shape)}, got {type(g).__name__}.")
+        if g.shape != value.shape:
+            eq = "summed over the m columns: dZ.sum(axis=1, keepdims=True)" if name.startswith("b") else "dZ @ A_prev.T"
+            raise ShapeError(
+                f"d{name} must have the shape of {name}, {shape_str(value.shape)}, but it has "
+                f"shape {shape_str(g.shape)}; the update {name} := {name} - lr d{name} would "
+                f"broadcast it into the wrong shape. d{name} is {eq}."
+            )

@@ -40,33 +40,34 @@ def linear_forward(W: np.ndarray, A_prev: np.ndarray, b: np.ndarray, l: int | No
         ) from None
 
 
-def layer_forward(A_prev: np.ndarray, W: np.ndarray, b: np.ndarray, activation: str, l: int | None = None):
-    """One layer: z = W a_prev + b, a = phi(z).  Returns (A, cache).
+def layer_forward(W: np.ndarray, A_prev: np.ndarray, b: np.ndarray, activation: str, l: int | None = None):
+    """One layer: a[l] = phi[l](W[l] a[l-1] + b[l]).  Returns (A, cache).
 
-    Shapes: A_prev (n[l-1], m) -> A (n[l], m); cache = (A_prev, W, Z) for backward.
+    The arguments come in the order of the symbols in the equation, as in
+    linear_forward.  Shapes: W (n[l], n[l-1]), A_prev (n[l-1], m), b (n[l], 1)
+    -> A (n[l], m); cache = (A_prev, W, Z) for backward.
     """
     Z = linear_forward(W, A_prev, b, l)
     A = get_activation(activation).phi(Z)
     return A, LayerCache(A_prev, W, Z)
 
 
-def forward(params: dict, X: np.ndarray, activations) -> tuple[np.ndarray, list[LayerCache]]:
+def forward(params: dict, X: np.ndarray, activations, check: bool = True) -> tuple[np.ndarray, list[LayerCache]]:
     """Forward prop through layers 1..L, starting from a[0] = X.
 
     params: W1..WL, b1..bL from init_params; X: (n[0], m); activations: L names,
     output layer last.  Returns A[L], (n[L], m), and the list of L layer caches.
+    check=False skips validating the inputs: for a training loop's inner steps,
+    whose inputs were checked once before the loop.
     """
-    L = check_params(params)
-    activations = check_activations(activations, L)
-    A = check_inputs(X, params["W1"].shape[1])
-    return _forward(params, A, activations)
-
-
-def _forward(params, A, activations):
-    """forward() without validation, for the training loop's inner steps."""
+    A = X
+    if check:
+        L = check_params(params)
+        activations = check_activations(activations, L)
+        A = check_inputs(X, params["W1"].shape[1])
     caches = []
     for l, name in enumerate(activations, start=1):
-        A, cache = layer_forward(A, params[f"W{l}"], params[f"b{l}"], name, l)
+        A, cache = layer_forward(params[f"W{l}"], A, params[f"b{l}"], name, l)
         caches.append(cache)
     return A, caches
 

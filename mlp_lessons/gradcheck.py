@@ -11,7 +11,7 @@ from typing import Callable
 
 import numpy as np
 
-from .backward import backward
+from .backward import loss_and_grads, output_dZ
 from .errors import check_activations, check_params
 from .forward import forward
 from .losses import get_loss
@@ -62,6 +62,8 @@ def relative_error(a: np.ndarray, b: np.ndarray) -> float:
 def grad_check(params: dict, X, Y, activations, loss="half_squared_error", eps: float = 1e-4) -> dict:
     """Compare backprop's gradient of every parameter with finite differences.
 
+    Both sides use the loss as training does (loss_and_grads: from the logits for a
+    sigmoid or softmax output with cross-entropy).
     Returns {"W1": relative error, "b1": ..., ...}.  Use float64 parameters and a
     small network: the check costs four forward passes per parameter entry.
     """
@@ -73,8 +75,9 @@ def grad_check(params: dict, X, Y, activations, loss="half_squared_error", eps: 
     Y = np.asarray(Y, dtype=np.float64)
 
     def J() -> float:
-        return loss_fn(forward(work, X, activations)[0], Y)[0]
+        AL, caches = forward(work, X, activations)
+        return output_dZ(AL, caches[-1].Z, Y, activations[-1], loss_fn)[0]
 
-    AL, caches = forward(work, X, activations)
-    grads = backward(work, caches, loss_fn(AL, Y)[1], activations)
+    _, caches = forward(work, X, activations)
+    grads = loss_and_grads(work, caches, Y, activations, loss_fn)[1]
     return {name: relative_error(grads["d" + name], numerical_gradient(J, work[name], eps)) for name in work}

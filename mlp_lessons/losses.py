@@ -12,6 +12,7 @@ from typing import Callable
 
 import numpy as np
 
+from .activations import sigmoid, softmax
 from .errors import check_targets
 
 
@@ -32,8 +33,11 @@ def binary_cross_entropy(AL: np.ndarray, Y: np.ndarray) -> tuple[float, np.ndarr
     """J = -1/m sum_i [Y log A[L] + (1 - Y) log(1 - A[L])], for a sigmoid output in (0, 1).
 
     dJ/dA[L] = (A[L] - Y) / (A[L] (1 - A[L])) / m.  Shapes: AL, Y (n[L], m) -> (float, (n[L], m)).
-    A[L] is clipped to [eps, 1 - eps] (eps of its dtype) so that log and the
-    division stay finite when a saturated sigmoid returns exactly 0 or 1.
+    This is the seed's general route, from A[L] alone: backprop then multiplies
+    dJ/dA[L] by sigma'(z) (boxed equation 1).  It is exact while the sigmoid is not
+    saturated, but once A[L] rounds to 0 or 1 (|z| > 36 in float64) the loss and its
+    gradient are lost: A[L] is clipped to [eps, 1 - eps] to keep them finite.
+    Training uses sigmoid_binary_cross_entropy, from the logits z, which is exact.
     """
     Y = check_targets(Y, AL.shape)
     m = AL.shape[1]
@@ -59,11 +63,59 @@ def softmax_cross_entropy(AL: np.ndarray, Y: np.ndarray) -> tuple[float, np.ndar
     return J, -Y / A / m
 
 
+def sigmoid_binary_cross_entropy(ZL: np.ndarray, Y: np.ndarray) -> tuple[float, np.ndarray]:
+    """Sigmoid output and binary cross-entropy in one step, from the logits z = Z[L].
+
+    With a = sigma(z): -[y log a + (1 - y) log(1 - a)] = log(1 + e^z) - y z, so
+    J = 1/m sum_i sum_k [log(1 + e^Z_ki) - Y_ki Z_ki], written as
+    max(z, 0) + log(1 + e^-|z|) - y z, which never overflows; and
+    dJ/dZ[L] = (sigma(Z[L]) - Y) / m  (dJ/dA[L] times sigma'(z), with the
+    a (1 - a) cancelled by hand instead of in floating point).
+    Shapes: ZL, Y (n[L], m) -> (float, (n[L], m)).  Y holds labels in [0, 1].
+    Exact for every z, also where the sigmoid saturates and a network that is
+    confidently wrong must still get a large gradient.
+    """
+    Y = check_targets(Y, ZL.shape)
+    m = ZL.shape[1]
+    J = float(np.sum(np.maximum(ZL, 0) + np.log1p(np.exp(-np.abs(ZL))) - Y * ZL)) / m
+    return J, (sigmoid(ZL) - Y) / m
+
+
+def softmax_cross_entropy_from_logits(ZL: np.ndarray, Y: np.ndarray) -> tuple[float, np.ndarray]:
+    """Softmax output and cross-entropy in one step, from the logits z = Z[L].
+
+    log a_k = z_k - log sum_j e^z_j, so J = -1/m sum_i sum_k Y_ki (Z_ki - logsumexp(Z_:i)),
+    with the column max subtracted inside logsumexp; and
+    dJ/dZ[L] = (softmax(Z[L]) - Y) / m, because each column of Y sums to 1.
+    Shapes: ZL, Y (n[L], m) -> (float, (n[L], m)).  Exact for any z.
+    """
+    Y = check_targets(Y, ZL.shape)
+    m = ZL.shape[1]
+    shifted = ZL - ZL.max(axis=0, keepdims=True)
+    log_A = shifted - np.log(np.sum(np.exp(shifted), axis=0, keepdims=True))
+    J = -float(np.sum(Y * log_A)) / m
+    return J, (softmax(ZL) - Y) / m
+
+
 LOSSES: dict[str, Callable[[np.ndarray, np.ndarray], tuple[float, np.ndarray]]] = {
     "half_squared_error": half_squared_error,
     "binary_cross_entropy": binary_cross_entropy,
     "softmax_cross_entropy": softmax_cross_entropy,
 }
+
+
+# Output activation and loss pairs computed together from the logits: their
+# dJ/dZ[L] is (A[L] - Y) / m, exactly, however saturated the output.
+FUSED_OUTPUTS = {
+    ("sigmoid", "binary_cross_entropy"): sigmoid_binary_cross_entropy,
+    ("softmax", "softmax_cross_entropy"): softmax_cross_entropy_from_logits,
+}
+
+
+def fused_output(activation: str, loss) -> Callable | None:
+    """The fused (ZL, Y) -> (J, dZL) for this output activation and loss, or None."""
+    name = loss if isinstance(loss, str) else next((k for k, f in LOSSES.items() if f is loss), None)
+    return FUSED_OUTPUTS.get((activation, name))
 
 
 def get_loss(name):

@@ -12,29 +12,34 @@ from typing import Callable
 
 import numpy as np
 
-from .backward import _backward
+from .backward import loss_and_grads
 from .errors import (
     TrainingDiverged,
     check_activations,
+    check_grads,
     check_inputs,
     check_lr,
     check_params,
     check_targets,
 )
-from .forward import _forward
+from .forward import forward
 from .losses import get_loss
 
+# Past this size a parameter means the run has blown up, even while the loss is finite.
+MAX_PARAM = 1e8
 
-def sgd_update(params: dict, grads: dict, lr: float) -> dict:
+
+def sgd_update(params: dict, grads: dict, lr: float, check: bool = True) -> dict:
     """W[l] := W[l] - lr dJ/dW[l] and b[l] := b[l] - lr dJ/db[l], for every layer.
 
-    Returns a new dict of new arrays; params and grads are left untouched.
+    Returns a new dict of new arrays; params and grads are left untouched.  Each
+    dJ/dW[l] must have W[l]'s shape and each dJ/db[l] b[l]'s (never broadcast).
+    check=False skips validation, for a training loop's inner steps.
     """
-    lr = check_lr(lr)
-    return _sgd_update(params, grads, lr)
-
-
-def _sgd_update(params, grads, lr):
+    if check:
+        lr = check_lr(lr)
+        check_params(params)
+        check_grads(params, grads)
     # W + (-lr dW) is W - lr dW to the last bit, but written this way numpy stores the
     # sum in the temporary (-lr dW) instead of allocating one more array, which on a
     # large W[l] saves a pass over memory and its page faults.
@@ -44,12 +49,13 @@ def _sgd_update(params, grads, lr):
 def train_step(params, X, Y, activations, loss, lr):
     """One step of gradient descent on the batch (X, Y); returns (new_params, J).
 
-    Inputs are not validated here: train() does that once, before its loop.
+    forward, then the loss and the gradients (loss_and_grads: from the logits for a
+    sigmoid or softmax output with cross-entropy), then the update.  Inputs are not
+    validated here: train() does that once, before its loop.
     """
-    AL, caches = _forward(params, X, activations)
-    J, dAL = loss(AL, Y)
-    grads = _backward(caches, dAL, activations)
-    return _sgd_update(params, grads, lr), J
+    AL, caches = forward(params, X, activations, check=False)
+    J, grads = loss_and_grads(params, caches, Y, activations, loss, check=False)
+    return sgd_update(params, grads, lr, check=False), J
 
 
 @dataclass
@@ -67,13 +73,41 @@ class History:
         return f"History(epochs={self.epochs}, steps={self.steps}, final loss={last}, diverged={self.diverged})"
 
 
+def divergence_message(J, params: dict, lr: float, where: str, updated: bool, X) -> str | None:
+    """Why training must stop, or None: a NaN or infinite loss, or a parameter past MAX_PARAM.
+
+    where: e.g. "at epoch 3, step 12"; updated: whether any update has been made,
+    since before the first one the learning rate cannot be the cause.
+    """
+    advice = f"The learning rate lr = {lr:g} is probably too large; try a smaller one (e.g. lr = {lr / 10:g})."
+    if not np.isfinite(J):
+        if not updated:
+            return (
+                f"Training stopped: the loss is {J} {where}, before any update, so the learning "
+                f"rate is not the cause. The inputs reach |x| = {np.max(np.abs(X)):.3g}: scale them "
+                f"(e.g. to mean 0 and standard deviation 1), or check the starting parameters."
+            )
+        return f"Training stopped: the loss became {J} {where}. {advice}"
+    for name, value in params.items():
+        biggest = np.max(np.abs(value))
+        if not biggest <= MAX_PARAM:  # also true for NaN
+            return (
+                f"Training stopped {where}: {name} has grown to {biggest:.3g} (the loss, {J:.3g}, is "
+                f"still finite, but each step overshoots further). {advice}"
+            )
+    return None
+
+
 def train_epoch(params, X, Y, activations, loss, lr, batch_size, rng, history: History):
     """One pass over the shuffled data in mini-batches; updates history in place.
 
     The m columns are shuffled by rng, then cut into batches of batch_size (the
     last may be shorter), one step per batch.  Returns the new params.  If the
     loss becomes NaN or infinite, stops at once and sets history.diverged and
-    history.message (the params from before that step are returned).
+    history.message (the params from before that step are returned); the
+    parameters' size is checked once per epoch (a pass over them every step
+    would cost more than a small net's step), and if one is NaN, infinite or
+    past MAX_PARAM the epoch is undone (the params from its start are returned).
     """
     m = X.shape[1]
     if batch_size is None or batch_size >= m:
@@ -82,21 +116,25 @@ def train_epoch(params, X, Y, activations, loss, lr, batch_size, rng, history: H
         order = rng.permutation(m)
         X, Y = X[:, order], Y[:, order]  # shuffled once, so each batch below is a view, not a copy
     total = 0.0
+    start_params, start_steps = params, history.steps
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
         for start in range(0, m, batch_size):
             Xb, Yb = X[:, start : start + batch_size], Y[:, start : start + batch_size]
             new_params, J = train_step(params, Xb, Yb, activations, loss, lr)
             if not np.isfinite(J):
+                where = f"at epoch {history.epochs + 1}, step {history.steps + 1}"
                 history.diverged = True
-                history.message = (
-                    f"Training stopped: the loss became {J} at epoch {history.epochs + 1}, "
-                    f"step {history.steps + 1}. The learning rate lr = {lr:g} is probably too "
-                    f"large; try a smaller one (e.g. lr = {lr / 10:g})."
-                )
+                history.message = divergence_message(J, {}, lr, where, history.steps > 0, X)
                 return params
             params = new_params
             history.steps += 1
             total += J * Xb.shape[1]
+        steps = f"step {history.steps}" if history.steps == start_steps + 1 else f"steps {start_steps + 1}-{history.steps}"
+        where = f"in epoch {history.epochs + 1} ({steps})"
+        message = divergence_message(total / m, params, lr, where, True, X)
+    if message is not None:
+        history.diverged, history.message = True, message
+        return start_params
     history.epochs += 1
     history.loss.append(total / m)
     return params
@@ -146,6 +184,12 @@ def train(
         raise ValueError(f"batch_size must be a positive integer or None (the whole set), got {batch_size!r}.")
     if on_diverge not in ("stop", "raise"):
         raise ValueError(f"on_diverge must be 'stop' or 'raise', got {on_diverge!r}.")
+    for name, value in params.items():
+        if not np.all(np.isfinite(value)):
+            raise ValueError(
+                f"{name} contains NaN or infinite values, so no step can be taken. Start from "
+                f"init_params(...), or from the params of a run that did not diverge."
+            )
     dtype = params["W1"].dtype
     X = check_inputs(X, params["W1"].shape[1]).astype(dtype, copy=False)
     Y = check_targets(Y, (params[f"W{L}"].shape[0], X.shape[1])).astype(dtype, copy=False)

@@ -55,9 +55,9 @@ def test_float32_stays_float32_end_to_end():
 def test_dtype_check_catches_an_upcast(monkeypatch):
     import mlp_lessons.training as training
 
-    real = training._sgd_update
-    monkeypatch.setattr(training, "_sgd_update",
-                        lambda p, g, lr: {k: v.astype(np.float64) for k, v in real(p, g, lr).items()})
+    real = training.sgd_update
+    monkeypatch.setattr(training, "sgd_update",
+                        lambda p, g, lr, check=True: {k: v.astype(np.float64) for k, v in real(p, g, lr, check).items()})
     assert any("float64" in problem for problem in bench_step.check_dtype_end_to_end(TINY, loss_names=["half_squared_error"],
                                                                                       activation_names=["relu"]))
 

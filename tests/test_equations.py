@@ -145,6 +145,6 @@ def test_linear_forward_is_z_equals_W_a_plus_b():
 
 def test_layer_backward_skips_dA0_when_not_needed():
     W, b, A_prev = _layer(3, 4, 2, rng)
-    A, cache = ml.layer_forward(A_prev, W, b, "tanh")
+    A, cache = ml.layer_forward(W, A_prev, b, "tanh")
     dA_prev, dW, db = ml.layer_backward(np.ones_like(A), cache, "tanh", need_dA_prev=False)
     assert dA_prev is None and dW.shape == W.shape and db.shape == b.shape

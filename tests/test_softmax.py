@@ -94,7 +94,7 @@ def test_combined_gradient_is_A_minus_Y_over_m(m):
 def test_layer_backward_uses_the_jacobian_for_softmax():
     rng = np.random.default_rng(5)
     A_prev, W, b = rng.standard_normal((3, 4)), rng.standard_normal((5, 3)), rng.standard_normal((5, 1))
-    AL, cache = ml.layer_forward(A_prev, W, b, "softmax")
+    AL, cache = ml.layer_forward(W, A_prev, b, "softmax")
     Y = one_hot_columns([0, 4, 2, 2], 5)
     _, dAL = ml.softmax_cross_entropy(AL, Y)
     dA_prev, dW, db = ml.layer_backward(dAL, cache, "softmax")
