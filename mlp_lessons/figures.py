@@ -1,19 +1,25 @@
-"""Figures, printed tables and small widgets for lessons 1-3 (top layer).
+"""Figures, printed tables and small widgets for the lessons (top layer).
 
 Everything here calls the package's own functions (relu, forward, backward,
 the losses): a figure shows what the lesson's code computes, never a private
 copy.  Every figure comes with printed numbers, so a notebook test (nbval)
 notices when a result changes; pictures alone are not compared.
 Nothing in the package imports this module.
+
+One size convention for every lesson: lesson_style() sets the resolution (DPI)
+and the font sizes once, at the top of each notebook; a figure is WIDTH inches
+wide (HALF_WIDTH for a small one beside the text).
 """
 
 from __future__ import annotations
 
 import inspect
+import time
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.patches import FancyArrowPatch
 from IPython.display import clear_output, display
 
 from .activations import get_activation, relu, relu_prime
@@ -25,6 +31,23 @@ from .training import sgd_update
 
 ELEMENTWISE_ACTIVATIONS = ("identity", "relu", "leaky_relu", "sigmoid", "tanh")
 DPI = 80
+WIDTH = 10.0  # inches: a full-width lesson figure
+HALF_WIDTH = 5.5
+LESSON_STYLE = {
+    "figure.dpi": DPI,
+    "font.size": 9,
+    "axes.titlesize": 10,
+    "axes.labelsize": 9,
+    "xtick.labelsize": 8,
+    "ytick.labelsize": 8,
+    "legend.fontsize": 8,
+    "figure.titlesize": 11,
+}
+
+
+def lesson_style() -> None:
+    """The figure resolution and font sizes shared by every lesson (call it after %matplotlib inline)."""
+    plt.rcParams.update(LESSON_STYLE)
 
 
 def show_source(func) -> None:
@@ -33,13 +56,24 @@ def show_source(func) -> None:
 
 
 def col(v, fmt: str = "g") -> str:
-    """A column vector (or any array) as a short tuple of formatted numbers, e.g. '(0, 3.5)'."""
-    return "(" + ", ".join(format(float(x), fmt) for x in np.ravel(v)) + ")"
+    """A column vector (or any array) as a short tuple of formatted numbers, e.g. '(0, 3.5)' (never '-0')."""
+    return "(" + ", ".join(format(float(x) + 0.0, fmt) for x in np.ravel(v)) + ")"
 
 
-def check_line(name: str, err: float, tol: float = 1e-7) -> str:
-    """'name: relative error < 1e-07: True': a pass/fail that reads the same on every BLAS."""
-    return f"{name}: relative error < {_power(tol)}: {err < tol}"
+def error_text(err: float, bound: float = 1e-9) -> str:
+    """A relative error as text that reads the same on every BLAS: '< 1e-9' below bound, else e.g. '0.60'.
+
+    Below the bound the last digits depend on rounding (the BLAS, the CPU), so only
+    the bound is printed; a large error, the sign of a wrong formula, is printed as it is.
+    """
+    if err < bound:
+        return f"< {_power(bound)}"
+    return f"{err:.2f}" if err >= 0.01 else f"{err:.1e}"
+
+
+def check_line(name: str, err: float, bound: float = 1e-9, width: int = 0) -> str:
+    """'name: relative error < 1e-9' (or the error itself when it is not small); name padded to width."""
+    return f"{name + ':':<{width}} relative error {error_text(err, bound)}"
 
 
 def _power(x: float) -> str:
@@ -206,17 +240,129 @@ def print_activation_table(names=ELEMENTWISE_ACTIVATIONS, points=(-2.0, -0.5, 0.
 # ---- Lesson 2: gradient checks and the update --------------------------------------------
 
 
-def print_grad_check_table(errors: dict, params: dict, tol: float = 1e-7) -> None:
-    """One line per parameter: its shape and whether backprop matches finite differences."""
-    print(f"{'parameter':>9}  {'shape':>8}  relative error < {_power(tol)}")
+def _num(v) -> str:
+    """A number as few digits as it needs, never '-0': 3.5, -5.25, 0."""
+    return f"{float(v) + 0.0:.4g}"
+
+
+def draw_hand_network(ax, params, activations, x, y, caches, back=None) -> None:
+    """A small network with its numbers on it: the forward pass, or (with back) the backward pass.
+
+    Forward: x on the inputs, W[l]_pq on the edge from neuron q to neuron p,
+    z, a and b on each neuron, y and J = 1/2 (a[L] - y)^2 on the right.
+    Backward: back[l] = {"dA", "dZ", "dW", "db"} as the four boxed equations gave
+    them for layer l; the arrows point right to left, each edge carries dJ/dW[l]_pq
+    and each neuron dJ/da, dJ/dz and dJ/db.  A zero gradient is drawn dashed and grey.
+    One example (x is (n[0], 1)) and one output; the numbers are the lesson's, with few digits.
+    """
+    L = len(activations)
+    sizes = [x.shape[0]] + [params[f"W{l}"].shape[0] for l in range(1, L + 1)]
+    top = max(sizes)
+    step = 2.2  # distance between layers
+
+    def pos(l, i):
+        return l * step, (top - 1) / 2 - (sizes[l] - 1) / 2 + i
+
+    forward = back is None
+    ink = "black" if forward else "tab:red"
+    faint = "0.6"
+
+    def node(xy, text, edge, fill="white", color="black", style="round"):
+        return ax.text(*xy, text, ha="center", va="center", fontsize=10, color=color, zorder=3,
+                       bbox=dict(boxstyle=f"{style},pad=0.4", fc=fill, ec=edge, lw=1))
+
+    def arrow(source, target, color, dashed=False):
+        """An arrow from box to box, clipped to their outlines."""
+        source.draw(ax.figure.canvas.get_renderer())  # lays out the boxes, so the arrow can be clipped
+        target.draw(ax.figure.canvas.get_renderer())
+        ax.annotate("", xy=target.get_position(), xytext=source.get_position(), zorder=1,
+                    arrowprops=dict(arrowstyle="-|>", mutation_scale=12, color=color, lw=1.3,
+                                    ls="--" if dashed else "-", shrinkA=1, shrinkB=1,
+                                    patchA=source.get_bbox_patch(), patchB=target.get_bbox_patch()))
+
+    def label(xy, text, color):
+        ax.text(*xy, text, ha="center", va="center", fontsize=9, color=color, zorder=2,
+                bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none"))
+
+    boxes = {(0, q): node(pos(0, q), f"x{q + 1} = {_num(x[q, 0])}", "black" if forward else faint,
+                          color="black" if forward else faint) for q in range(sizes[0])}
+    ax.text(0, -0.7, "layer 0: input", ha="center", va="bottom", fontsize=10)
+    for l in range(1, L + 1):
+        Z = caches[l - 1].Z
+        A = get_activation(activations[l - 1]).phi(Z)
+        b = params[f"b{l}"]
+        for p in range(sizes[l]):
+            xp, yp = pos(l, p)
+            if forward:
+                text, under = f"z = {_num(Z[p, 0])}\na = {_num(A[p, 0])}", f"b = {_num(b[p, 0])}"
+            else:
+                text = f"dJ/da = {_num(back[l]['dA'][p, 0])}\ndJ/dz = {_num(back[l]['dZ'][p, 0])}"
+                under = f"dJ/db = {_num(back[l]['db'][p, 0])}"
+            boxes[l, p] = node((xp, yp), text, ink, fill="white" if forward else "#fdecea")
+            ax.text(xp, yp + 0.34, under, ha="center", va="top", fontsize=9, color=ink)
+        ax.text(pos(l, 0)[0], -0.7, f"layer {l}: {activations[l - 1]}", ha="center", va="bottom", fontsize=10)
+
+    for l in range(1, L + 1):
+        for p in range(sizes[l]):
+            for q in range(sizes[l - 1]):
+                (x0, y0), (x1, y1) = pos(l - 1, q), pos(l, p)
+                # edges that cross get their labels nearer the input end, the others in the middle
+                t = 0.3 if y0 != y1 and min(sizes[l], sizes[l - 1]) > 1 else 0.5
+                mid = (x0 + t * (x1 - x0), y0 + t * (y1 - y0))
+                if forward:
+                    arrow(boxes[l - 1, q], boxes[l, p], "0.3")
+                    label(mid, f"W = {_num(params[f'W{l}'][p, q])}", "black")
+                else:
+                    g = back[l]["dW"][p, q]
+                    arrow(boxes[l, p], boxes[l - 1, q], ink if g != 0 else faint, dashed=g == 0)
+                    label(mid, f"dJ/dW = {_num(g)}", ink if g != 0 else faint)
+
+    AL = get_activation(activations[-1]).phi(caches[-1].Z)
+    J = half_squared_error(AL, y)[0]
+    (xL, yL), xJ = pos(L, 0), (L + 0.95) * step
+    if forward:
+        loss = node((xJ, yL), f"y = {_num(y[0, 0])}\nJ = (a - y)\u00b2 / 2 = {_num(J)}", ink, "#f3f3f3", style="square")
+        arrow(boxes[L, 0], loss, "0.3")
+    else:
+        loss = node((xJ, yL), f"J = {_num(J)}\ndJ/da[{L}] = a - y = {_num(back[L]['dA'][0, 0])}", ink, "#f3f3f3",
+                    style="square")
+        arrow(loss, boxes[L, 0], ink)
+    ax.set_xlim(-0.7, xJ + 1.25)
+    ax.set_ylim(top - 0.3, -0.85)
+    ax.axis("off")
+
+
+def plot_hand_network(params, activations, x, y, caches, back=None) -> None:
+    """draw_hand_network in a figure of its own, titled by the direction of the pass."""
+    fig, ax = plt.subplots(figsize=(WIDTH, 3.1))
+    draw_hand_network(ax, params, activations, x, y, caches, back)
+    ax.set_title("forward pass: left to right" if back is None
+                 else "backward pass: right to left, one boxed equation at a time", loc="left")
+    fig.tight_layout()
+    plt.show()
+
+
+def best_time(f, repeats: int = 3) -> float:
+    """The fastest of a few runs of f(), in seconds (the least disturbed by other work)."""
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        f()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def print_grad_check_table(errors: dict, params: dict, bound: float = 1e-9) -> None:
+    """One line per parameter: its shape and the relative error of backprop against finite differences."""
+    print(f"{'parameter':>9}  {'shape':>8}  relative error")
     for name, err in errors.items():
         shape = "(" + ", ".join(str(s) for s in params[name].shape) + ")"
-        print(f"{name:>9}  {shape:>8}  {err < tol}")
+        print(f"{name:>9}  {shape:>8}  {error_text(err, bound)}")
 
 
 def plot_losses(losses, title="J after each update", xlabel="update") -> None:
     """The loss after each step of gradient descent."""
-    fig, ax = plt.subplots(figsize=(4.5, 2.8), dpi=DPI)
+    fig, ax = plt.subplots(figsize=(HALF_WIDTH, 3.0), dpi=DPI)
     ax.plot(range(len(losses)), losses, "o-", ms=4)
     ax.set_xlabel(xlabel)
     ax.set_ylabel("J")

@@ -69,6 +69,7 @@ def test_activation_and_network_plots_draw(capsys):
     fg.plot_activations()
     fg.plot_network([2, 3, 1])
     fg.plot_losses([1.0, 0.5, 0.25])
+    fg.plot_hand_network(*hand_network())
 
 
 def test_gradient_norms_grow_with_m_only_without_normalising(sine_net):
@@ -99,9 +100,65 @@ def test_one_step_without_normalising_overshoots(sine_net, capsys):
 
 def test_grad_check_table_and_source(capsys):
     params = ml.init_params([2, 3, 1], seed=0)
-    fg.print_grad_check_table({"W1": 1e-10, "b1": 0.3}, params)
+    fg.print_grad_check_table({"W1": 1e-11, "b1": 0.3}, params)
     fg.show_source(ml.backprop_dW)
     out = capsys.readouterr().out
-    assert "(3, 2)" in out and "True" in out and "False" in out
+    assert "(3, 2)" in out and "< 1e-9" in out and "0.30" in out
     assert "def backprop_dW" in out
-    assert fg.check_line("dW", 1e-9) == "dW: relative error < 1e-7: True"
+
+
+def test_relative_errors_read_the_same_on_every_blas():
+    # below the bound only the bound is printed; a large error is printed as it is
+    assert fg.check_line("dW", 3.2e-12) == fg.check_line("dW", 7.9e-10) == "dW: relative error < 1e-9"
+    assert fg.check_line("dW", 0.6012) == "dW: relative error 0.60"
+    assert fg.check_line("dW", 5.04e-4) == "dW: relative error 5.0e-04"
+    assert fg.check_line("dW", 1e-9, bound=1e-7, width=5) == "dW:   relative error < 1e-7"
+    assert fg.col(np.array([[-0.0], [3.5]])) == "(0, 3.5)"
+
+
+def hand_network():
+    x = np.array([[1.0], [2.0]])
+    params = {"W1": np.array([[1.0, -1.0], [0.5, 2.0]]), "b1": np.array([[0.0], [-1.0]]),
+              "W2": np.array([[1.0, -2.0]]), "b2": np.array([[0.5]])}
+    activations = ["relu", "identity"]
+    y = np.array([[-5.0]])
+    AL, caches = ml.forward(params, x, activations)
+    dA, back = ml.half_squared_error(AL, y)[1], {}
+    for l in (2, 1):
+        A_prev, W, Z = caches[l - 1]
+        dZ = ml.backprop_dZ(dA, Z, ml.get_activation(activations[l - 1]).phi_prime)
+        back[l] = {"dA": dA, "dZ": dZ, "dW": ml.backprop_dW(dZ, A_prev), "db": ml.backprop_db(dZ)}
+        dA = ml.backprop_dA_prev(W, dZ)
+    return params, activations, x, y, caches, back
+
+
+def figure_texts(ax):
+    return [t.get_text() for t in ax.texts]
+
+
+def test_hand_network_forward_figure_shows_lesson_1_numbers():
+    params, activations, x, y, caches, _ = hand_network()
+    fig, ax = plt.subplots()
+    fg.draw_hand_network(ax, params, activations, x, y, caches)
+    texts = figure_texts(ax)
+    for expected in ("x1 = 1", "x2 = 2", "z = -1\na = 0", "z = 3.5\na = 3.5", "z = -6.5\na = -6.5",
+                     "W = 0.5", "W = -2", "b = -1", "b = 0.5"):
+        assert expected in texts, (expected, texts)
+    assert any("J = (a - y)" in t and "1.125" in t for t in texts)
+
+
+def test_hand_network_backward_figure_shows_each_gradient_and_flows_right_to_left():
+    params, activations, x, y, caches, back = hand_network()
+    fig, ax = plt.subplots()
+    fg.draw_hand_network(ax, params, activations, x, y, caches, back)
+    texts = figure_texts(ax)
+    for expected in ("dJ/da = -1.5\ndJ/dz = -1.5", "dJ/da = -1.5\ndJ/dz = 0", "dJ/da = 3\ndJ/dz = 3",
+                     "dJ/dW = -5.25", "dJ/dW = 6", "dJ/dW = 3", "dJ/db = 3", "dJ/db = -1.5"):
+        assert expected in texts, (expected, texts)
+    assert not any("-0" in t.replace("-0.", "") for t in texts), texts  # no negative zeros
+    arrows = [a for a in ax.texts if getattr(a, "arrow_patch", None) is not None]
+    assert len(arrows) == 2 * 2 + 2 + 1  # every weight, and the loss
+    for arrow in arrows:  # each points from a later layer (its tail, xyann) to an earlier one (its head, xy)
+        assert arrow.xy[0] < arrow.xyann[0]
+    dashed = [a for a in arrows if a.arrow_patch.get_linestyle() != "-"]
+    assert len(dashed) == 3  # the zero gradients: both weights into the switched-off neuron, and W[2]_11
