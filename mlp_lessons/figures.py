@@ -23,11 +23,8 @@ from matplotlib.patches import FancyArrowPatch
 from IPython.display import clear_output, display
 
 from .activations import get_activation, relu, relu_prime
-from .backward import backward
-from .forward import forward
 from .losses import half_squared_error
 from .plots import draw_network
-from .training import sgd_update
 
 ELEMENTWISE_ACTIVATIONS = ("identity", "relu", "leaky_relu", "sigmoid", "tanh")
 DPI = 80
@@ -205,23 +202,28 @@ def relu_unit_widget(x2: float = 0.3) -> SliderFigure:
     return SliderFigure(slider, draw_relu_unit)
 
 
-def plot_activations(names=ELEMENTWISE_ACTIVATIONS, z_max: float = 4.0) -> None:
-    """phi(z) (left) and phi'(z) (right) for each activation, from the package's functions."""
-    z = np.linspace(-z_max, z_max, 401)
-    fig, (ax_phi, ax_prime) = plt.subplots(1, 2, figsize=(9, 3.2), dpi=DPI)
-    for name in names:
+def plot_activations(names=ELEMENTWISE_ACTIVATIONS, z_max: float = 3.0) -> None:
+    """Small multiples, one column per activation: phi(z) on top, phi'(z) below, from the package's functions.
+
+    Each curve has a panel of its own, so none hides another (ReLU and leaky ReLU,
+    or the derivatives that are 1 on the same stretch, would overlap on shared axes).
+    """
+    z = np.linspace(-z_max, z_max, 601)
+    fig, axes = plt.subplots(2, len(names), figsize=(WIDTH, 4.2), dpi=DPI, sharex=True, sharey="row")
+    for (ax_phi, ax_prime), name in zip(axes.T, names):
         act = get_activation(name)
-        ax_phi.plot(z, act.phi(z), label=name)
-        ax_prime.plot(z, act.phi_prime(z), label=name)
-    ax_phi.set_title("activation phi(z)")
-    ax_prime.set_title("derivative phi'(z)")
-    ax_phi.set_ylim(-2, 2)
-    ax_prime.set_ylim(-0.1, 1.2)
-    for ax in (ax_phi, ax_prime):
-        ax.set_xlabel("z")
-        ax.axhline(0, color="0.8", lw=0.8)
-        ax.axvline(0, color="0.8", lw=0.8)
-    ax_prime.legend(fontsize=8, loc="center right")
+        ax_phi.plot(z, act.phi(z), color="tab:blue", lw=2)
+        ax_prime.plot(z, act.phi_prime(z), color="tab:orange", lw=2)
+        ax_phi.set_title(name)
+        ax_prime.set_xlabel("z")
+        for ax in (ax_phi, ax_prime):
+            ax.axhline(0, color="0.8", lw=0.8, zorder=0)
+            ax.axvline(0, color="0.8", lw=0.8, zorder=0)
+            ax.grid(alpha=0.3)
+    axes[0, 0].set_ylabel("phi(z)")
+    axes[1, 0].set_ylabel("phi'(z)")
+    axes[0, 0].set_ylim(-z_max - 0.2, z_max + 0.2)
+    axes[1, 0].set_ylim(-0.1, 1.15)
     fig.tight_layout()
     plt.show()
 
@@ -379,37 +381,21 @@ def gradient_norm(grads: dict) -> float:
     return float(np.sqrt(sum(np.sum(g * g) for g in grads.values())))
 
 
-def gradient_norms(params, X, Y, activations, ms=(1, 10, 100, 1000)) -> list[dict]:
-    """Gradient size on the first m columns, for J averaged over m and for J summed.
-
-    The package's half_squared_error averages, so its dJ/dA[L] carries 1/m; the
-    summed loss m J has dJ/dA[L] m times larger, and backprop is linear in it.
-    Returns one row per m: {"m", "with_1_over_m", "without_1_over_m"}.
-    """
-    rows = []
-    for m in ms:
-        AL, caches = forward(params, X[:, :m], activations)
-        _, dAL = half_squared_error(AL, Y[:, :m])
-        mean = gradient_norm(backward(params, caches, dAL, activations))
-        total = gradient_norm(backward(params, caches, dAL * m, activations))
-        rows.append({"m": m, "with_1_over_m": mean, "without_1_over_m": total})
-    return rows
-
-
 def print_gradient_norm_table(rows) -> None:
-    print(f"{'m':>6}  {'||grad|| with 1/m':>18}  {'||grad|| without 1/m':>21}  {'ratio':>7}")
+    """rows: {"m", "mean", "sum"}, the gradient sizes of the averaged and the summed loss on m examples."""
+    print(f"{'m':>6}  {'||grad|| of mean J':>19}  {'||grad|| of summed J':>21}  {'sum / mean':>10}")
     for r in rows:
-        ratio = r["without_1_over_m"] / r["with_1_over_m"]
-        print(f"{r['m']:>6}  {r['with_1_over_m']:>18.4f}  {r['without_1_over_m']:>21.2f}  {ratio:>7.0f}")
+        print(f"{r['m']:>6}  {r['mean']:>19.4f}  {r['sum']:>21.2f}  {r['sum'] / r['mean']:>10.1f}")
 
 
 def draw_gradient_norms(ax, rows, m_marked=None) -> str:
-    """Both gradient sizes against m on log-log axes; returns the numbers at m_marked."""
+    """Both gradient sizes (rows as print_gradient_norm_table) against m on log-log axes.
+
+    Returns the numbers at m_marked, which is marked with a dashed line.
+    """
     ms = [r["m"] for r in rows]
-    with_m = [r["with_1_over_m"] for r in rows]
-    without_m = [r["without_1_over_m"] for r in rows]
-    ax.loglog(ms, without_m, "o-", color="tab:red", label="J summed (no 1/m)")
-    ax.loglog(ms, with_m, "o-", color="tab:blue", label="J averaged (with 1/m)")
+    ax.loglog(ms, [r["sum"] for r in rows], "o-", color="tab:red", label="J summed (no 1/m)")
+    ax.loglog(ms, [r["mean"] for r in rows], "o-", color="tab:blue", label="J averaged (with 1/m)")
     ax.set_xlabel("batch size m")
     ax.set_ylabel("||dJ/dparameters||")
     ax.set_title("gradient size against batch size")
@@ -417,53 +403,21 @@ def draw_gradient_norms(ax, rows, m_marked=None) -> str:
     if m_marked is not None:
         r = next(r for r in rows if r["m"] == m_marked)
         ax.axvline(m_marked, color="0.5", ls="--", lw=1)
-        ax.loglog([m_marked] * 2, [r["with_1_over_m"], r["without_1_over_m"]], "ks", ms=7)
-        text = (
-            f"m = {m_marked}: ||grad|| with 1/m = {r['with_1_over_m']:.4f}, "
-            f"without 1/m = {r['without_1_over_m']:.2f}"
-        )
+        ax.loglog([m_marked] * 2, [r["mean"], r["sum"]], "ks", ms=7)
+        text = f"m = {m_marked}: ||grad|| of the mean loss = {r['mean']:.4f}, of the summed loss = {r['sum']:.2f}"
     ax.legend(fontsize=8, loc="upper left")
     return text
 
 
 def plot_gradient_norms(rows) -> None:
-    fig, ax = plt.subplots(figsize=(5, 3.2), dpi=DPI)
+    fig, ax = plt.subplots(figsize=(HALF_WIDTH, 3.2), dpi=DPI)
     draw_gradient_norms(ax, rows)
     fig.tight_layout()
     plt.show()
 
 
-def batch_size_widget(params, X, Y, activations,
-                      ms=(1, 2, 5, 10, 20, 50, 100, 200, 500, 1000), m: int = 100) -> SliderFigure:
-    """A slider over batch sizes m that marks both gradient sizes at the chosen m."""
-    rows = gradient_norms(params, X, Y, activations, ms)
-    slider = widgets.SelectionSlider(options=list(ms), value=m, description="batch m",
+def batch_size_widget(rows, m: int = 100) -> SliderFigure:
+    """A slider over the batch sizes of rows (as print_gradient_norm_table) that marks both gradient sizes at m."""
+    slider = widgets.SelectionSlider(options=[r["m"] for r in rows], value=m, description="batch m",
                                      continuous_update=False)
     return SliderFigure(slider, lambda ax, value: draw_gradient_norms(ax, rows, value))
-
-
-def one_step_losses(params, X, Y, activations, ms=(1, 10, 100, 1000), lr: float = 0.1) -> list[dict]:
-    """J on the first m columns before and after one step of size lr, averaged vs summed loss.
-
-    The summed loss's gradient is m times the averaged one (see gradient_norms), so
-    the same lr makes a step m times longer.  J is always reported averaged, to compare.
-    """
-    rows = []
-    for m in ms:
-        Xm, Ym = X[:, :m], Y[:, :m]
-        AL, caches = forward(params, Xm, activations)
-        J, dAL = half_squared_error(AL, Ym)
-        row = {"m": m, "before": J}
-        for key, scale in (("after_averaged", 1), ("after_summed", m)):
-            grads = backward(params, caches, dAL * scale, activations)
-            stepped = sgd_update(params, grads, lr)
-            row[key] = half_squared_error(forward(stepped, Xm, activations)[0], Ym)[0]
-        rows.append(row)
-    return rows
-
-
-def print_one_step_table(rows, lr: float) -> None:
-    print(f"one step with lr = {lr:g}; J is the averaged loss on the same m examples")
-    print(f"{'m':>6}  {'J before':>9}  {'after (with 1/m)':>17}  {'after (without 1/m)':>20}")
-    for r in rows:
-        print(f"{r['m']:>6}  {r['before']:>9.4f}  {r['after_averaged']:>17.4f}  {r['after_summed']:>20.4f}")
