@@ -74,14 +74,16 @@ def tanh(Z: np.ndarray) -> np.ndarray:
 
 
 def tanh_prime(Z: np.ndarray) -> np.ndarray:
-    """phi'(z) = 1 - tanh(z)^2 = 4 e^-2|z| / (1 + e^-2|z|)^2.
+    """phi'(z) = 1 - tanh(z)^2 = 1 / cosh(z)^2.
 
     The second form is the same number without the cancellation in 1 - tanh(z)^2
     when tanh(z) rounds to +-1 (|z| > 19 or so), so it stays accurate, and nonzero,
-    far into the saturated tails.
+    far into the saturated tails.  Past |z| = 710, cosh(z) overflows to inf and
+    1 / inf / inf is the right answer, 0 (the true value is below the smallest float).
     """
-    e = np.exp(-2 * np.abs(Z))
-    return 4 * e / ((1 + e) * (1 + e))
+    with np.errstate(over="ignore"):
+        c = np.cosh(Z)
+    return 1 / c / c
 
 
 def softmax(Z: np.ndarray) -> np.ndarray:

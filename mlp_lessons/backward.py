@@ -139,7 +139,9 @@ def backward_from_dZL(caches: list, dZL: np.ndarray, activations) -> dict:
     return grads
 
 
-def output_dZ(AL: np.ndarray | None, ZL: np.ndarray, Y: np.ndarray, activation: str, loss) -> tuple[float, np.ndarray]:
+def output_dZ(
+    AL: np.ndarray | None, ZL: np.ndarray, Y: np.ndarray, activation: str, loss, check: bool = True
+) -> tuple[float, np.ndarray]:
     """J and dJ/dZ[L] at the output layer.  Shapes: AL, ZL, Y (n[L], m) -> (float, (n[L], m)).
 
     For a sigmoid output with binary cross-entropy, and a softmax output with
@@ -147,11 +149,12 @@ def output_dZ(AL: np.ndarray | None, ZL: np.ndarray, Y: np.ndarray, activation: 
     (losses.FUSED_OUTPUTS): dJ/dZ[L] = (A[L] - Y) / m, exact however saturated.
     Any other pair takes the seed's general route: J, dJ/dA[L] from the loss, then
     boxed equation 1, dJ/dZ[L] = dJ/dA[L] * phi'(Z[L]).  AL may be None: it is
-    then recomputed from ZL, where the general route needs it.
+    then recomputed from ZL, where the general route needs it.  check=False skips
+    validating Y in the fused pairs (the training loop checks it once).
     """
     fused = fused_output(activation, loss)
     if fused is not None:
-        return fused(ZL, Y)
+        return fused(ZL, Y, check)
     if AL is None:
         AL = get_activation(activation).phi(ZL)
     J, dAL = get_loss(loss)(AL, Y)
@@ -170,5 +173,5 @@ def loss_and_grads(params: dict, caches: list, Y: np.ndarray, activations, loss,
     if check:
         activations = _check_caches(params, caches, activations)
         get_loss(loss)
-    J, dZL = output_dZ(None, caches[-1].Z, Y, activations[-1], loss)
+    J, dZL = output_dZ(None, caches[-1].Z, Y, activations[-1], loss, check)
     return J, backward_from_dZL(caches, dZL, activations)

@@ -12,7 +12,7 @@ from typing import Callable
 
 import numpy as np
 
-from .activations import sigmoid, softmax
+from .activations import softmax
 from .errors import check_targets
 
 
@@ -63,7 +63,7 @@ def softmax_cross_entropy(AL: np.ndarray, Y: np.ndarray) -> tuple[float, np.ndar
     return J, -Y / A / m
 
 
-def sigmoid_binary_cross_entropy(ZL: np.ndarray, Y: np.ndarray) -> tuple[float, np.ndarray]:
+def sigmoid_binary_cross_entropy(ZL: np.ndarray, Y: np.ndarray, check: bool = True) -> tuple[float, np.ndarray]:
     """Sigmoid output and binary cross-entropy in one step, from the logits z = Z[L].
 
     With a = sigma(z): -[y log a + (1 - y) log(1 - a)] = log(1 + e^z) - y z, so
@@ -73,23 +73,29 @@ def sigmoid_binary_cross_entropy(ZL: np.ndarray, Y: np.ndarray) -> tuple[float, 
     a (1 - a) cancelled by hand instead of in floating point).
     Shapes: ZL, Y (n[L], m) -> (float, (n[L], m)).  Y holds labels in [0, 1].
     Exact for every z, also where the sigmoid saturates and a network that is
-    confidently wrong must still get a large gradient.
+    confidently wrong must still get a large gradient.  check=False skips
+    validating Y, for a training loop that checked it once.
     """
-    Y = check_targets(Y, ZL.shape)
+    if check:
+        Y = check_targets(Y, ZL.shape)
     m = ZL.shape[1]
-    J = float(np.sum(np.maximum(ZL, 0) + np.log1p(np.exp(-np.abs(ZL))) - Y * ZL)) / m
-    return J, (sigmoid(ZL) - Y) / m
+    e = np.exp(-np.abs(ZL))  # shared by J and by A[L] = sigma(z), as in sigmoid()
+    J = float(np.sum(np.maximum(ZL, 0) + np.log1p(e) - Y * ZL)) / m
+    AL = np.where(ZL >= 0, 1, e) / (1 + e)
+    return J, (AL - Y) / m
 
 
-def softmax_cross_entropy_from_logits(ZL: np.ndarray, Y: np.ndarray) -> tuple[float, np.ndarray]:
+def softmax_cross_entropy_from_logits(ZL: np.ndarray, Y: np.ndarray, check: bool = True) -> tuple[float, np.ndarray]:
     """Softmax output and cross-entropy in one step, from the logits z = Z[L].
 
     log a_k = z_k - log sum_j e^z_j, so J = -1/m sum_i sum_k Y_ki (Z_ki - logsumexp(Z_:i)),
     with the column max subtracted inside logsumexp; and
     dJ/dZ[L] = (softmax(Z[L]) - Y) / m, because each column of Y sums to 1.
     Shapes: ZL, Y (n[L], m) -> (float, (n[L], m)).  Exact for any z.
+    check=False skips validating Y.
     """
-    Y = check_targets(Y, ZL.shape)
+    if check:
+        Y = check_targets(Y, ZL.shape)
     m = ZL.shape[1]
     shifted = ZL - ZL.max(axis=0, keepdims=True)
     log_A = shifted - np.log(np.sum(np.exp(shifted), axis=0, keepdims=True))
@@ -112,9 +118,12 @@ FUSED_OUTPUTS = {
 }
 
 
+_LOSS_NAMES = {f: name for name, f in LOSSES.items()}
+
+
 def fused_output(activation: str, loss) -> Callable | None:
-    """The fused (ZL, Y) -> (J, dZL) for this output activation and loss, or None."""
-    name = loss if isinstance(loss, str) else next((k for k, f in LOSSES.items() if f is loss), None)
+    """The fused (ZL, Y) -> (J, dZL) for this output activation and loss (a name or a LOSSES function), or None."""
+    name = loss if isinstance(loss, str) else _LOSS_NAMES.get(loss)
     return FUSED_OUTPUTS.get((activation, name))
 
 

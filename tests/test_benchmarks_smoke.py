@@ -113,3 +113,11 @@ def test_notebook_timing_runs_a_copy(tmp_path):
 def test_unknown_section_is_refused():
     with pytest.raises(SystemExit):
         run.main(["--only", "nonsense"])
+
+
+def test_ab_step_compares_with_an_earlier_commit(capsys):
+    from benchmarks import ab_step
+
+    assert ab_step.main(["HEAD", "--rounds", "1"]) == 0
+    rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("| toy") or line.startswith("| MNIST")]
+    assert len(rows) == 2
