@@ -4,6 +4,7 @@
     python run.py test     set up (first time only), then run every test and notebook
     python run.py regen    re-execute every notebook in a fresh kernel, saving outputs
     python run.py bench    time the training step, the notebooks and the playground
+    python run.py site     build the lessons as a static HTML site in build/site/ (--out DIR)
     python run.py setup    only set up
 
 Setting up makes a virtual environment in .venv/ and installs this package
@@ -66,7 +67,7 @@ def run(args: list[str], env: dict | None = None) -> int:
 
 def main(argv: list[str]) -> int:
     command, rest = (argv[0], argv[1:]) if argv else ("", [])
-    if command not in ("lab", "test", "regen", "bench", "setup"):
+    if command not in ("lab", "test", "regen", "bench", "site", "setup"):
         print(__doc__)
         return 2
     python = str(setup())
@@ -79,6 +80,8 @@ def main(argv: list[str]) -> int:
         return run([python, str(ROOT / "tools" / "regenerate_notebooks.py"), *rest])
     if command == "bench":
         return run([python, "-m", "benchmarks", *rest])
+    if command == "site":
+        return run([python, "-m", "mlp_lessons.site", "--root", str(ROOT), *rest])
     return run([python, "-m", "pytest", *rest])
 
 

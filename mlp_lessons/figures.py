@@ -20,11 +20,12 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import FancyArrowPatch
-from IPython.display import clear_output, display
+from IPython.display import clear_output
 
 from .activations import get_activation, relu, relu_prime
 from .losses import half_squared_error
 from .plots import draw_network
+from .slider_frames import Prerendered, render_frames
 
 ELEMENTWISE_ACTIVATIONS = ("identity", "relu", "leaky_relu", "sigmoid", "tanh")
 DPI = 80
@@ -85,11 +86,15 @@ class SliderFigure:
     draw(ax, value) draws on a fresh axes and returns the text to print under the
     figure (the numbers the picture shows).  The last figure and text are kept as
     .fig and .text, so tests can move the slider and look at what was redrawn.
+    alt says what the figure shows, for readers who cannot see it: displayed, the
+    figure also carries one picture per slider position with that alt text, which
+    the static site shows under a slider of its own (see slider_frames).
     """
 
-    def __init__(self, slider, draw, figsize=(5.5, 3.2)):
+    def __init__(self, slider, draw, alt: str, figsize=(5.5, 3.2)):
         self.slider = slider
         self.draw = draw
+        self.alt = alt
         self.figsize = figsize
         self.out = widgets.Output()
         self.fig = None
@@ -111,8 +116,9 @@ class SliderFigure:
             print(self.text)
         self.redraws += 1
 
-    def _ipython_display_(self):
-        display(self.widget)
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        frames = render_frames(self.slider, self.draw, self.alt, self.figsize, DPI)
+        return Prerendered(self.widget, frames)._repr_mimebundle_(include, exclude)
 
 
 # ---- Lesson 1: shapes, the network, ReLU(x1 + x2 - 1), activations ---------------------
@@ -199,7 +205,9 @@ def relu_unit_widget(x2: float = 0.3) -> SliderFigure:
     """A slider for x2 that redraws how a = ReLU(x1 + x2 - 1) responds to x1."""
     slider = widgets.FloatSlider(value=x2, min=-1.0, max=2.0, step=0.1, description="x2",
                                  continuous_update=False, readout_format=".1f")
-    return SliderFigure(slider, draw_relu_unit)
+    alt = ("Line plot of a = ReLU(x1 + x2 - 1) against x1 from -1 to 2: flat at zero up to the kink "
+           "at x1 = 1 - x2, then rising with slope 1; faint lines show x2 = 0, 0.5 and 1.")
+    return SliderFigure(slider, draw_relu_unit, alt)
 
 
 def plot_activations(names=ELEMENTWISE_ACTIVATIONS, z_max: float = 3.0) -> None:
@@ -420,4 +428,6 @@ def batch_size_widget(rows, m: int = 100) -> SliderFigure:
     """A slider over the batch sizes of rows (as print_gradient_norm_table) that marks both gradient sizes at m."""
     slider = widgets.SelectionSlider(options=[r["m"] for r in rows], value=m, description="batch m",
                                      continuous_update=False)
-    return SliderFigure(slider, lambda ax, value: draw_gradient_norms(ax, rows, value))
+    alt = ("Log-log plot of the gradient's size against the batch size m: with J averaged (1/m) it "
+           "stays about the same for every m, with J summed it grows in proportion to m; the chosen m is marked.")
+    return SliderFigure(slider, lambda ax, value: draw_gradient_norms(ax, rows, value), alt)
