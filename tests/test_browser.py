@@ -191,6 +191,9 @@ def jupyter_lab_server(tmp_path_factory, chromium_browser):
         "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
         f"--ServerApp.token={token}", "--ServerApp.open_browser=False",
         f"--ServerApp.root_dir={notebook_root}",
+        # window.jupyterapp, so the tests read the notebook model and the kernel's
+        # status directly instead of the page's prompts, which can go stale.
+        "--LabApp.expose_app_in_browser=True",
     ]
     with log.open("w") as log_file:
         process = subprocess.Popen(command, env=env, stdout=log_file, stderr=subprocess.STDOUT, cwd=tmp)
@@ -355,7 +358,8 @@ def open_notebook(lab: LabPage, notebook: str) -> None:
     workspace = "test-" + secrets.token_hex(4)
     page.goto(lab.server.notebook_url(notebook, workspace))
     page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=KERNEL_START_SECONDS * 1000)
-    wait_for(lambda: kernel_is_idle(page), KERNEL_START_SECONDS, f"the kernel of {notebook} to start")
+    wait_for(lambda: page.evaluate(NOTEBOOK_STATE_JS, notebook) is not None and notebook_state(page, notebook)["status"] == "idle",
+             KERNEL_START_SECONDS, f"the kernel of {notebook} to start")
 
 
 def code_cells_to_run(notebook: str) -> list[int]:
@@ -373,12 +377,34 @@ def cells_expected_to_raise(notebook: str) -> set[int]:
     }
 
 
-def prompts(page) -> list[str]:
-    """The input prompt of every cell, in order ('' for Markdown cells)."""
-    return page.eval_on_selector_all(
-        ".jp-NotebookPanel .jp-Notebook .jp-Cell",
-        "cells => cells.map(c => (c.querySelector('.jp-InputPrompt') || {}).innerText || '')",
-    )
+NOTEBOOK_STATE_JS = """
+path => {
+  const app = window.jupyterapp;
+  if (!app) return null;
+  for (const widget of app.shell.widgets('main')) {
+    if (!widget.context || !widget.context.path.endsWith(path) || !widget.content || !widget.content.model) continue;
+    const cells = widget.content.model.cells;
+    const counts = [];
+    for (let i = 0; i < cells.length; i++) {
+      const cell = cells.get(i);
+      counts.push(cell.type === 'code' ? cell.executionCount : null);
+    }
+    const session = widget.sessionContext.session;
+    const kernel = session ? session.kernel : null;
+    return {status: kernel ? kernel.status : 'none', counts: counts};
+  }
+  return null;
+}
+"""
+
+
+def notebook_state(page, notebook: str) -> dict:
+    """The kernel's status and every cell's execution count, read from JupyterLab's own
+    notebook model (not from the rendered prompts, which JupyterLab may not redraw for
+    cells out of view), e.g. {"status": "idle", "counts": [None, 1, 2, ...]}."""
+    state = page.evaluate(NOTEBOOK_STATE_JS, notebook)
+    assert state is not None, f"{notebook} is not open in JupyterLab (or window.jupyterapp is missing)"
+    return state
 
 
 def run_all(lab: LabPage, notebook: str) -> float:
@@ -386,21 +412,27 @@ def run_all(lab: LabPage, notebook: str) -> float:
     page = lab.page
     to_run = code_cells_to_run(notebook)
     click_menu(page, "Edit", "Clear Outputs of All Cells")
-    wait_for(lambda: all("[ ]" in prompts(page)[i] for i in to_run), 10, "the outputs to clear")
+    wait_for(lambda: all(notebook_state(page, notebook)["counts"][i] is None for i in to_run), 10,
+             "the outputs to clear")
     start = time.monotonic()
     click_menu(page, "Run", "Run All Cells")
+    idle_since = [None]
 
     def finished():
-        current = prompts(page)
-        if any("[*]" in p for p in current) or not kernel_is_idle(page):
+        state = notebook_state(page, notebook)
+        if state["status"] != "idle":
+            idle_since[0] = None
             return False
-        all_ran = all(re.search(r"\[\d+\]", current[i]) for i in to_run)
-        stopped = time.monotonic() - start > 3  # idle, nothing queued, cells left: an error stopped Run All
-        return current if all_ran or stopped else False
+        idle_since[0] = idle_since[0] or time.monotonic()
+        counts = state["counts"]
+        all_ran = all(counts[i] is not None for i in to_run)
+        # idle for 3 s with cells left: an error stopped Run All
+        stopped = time.monotonic() - idle_since[0] > 3
+        return counts if all_ran or stopped else False
 
-    current = wait_for(finished, RUN_ALL_SECONDS, f"Run All in {notebook} to finish")
+    counts = wait_for(finished, RUN_ALL_SECONDS, f"Run All in {notebook} to finish")
     seconds = time.monotonic() - start
-    never_ran = [i for i in to_run if not re.search(r"\[\d+\]", current[i])]
+    never_ran = [i for i in to_run if counts[i] is None]
     assert not never_ran, (
         f"cells {never_ran} of {notebook} never ran (did an earlier cell fail?):\n" + "\n".join(cell_errors(page))
     )
