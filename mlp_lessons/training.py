@@ -27,6 +27,10 @@ from .losses import get_loss
 
 # Past this size a parameter means the run has blown up, even while the loss is finite.
 MAX_PARAM = 1e8
+# An epoch whose loss is this many times the loss before training (and above
+# LOSS_FLOOR) has blown up too: with saturating hidden units the loss can stay
+# finite, and the weights moderate, while every step overshoots.
+MAX_LOSS_GROWTH, LOSS_FLOOR = 100.0, 10.0
 
 
 def sgd_update(params: dict, grads: dict, lr: float, check: bool = True) -> dict:
@@ -67,14 +71,16 @@ class History:
     steps: int = 0  # gradient-descent updates made (one per mini-batch)
     diverged: bool = False
     message: str = ""
+    start_loss: float | None = None  # J on the first batch, before any update
 
     def __repr__(self) -> str:
         last = f"{self.loss[-1]:.6g}" if self.loss else "n/a"
         return f"History(epochs={self.epochs}, steps={self.steps}, final loss={last}, diverged={self.diverged})"
 
 
-def divergence_message(J, params: dict, lr: float, where: str, updated: bool, X) -> str | None:
-    """Why training must stop, or None: a NaN or infinite loss, or a parameter past MAX_PARAM.
+def divergence_message(J, params: dict, lr: float, where: str, updated: bool, X, start_loss=None) -> str | None:
+    """Why training must stop, or None: a NaN or infinite loss, a parameter past MAX_PARAM,
+    or a loss grown MAX_LOSS_GROWTH times past start_loss (the loss before training).
 
     where: e.g. "at epoch 3, step 12"; updated: whether any update has been made,
     since before the first one the learning rate cannot be the cause.
@@ -95,6 +101,11 @@ def divergence_message(J, params: dict, lr: float, where: str, updated: bool, X)
                 f"Training stopped {where}: {name} has grown to {biggest:.3g} (the loss, {J:.3g}, is "
                 f"still finite, but each step overshoots further). {advice}"
             )
+    if start_loss is not None and J > LOSS_FLOOR and J > MAX_LOSS_GROWTH * start_loss:
+        return (
+            f"Training stopped {where}: the loss has grown from {start_loss:.3g} before training "
+            f"to {J:.3g}, so the steps overshoot instead of going downhill. {advice}"
+        )
     return None
 
 
@@ -126,12 +137,14 @@ def train_epoch(params, X, Y, activations, loss, lr, batch_size, rng, history: H
                 history.diverged = True
                 history.message = divergence_message(J, {}, lr, where, history.steps > 0, X)
                 return params
+            if history.start_loss is None:
+                history.start_loss = J
             params = new_params
             history.steps += 1
             total += J * Xb.shape[1]
         steps = f"step {history.steps}" if history.steps == start_steps + 1 else f"steps {start_steps + 1}-{history.steps}"
         where = f"in epoch {history.epochs + 1} ({steps})"
-        message = divergence_message(total / m, params, lr, where, True, X)
+        message = divergence_message(total / m, params, lr, where, True, X, history.start_loss)
     if message is not None:
         history.diverged, history.message = True, message
         return start_params
