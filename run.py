@@ -6,9 +6,12 @@
     python run.py bench    time the training step, the notebooks and the playground
     python run.py site     build the lessons as a static HTML site in build/site/ (--out DIR)
     python run.py setup    only set up
+    python run.py torch    set up, then add PyTorch (CPU build) for lesson 7
 
 Setting up makes a virtual environment in .venv/ and installs this package
 with its test tools into it; it is redone only when pyproject.toml changes.
+PyTorch, which only lesson 7 needs, is added by `test`, `regen` and `bench`
+(they run lesson 7) and by `torch`, never by `lab`.
 Extra arguments after `test` go to pytest, e.g. `python run.py test -k backprop`.
 """
 
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import platform
 import subprocess
 import sys
 import venv
@@ -24,6 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 STAMP = VENV / "mlp_lessons-installed.txt"
+NO_TORCH = VENV / "torch-unavailable.txt"
+TORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"
 
 
 def venv_python() -> Path:
@@ -61,28 +67,77 @@ def setup() -> Path:
     return python
 
 
+def has_torch(python: str) -> bool:
+    check = "import importlib.util, sys; sys.exit(importlib.util.find_spec('torch') is None)"
+    return subprocess.run([python, "-c", check]).returncode == 0
+
+
+def add_torch(python: str, again: bool = False) -> str:
+    """Install the `torch` extra (PyTorch's CPU build) for lesson 7; return "" or why it can't be.
+
+    On Linux the extra asks for the "+cpu" build, which PyPI does not carry (its Linux
+    torch is the CUDA build, several GB): pip takes it from a wheel it finds locally
+    (find-links) or else from PyTorch's CPU index.  Where no CPU build exists for this
+    Python, the reason is kept until pyproject.toml changes or `again` is set, so
+    later runs skip lesson 7 at once, saying why.
+    """
+    if has_torch(python):
+        return ""
+    if not again and NO_TORCH.exists():
+        stamp, _, reason = NO_TORCH.read_text().partition("\n")
+        if stamp == wanted_stamp():
+            return reason
+    print("Adding PyTorch's CPU build for lesson 7 (first time only: about 200 MB to download, "
+          "900 MB on disk) ...", flush=True)
+    for where in ([], ["--extra-index-url", TORCH_CPU_INDEX]):
+        step = ["install", "--quiet", *where, "-e", f"{ROOT}[torch]"]
+        pip = subprocess.run([str(python), "-m", "pip", *step], capture_output=True, text=True)
+        if pip.returncode == 0:
+            NO_TORCH.unlink(missing_ok=True)
+            return ""
+        if "no matching distribution" not in (pip.stdout + pip.stderr).lower():
+            sys.exit(f"{pip.stdout}{pip.stderr}\nInstalling PyTorch failed at `pip {' '.join(step)}` "
+                     "(see pip's message above). Check the internet connection, then run this command again.")
+    reason = (f"PyTorch has no CPU build for Python {platform.python_version()} on {platform.system()} "
+              f"{platform.machine()} in the torch extra of pyproject.toml (looked in pip's indexes and "
+              f"{TORCH_CPU_INDEX}); lesson 7 runs wherever one exists, e.g. on Python 3.11")
+    NO_TORCH.write_text(f"{wanted_stamp()}\n{reason}")
+    return reason
+
+
 def run(args: list[str], env: dict | None = None) -> int:
     return subprocess.run(args, cwd=ROOT, env=env).returncode
 
 
 def main(argv: list[str]) -> int:
     command, rest = (argv[0], argv[1:]) if argv else ("", [])
-    if command not in ("lab", "test", "regen", "bench", "site", "setup"):
+    if command not in ("lab", "test", "regen", "bench", "site", "setup", "torch"):
         print(__doc__)
         return 2
     python = str(setup())
     if command == "setup":
         return 0
+    if command == "torch":
+        reason = add_torch(python, again=True)
+        print(reason or "PyTorch is installed: restart lesson 7's kernel (Kernel > Restart) and run it again.")
+        return 1 if reason else 0
+    env = None
+    if command in ("test", "regen", "bench"):
+        reason = add_torch(python)
+        if reason:
+            print(f"Lesson 7 cannot run here{', so its tests are skipped' if command == 'test' else ''}: "
+                  f"{reason}.", flush=True)
+            env = {**os.environ, "MLP_LESSONS_NO_TORCH": reason}
     if command == "lab":
         as_root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
         return run([python, "-m", "jupyter", "lab", "--notebook-dir", str(ROOT / "notebooks"), *as_root, *rest])
     if command == "regen":
-        return run([python, str(ROOT / "tools" / "regenerate_notebooks.py"), *rest])
+        return run([python, str(ROOT / "tools" / "regenerate_notebooks.py"), *rest], env)
     if command == "bench":
-        return run([python, "-m", "benchmarks", *rest])
+        return run([python, "-m", "benchmarks", *rest], env)
     if command == "site":
         return run([python, "-m", "mlp_lessons.site", "--root", str(ROOT), *rest])
-    return run([python, "-m", "pytest", *rest])
+    return run([python, "-m", "pytest", *rest], env)
 
 
 if __name__ == "__main__":
