@@ -90,7 +90,7 @@ def add_torch(python: str, again: bool = False) -> str:
     print("Adding PyTorch's CPU build for lesson 7 (first time only: about 200 MB to download, "
           "900 MB on disk) ...", flush=True)
     for where in ([], ["--extra-index-url", TORCH_CPU_INDEX]):
-        step = ["install", "--quiet", *where, "-e", f"{ROOT}[torch]"]
+        step = ["install", *where, "-e", f"{ROOT}[torch]"]  # not --quiet: it hides "no matching distribution"
         pip = subprocess.run([str(python), "-m", "pip", *step], capture_output=True, text=True)
         if pip.returncode == 0:
             NO_TORCH.unlink(missing_ok=True)
@@ -100,7 +100,7 @@ def add_torch(python: str, again: bool = False) -> str:
                      "(see pip's message above). Check the internet connection, then run this command again.")
     reason = (f"PyTorch has no CPU build for Python {platform.python_version()} on {platform.system()} "
               f"{platform.machine()} in the torch extra of pyproject.toml (looked in pip's indexes and "
-              f"{TORCH_CPU_INDEX}); lesson 7 runs wherever one exists, e.g. on Python 3.11")
+              f"{TORCH_CPU_INDEX}); lesson 7 runs wherever one exists")
     NO_TORCH.write_text(f"{wanted_stamp()}\n{reason}")
     return reason
 
