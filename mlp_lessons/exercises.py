@@ -1,58 +1,90 @@
 """Checks for the exercise notebooks: run a student's function and say what is wrong, in words.
 
-Each check_*(fn) calls fn on inputs chosen so that mistakes cannot hide: no
-two sizes are equal (so a missing or misplaced transpose changes the shape or
-fails), there are m > 1 examples (so a sum over the wrong axis or a stray 1/m
-shows), and nothing is 0 or 1 (so a forgotten phi'(z) or b shows).  The
-answer is compared with the right one and with a catalogue of typical wrong
-ones; a match names the mistake.  When fn crashes on those shapes (a wrong
-transpose usually does), it is run again on shapes where that mistake
-happens to fit, to find out which one it was.
+Each check_*(fn) calls fn on several probes: inputs with m > 1 examples whose
+sizes are all different (so a missing or misplaced transpose changes the shape
+or fails, and a sum over the wrong axis or a stray 1/m shows), the same with
+one example (m = 1), and a few shapes on which a typical mistake happens to run
+(so a wrong transpose that crashes elsewhere can be recognised).  Nothing is 0
+or 1, so a forgotten phi'(z) or b shows.
 
-A stub that still raises NotImplementedError gets "not implemented yet";
-nothing here ever raises, so an unfinished exercise never stops a notebook.
-Sits at the top of the package: it only calls the package's own functions.
+The answer on every probe is compared with the right one (computed by the
+package's own functions) and with each entry of the catalogue of typical
+mistakes (MISTAKES, one table per exercise).  A mistake is named only when the
+student's function behaves exactly like it on every probe, and like no other
+mistake, so a wrong answer never gets another mistake's hint.  An answer that
+is right for one example but not for a batch gets a hint that says why.
+
+A stub that still raises NotImplementedError gets "not implemented yet".
+Nothing here raises, and a student function that crashes, or calls sys.exit,
+becomes a message: an unfinished exercise never stops a notebook.  Each
+notebook ends with summary(notebook), which lists which exercises pass.
+Sits at the top of the package, beside the plots: it only calls the package's
+own functions.  Grading a class (mlp_lessons.grading) runs these same checks.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import numbers
+from math import ceil
 from typing import Callable, NamedTuple
 
 import numpy as np
 
-from .activations import get_activation, sigmoid, sigmoid_prime, tanh, tanh_prime
-from .backward import backprop_dA_prev, backprop_db, backprop_dW, backprop_dZ
+from .activations import get_activation, sigmoid, sigmoid_prime, softmax, tanh, tanh_prime
+from .backward import backprop_dA_prev, backprop_db, backprop_dW, backprop_dZ, loss_and_grads
+from .datasets import moons
 from .errors import shape_str
 from .forward import forward, linear_forward
-from .losses import half_squared_error
+from .gradcheck import numerical_gradient, relative_error
+from .losses import half_squared_error, sigmoid_binary_cross_entropy, softmax_cross_entropy_from_logits
+from .params import init_params
+from .training import accuracy, sgd_update, train_step
 
 
 class Result(NamedTuple):
-    """What a check found: status "pass", "not implemented", "wrong" or "error"; code names the mistake."""
+    """What a check found.
+
+    status: "pass", "not implemented", "wrong", "error" or "missing" (no such function);
+    code: the mistake's code (or "pass", "unknown", ...); message: the line the student
+    sees; hint: the message without the exercise's name (what the grading CSV shows).
+    """
 
     status: str
     code: str
     message: str
+    hint: str = ""
 
 
 class Mistake(NamedTuple):
     code: str
     hint: str
     answer: Callable  # the wrong answer, with the same signature as the student's function
+    exact_error: bool = False  # recognised by the exact error it raises (else by its values)
 
 
 class Exercise(NamedTuple):
-    name: str  # what the student computes, e.g. "dJ/dW[l]"
-    correct: Callable
+    name: str  # what the student computes, e.g. "dJ/dW[l] = dJ/dZ[l] (A[l-1])^T"
+    args: str  # the student's arguments, in the order of the symbols of the equation
+    correct: Callable  # the right answer, with the student's signature
     make_inputs: Callable  # (dims, rng) -> tuple of arguments
-    probes: list  # dims dicts; the first has all sizes different
+    probes: list  # dicts of sizes; the first has m > 1 and all sizes different
     mistakes: list
     parts: tuple = ()  # names of the outputs when fn returns a tuple
     describe: Callable | None = None  # (args) -> one line about the right shapes, for the pass message
+    observe: Callable | None = None  # (fn, args) -> what is compared; default fn(*args)
+    explain: Callable | None = None  # (answer, right) -> why they differ, for answers no mistake explains
+    equation: str = "the equation above the exercise"  # what "compare your code with ..." names
+    tol: dict | None = None
+    finish: Callable | None = None  # (fn) -> (passed, line): a last test once every probe is right
+    batch_note: bool = True  # say "right for one example, not for a batch" when that is so
 
 
 TOL = dict(rtol=1e-6, atol=1e-9)
 
+
+# ---- comparing answers ----
 
 def _as_array(x):
     if isinstance(x, np.ndarray):
@@ -63,135 +95,259 @@ def _as_array(x):
         return None
 
 
-def _same(a, b) -> bool:
-    """Equal shapes and values; tuples and dicts part by part."""
+def _same(a, b, tol=TOL) -> bool:
+    """Equal shapes and values (NaN equals NaN); tuples and dicts part by part."""
     if isinstance(b, tuple):
-        return isinstance(a, (tuple, list)) and len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+        return isinstance(a, (tuple, list)) and len(a) == len(b) and all(_same(x, y, tol) for x, y in zip(a, b))
     if isinstance(b, dict):
-        return isinstance(a, dict) and set(a) == set(b) and all(_same(a[k], b[k]) for k in b)
+        return isinstance(a, dict) and set(a) == set(b) and all(_same(a[k], b[k], tol) for k in b)
+    if isinstance(b, (bool, str, int)) or b is None:
+        return type(a) is type(b) and a == b
     if isinstance(b, float):
         try:
-            return bool(np.ndim(a) == 0 and np.isclose(float(a), b, **TOL))
+            return bool(np.ndim(a) == 0 and np.isclose(float(a), b, equal_nan=True, **tol))
         except (TypeError, ValueError):
             return False
     a = _as_array(a)
-    return a is not None and a.shape == b.shape and bool(np.allclose(a, b, **TOL))
+    return (a is not None and a.shape == b.shape and a.dtype.kind in "biuf"
+            and bool(np.allclose(a, b, equal_nan=True, **tol)))
 
 
-def _call(fn, args):
-    """fn(*args) on copies, so a function that changes its inputs cannot spoil the next comparison."""
-    def copy(a):
-        if isinstance(a, dict):
-            return {k: copy(v) for k, v in a.items()}
-        if isinstance(a, list):
-            return list(a)
-        return a.copy() if isinstance(a, np.ndarray) else a
-
-    return fn(*(copy(a) for a in args))
+def _copy(a):
+    if isinstance(a, dict):
+        return {k: _copy(v) for k, v in a.items()}
+    if isinstance(a, list):
+        return type(a)(a)
+    return a.copy() if isinstance(a, np.ndarray) else a
 
 
-def _which_mistake(ex: Exercise, answer, args, right):
-    for mistake in ex.mistakes:
-        try:
-            with np.errstate(all="ignore"):
-                wrong = _call(mistake.answer, args)
-        except Exception:
-            continue
-        if not _same(wrong, right) and _same(answer, wrong):
-            return mistake
-    return None
+class Outcome(NamedTuple):
+    value: object = None
+    error: BaseException | None = None
+    todo: bool = False  # raised NotImplementedError
 
 
-def _describe_difference(ex: Exercise, answer, right) -> str:
+def _run(ex: Exercise, fn, args) -> Outcome:
+    """fn on copies of args (so it cannot spoil the next comparison); any exception becomes an Outcome."""
+    try:
+        with np.errstate(all="ignore"):
+            if ex.observe is not None:
+                return Outcome(ex.observe(fn, tuple(_copy(a) for a in args)))
+            return Outcome(fn(*(_copy(a) for a in args)))
+    except NotImplementedError:
+        return Outcome(todo=True)
+    except KeyboardInterrupt:  # the student (or the grader's time limit) stops a run that hangs
+        raise
+    except BaseException as e:  # SystemExit from sys.exit() included: it must not end the kernel
+        return Outcome(error=e)
+
+
+def _text(e: BaseException) -> str:
+    try:
+        return str(e)
+    except BaseException:
+        return "(the error's message could not be shown)"
+
+
+def _agree(ex: Exercise, a: Outcome, b: Outcome, exact_error: bool = False) -> bool:
+    if a.error is not None or b.error is not None:
+        if a.error is None or b.error is None:
+            return False
+        if not (isinstance(a.error, type(b.error)) or isinstance(b.error, type(a.error))):
+            return False  # the same kind of error (the package's ShapeError is a ValueError, like numpy's)
+        return not exact_error or _text(a.error) == _text(b.error)
+    return _same(a.value, b.value, ex.tol or TOL)
+
+
+# ---- describing what is wrong ----
+
+def _describe_difference(ex: Exercise, answer, right, parts=None) -> str:
     """A plain description of an answer that matches no known mistake."""
+    parts = ex.parts if parts is None else parts
     if isinstance(right, tuple):
         if not isinstance(answer, (tuple, list)) or len(answer) != len(right):
-            return f"return {len(right)} things, ({', '.join(ex.parts)}), as a tuple."
-        for part, a, r in zip(ex.parts, answer, right):
-            if not _same(a, r):
-                return f"{part}: {_describe_difference(ex._replace(parts=()), a, r)}"
+            return f"return {len(right)} things, ({', '.join(parts)}), as a tuple."
+        for part, a, r in zip(parts, answer, right):
+            if not _same(a, r, ex.tol or TOL):
+                return f"{part}: {_describe_difference(ex, a, r, ())}"
         return "the answer is not right yet."
     if isinstance(right, dict):
         if not isinstance(answer, dict) or set(answer) != set(right):
-            return f"return a dict with keys {sorted(right)}."
+            return f"return a dict with the keys {sorted(right)}."
         for k in sorted(right):
-            if not _same(answer[k], right[k]):
-                return f"layer {k}: {_describe_difference(ex, answer[k], right[k])}"
+            if not _same(answer[k], right[k], ex.tol or TOL):
+                where = f"layer {k}" if isinstance(k, int) else k
+                return f"{where}: {_describe_difference(ex, answer[k], right[k], ())}"
         return "the answer is not right yet."
     if isinstance(right, float):
         if np.ndim(answer) != 0:
             return (f"it should be a single number, but it has shape {shape_str(np.shape(answer))}. "
                     f"Did you forget to sum over the entries (np.sum)?")
-        return f"expected {right:.6g}, got {float(answer):.6g}."
+        try:
+            return f"expected {right:.6g}, got {float(answer):.6g}."
+        except (TypeError, ValueError):
+            return f"it should be a number, but it is a {type(answer).__name__}."
     a = _as_array(answer)
-    if a is None:
-        return f"it should be a numpy array, but it is a {type(answer).__name__}."
+    if a is None or a.dtype.kind not in "biuf":
+        return f"it should be a numpy array of numbers, but it is a {type(answer).__name__}."
     if a.shape != right.shape:
         hint = " It is the transpose of the right shape: check the order of the product." if (
             a.shape == right.shape[::-1]) else ""
         return f"the shape should be {shape_str(right.shape)}, but it is {shape_str(a.shape)}.{hint}"
-    return ("the shape is right but the values are not. Compare your code with the boxed "
-            "equation term by term.")
+    if np.isnan(a).any() and not np.isnan(right).any():
+        return "some entries are NaN (not a number): look for a division by zero or an overflow."
+    return f"the shape is right but the values are not. Compare your code with {ex.equation} term by term."
 
+
+def _crash_hint(ex: Exercise, e: BaseException, args) -> str:
+    if isinstance(e, SystemExit):
+        return (f"your function called sys.exit() (or exit() or quit()), which would stop the notebook. "
+                f"Return the result instead.")
+    shapes = ", ".join(shape_str(a.shape) for a in args if isinstance(a, np.ndarray))
+    given = f" (called with arrays of shapes {shapes})" if shapes else ""
+    text = _text(e).lower()
+    if any(word in text for word in ("mismatch", "not aligned", "broadcast", "shapes")):
+        hint = ("The shapes in a product or a sum do not line up: write down the shape of each factor "
+                "and look for a missing or extra transpose.")
+    else:
+        hint = "Read the message, fix that line, and run the check again."
+    return f"your function raised {type(e).__name__}: {_text(e)}{given}. {hint}"
+
+
+# ---- the diagnosis ----
 
 def _resolve(dims: dict) -> dict:
     """A size given as the name of another size copies it, e.g. p="m": shapes where a mistake fits."""
     return {k: dims[v] if isinstance(v, str) and v in dims else v for k, v in dims.items()}
 
 
-def diagnose(ex: Exercise, fn, seed: int = 0) -> Result:
-    """Run fn on the exercise's inputs and classify the answer; never raises."""
+class Probe(NamedTuple):
+    args: tuple
+    right: Outcome
+    answer: Outcome
+    one: bool  # a single-example probe (m = 1)
+
+
+def _probes(ex: Exercise, fn, seed: int):
+    batch = [dict(d) for d in ex.probes]
+    ones = []
+    for d in batch:
+        one = {**d, "m": 1} if "m" in d else None
+        if one is not None and one not in ones:
+            ones.append(one)
+    for dims, is_one in [(d, False) for d in batch] + [(d, True) for d in ones]:
+        args = ex.make_inputs(_resolve(dims), np.random.default_rng(seed))
+        right = _run(ex, ex.correct, args)
+        if right.error is not None or right.todo:
+            raise RuntimeError(f"the reference answer failed on {dims}: {right.error!r}")
+        yield Probe(args, right, _run(ex, fn, args), is_one)
+
+
+def _consistent_mistakes(ex: Exercise, probes: list) -> list:
+    """The mistakes that behave exactly like the answer on every probe, and are wrong somewhere."""
+    found = []
+    for mistake in ex.mistakes:
+        seen_value = differs = False
+        for p in probes:
+            wrong = _run(ex, mistake.answer, p.args)
+            if wrong.todo or not _agree(ex, p.answer, wrong, mistake.exact_error):
+                break
+            seen_value |= wrong.error is None
+            differs |= not _agree(ex, p.right, wrong)
+        else:
+            if (seen_value or mistake.exact_error) and differs:
+                found.append(mistake)
+    return found
+
+
+def diagnose(ex: Exercise, fn, single: bool = False, seed: int = 0) -> Result:
+    """Run fn on the exercise's probes and classify the answer; never raises (except KeyboardInterrupt).
+
+    single=True checks the single-example form (m = 1): an answer right there but
+    not for a batch passes, with a hint about what changes with m examples.
+    """
     try:
-        return _diagnose(ex, fn, seed)
-    except Exception as e:  # an answer so odd that comparing it fails: still no traceback
-        return Result("error", "uncheckable", f"{ex.name}: could not check this answer "
-                      f"({type(e).__name__}: {e}). Return numpy arrays of the shapes the docstring gives.")
+        return _diagnose(ex, fn, single, seed)
+    except KeyboardInterrupt:
+        raise
+    except BaseException as e:  # an answer so odd that comparing it fails: still no traceback
+        hint = (f"could not check this answer ({type(e).__name__}: {_text(e)}). "
+                f"Return what the docstring asks for, of the shapes it gives.")
+        return Result("error", "uncheckable", f"{ex.name}: {hint}", hint)
 
 
-def _diagnose(ex: Exercise, fn, seed: int) -> Result:
+def _wrong(ex, code, hint, status="wrong"):
+    return Result(status, code, f"{ex.name}: not right yet. {hint}" if status == "wrong" else f"{ex.name}: {hint}", hint)
+
+
+def _diagnose(ex: Exercise, fn, single: bool, seed: int) -> Result:
     name = ex.name
     if not callable(fn):
-        return Result("error", "not_callable", f"{name}: pass the function itself, e.g. check(f), not f(...).")
-    first_error = None
-    for i, dims in enumerate(ex.probes):
-        args = ex.make_inputs(_resolve(dims), np.random.default_rng(seed))
-        right = ex.correct(*args)
-        try:
-            with np.errstate(all="ignore"):
-                answer = _call(fn, args)
-        except NotImplementedError:
-            return Result("not implemented", "not_implemented",
-                          f"{name}: not implemented yet (the function still raises NotImplementedError).")
-        except Exception as e:  # a student's bug: explain it in one line, no traceback
-            if first_error is None:
-                first_error = e
-            continue
-        if answer is None:
-            return Result("wrong", "returned_none", f"{name}: your function returned None. Did you forget `return`?")
-        mistake = _which_mistake(ex, answer, args, right)
-        if i == 0 and mistake is None and _same(answer, right):
-            line = ex.describe(args) if ex.describe else ""
-            return Result("pass", "pass", f"{name}: correct! {line}".rstrip())
-        if mistake is not None:
-            return Result("wrong", mistake.code, f"{name}: not right yet. {mistake.hint}")
-        if i == 0:
-            return Result("wrong", "unknown", f"{name}: not right yet: {_describe_difference(ex, answer, right)}")
-    e = first_error
-    args = ex.make_inputs(_resolve(ex.probes[0]), np.random.default_rng(seed))
-    shapes = ", ".join(shape_str(a.shape) for a in args if isinstance(a, np.ndarray))
-    given = f" (called with arrays of shapes {shapes})" if shapes else ""
-    text = str(e).lower()
-    if any(word in text for word in ("mismatch", "not aligned", "broadcast", "shapes")):
-        hint = ("The shapes in a product or a sum do not line up: write down the shape of each factor "
-                "and look for a missing or extra transpose.")
-    else:
-        hint = "Read the message, fix that line, and run the check again."
-    return Result("error", "error", f"{name}: your function raised {type(e).__name__}: {e}{given}. {hint}")
+        hint = "pass the function itself, e.g. check(f), not f(...)."
+        return Result("error", "not_callable", f"{name}: {hint}", hint)
+    probes = list(_probes(ex, fn, seed))
+    if any(p.answer.todo for p in probes):
+        hint = "not implemented yet (the function still raises NotImplementedError)."
+        return Result("not implemented", "not_implemented", f"{name}: {hint}", hint)
+    has_one = any(p.one for p in probes)
+    target = [p for p in probes if p.one == (single and has_one)]
+    other = [p for p in probes if p.one != (single and has_one)]
+    first = target[0]
+    if first.answer.error is None and first.answer.value is None:
+        return _wrong(ex, "returned_none", "your function returned None. Did you forget `return`?")
+
+    def right_on(ps):
+        return all(_agree(ex, p.answer, p.right) for p in ps)
+
+    mistakes = _consistent_mistakes(ex, probes)
+    codes = {m.code for m in mistakes}
+    mistake = mistakes[0] if len(codes) == 1 else None  # two different mistakes fit: name neither
+    m_batch = next((_resolve(p_dims)["m"] for p_dims in ex.probes if "m" in p_dims), None)
+
+    if right_on(target):
+        if right_on(other):
+            if ex.finish is not None:
+                passed, line = ex.finish(fn)
+                if not passed:
+                    return _wrong(ex, "finish", line)
+            else:
+                line = ex.describe(first.args) if ex.describe else ""
+            hint = f"correct! {line}".rstrip()
+            return Result("pass", "pass", f"{name}: {hint}", hint)
+        wrong_p = next(p for p in other if not _agree(ex, p.answer, p.right))
+        if single:
+            why = mistake.hint if mistake else _why(ex, wrong_p)
+            hint = (f"correct for one example (m = 1). But it would not be right for a batch of "
+                    f"m = {m_batch} examples (lesson 3): {why}")
+            return Result("pass", mistake.code if mistake else "single_only", f"{name}: {hint}", hint)
+        return _wrong(ex, "single_only_" + (mistake.code if mistake else "unknown"),
+                      f"it is right for a batch of m = {m_batch} examples but not for a single example "
+                      f"(m = 1): {_why(ex, wrong_p)}")
+    if mistake is not None:
+        if ex.batch_note and has_one and not single and right_on([p for p in probes if p.one]):
+            return _wrong(ex, mistake.code, f"It is right for one example (m = 1), but not for a batch of "
+                                            f"m = {m_batch}: {mistake.hint}")
+        return _wrong(ex, mistake.code, mistake.hint)
+    wrong_p = next(p for p in target if not _agree(ex, p.answer, p.right))
+    if ex.batch_note and has_one and not single and right_on([p for p in probes if p.one]):
+        return _wrong(ex, "single_only", f"it is right for one example (m = 1), but not for a batch of "
+                                         f"m = {m_batch}: {_why(ex, wrong_p)}")
+    if wrong_p.answer.error is not None:
+        return _wrong(ex, "error", _crash_hint(ex, wrong_p.answer.error, wrong_p.args), status="error")
+    return _wrong(ex, "unknown", _why(ex, wrong_p))
 
 
-def report(result: Result) -> None:
-    mark = {"pass": "✔", "not implemented": "…"}.get(result.status, "✘")
-    print(f"{mark} {result.message}")
+def _why(ex: Exercise, p: Probe) -> str:
+    if p.answer.error is not None:
+        return _crash_hint(ex, p.answer.error, p.args)
+    if p.answer.value is None:
+        return "your function returned None. Did you forget `return`?"
+    if ex.explain is not None:
+        text = ex.explain(p.answer.value, p.right.value)
+        if text:
+            return text
+    text = _describe_difference(ex, p.answer.value, p.right.value)
+    return text[0].upper() + text[1:]
 
 
 # ---- the inputs: distinct sizes, m > 1, no zeros or ones ----
@@ -204,12 +360,18 @@ def _normal(rng, shape):
 
 # ---- forward prop (lesson 1) ----
 
+SWAPPED = ("You computed A_prev @ W. The arguments come in the order of the symbols of the equation, "
+           "z = W a_prev + b: W first, then A_prev, then b, as in linear_forward(W, A_prev, b) and "
+           "layer_forward(W, A_prev, b, phi). Multiply W @ A_prev.")
+
+
 def _linear_inputs(d, rng):
     return _normal(rng, (d["n"], d["p"])), _normal(rng, (d["p"], d["m"])), _normal(rng, (d["n"], 1))
 
 
 LINEAR_FORWARD = Exercise(
     "z[l] = W[l] a[l-1] + b[l]",
+    "W, A_prev, b",
     linear_forward,
     _linear_inputs,
     [dict(n=3, p=4, m=5), dict(n=4, p=4, m=5), dict(n="m", p=4, m=5), dict(n=4, p=4, m=4)],
@@ -224,34 +386,43 @@ LINEAR_FORWARD = Exercise(
                 "b.T adds it along the rows instead.", lambda W, A, b: W @ A + b.T),
         Mistake("elementwise", "`*` multiplies entry by entry; z = W a is a matrix product: use `@`.",
                 lambda W, A, b: W * A + b),
+        Mistake("swapped_arguments", SWAPPED, lambda W, A, b: A @ W + b),
     ],
     describe=lambda a: f"W {shape_str(a[0].shape)} @ a[l-1] {shape_str(a[1].shape)} + b "
                        f"{shape_str(a[2].shape)} -> z {shape_str((a[0].shape[0], a[1].shape[1]))}.",
 )
 
 
-def _layer(A_prev, W, b, phi):
-    return phi(linear_forward(W, A_prev, b))
-
-
 LAYER_FORWARD = Exercise(
     "a[l] = phi(W[l] a[l-1] + b[l])",
-    _layer,
-    lambda d, rng: (_normal(rng, (d["p"], d["m"])), _normal(rng, (d["n"], d["p"])), _normal(rng, (d["n"], 1)), tanh),
-    [dict(n=3, p=4, m=5), dict(n=4, p=4, m=5)],
+    "W, A_prev, b, phi",
+    lambda W, A_prev, b, phi: phi(linear_forward(W, A_prev, b)),
+    lambda d, rng: (*_linear_inputs(d, rng), tanh),
+    [dict(n=3, p=4, m=5), dict(n=4, p=4, m=5), dict(n=4, p=4, m=4)],
     [
         Mistake("forgot_phi", "You returned z: apply the activation, a = phi(z).",
-                lambda A, W, b, phi: W @ A + b),
+                lambda W, A, b, phi: W @ A + b),
         Mistake("phi_on_input", "phi goes on z = W a[l-1] + b, after the linear step, not on a[l-1] before it.",
-                lambda A, W, b, phi: W @ phi(A) + b),
+                lambda W, A, b, phi: W @ phi(A) + b),
         Mistake("b_after_phi", "Add b[l] before phi: a = phi(W a[l-1] + b), not phi(W a[l-1]) + b.",
-                lambda A, W, b, phi: phi(W @ A) + b),
-        Mistake("forgot_b", "You forgot b[l]: a = phi(W a[l-1] + b).", lambda A, W, b, phi: phi(W @ A)),
+                lambda W, A, b, phi: phi(W @ A) + b),
+        Mistake("forgot_b", "You forgot b[l]: a = phi(W a[l-1] + b).", lambda W, A, b, phi: phi(W @ A)),
         Mistake("transposed_W", "W[l] is (n[l], n[l-1]) and is used as is: W @ a_prev, with no transpose.",
-                lambda A, W, b, phi: phi(W.T @ A + b)),
+                lambda W, A, b, phi: phi(W.T @ A + b)),
+        Mistake("swapped_arguments", SWAPPED, lambda W, A, b, phi: phi(A @ W + b)),
     ],
-    describe=lambda a: f"a[l] has shape {shape_str((a[1].shape[0], a[0].shape[1]))}, (n[l], m).",
+    describe=lambda a: f"a[l] has shape {shape_str((a[0].shape[0], a[1].shape[1]))}, (n[l], m).",
 )
+
+
+class _Names(list):
+    """The activations list of the forward probes: an index past the end says which list it was."""
+
+    def __getitem__(self, i):
+        if isinstance(i, numbers.Integral) and not -len(self) <= i < len(self):
+            raise IndexError(f"activations[{i}] does not exist: the list has {len(self)} names, "
+                             f"activations[0] to activations[{len(self) - 1}]")
+        return super().__getitem__(i)
 
 
 def _forward_inputs(d, rng):
@@ -260,44 +431,49 @@ def _forward_inputs(d, rng):
     for l in range(1, len(sizes)):
         params[f"W{l}"] = _normal(rng, (sizes[l], sizes[l - 1]))
         params[f"b{l}"] = _normal(rng, (sizes[l], 1))
-    return params, _normal(rng, (sizes[0], d["m"])), list(d["activations"])
+    return params, _normal(rng, (sizes[0], d["m"])), _Names(d["activations"])
 
 
-def _forward(params, X, activations):
-    return forward(params, X, activations)[0]
-
-
-def _without_last_layer(params, L):
-    return {k: v for k, v in params.items() if k not in (f"W{L}", f"b{L}")}
-
-
-def _forward_with(step):
-    """A wrong forward() whose layer step is step(l, L, A_prev, W, b, phi, X)."""
+def _forward_with(step, index=lambda l: l - 1):
+    """A wrong forward() whose layer step is step(l, L, W, A_prev, b, phi, X), with layer l's activation
+    taken from activations[index(l)]."""
     def wrong(params, X, activations):
         A, L = X, len(activations)
-        for l, name in enumerate(activations, start=1):
-            A = step(l, L, A, params[f"W{l}"], params[f"b{l}"], get_activation(name).phi, X)
+        for l in range(1, L + 1):
+            phi = get_activation(activations[index(l)]).phi
+            A = step(l, L, params[f"W{l}"], A, params[f"b{l}"], phi, X)
         return A
     return wrong
 
 
+RIGHT_LAYER = _forward_with(lambda l, L, W, A, b, phi, X: phi(W @ A + b))
+ACTIVATION_INDEX = ("Layer l's activation is activations[l - 1]: the layers count from 1, Python's lists "
+                    "from 0, and your index is one off.")
+
 FORWARD = Exercise(
     "forward(params, X, activations) -> A[L]",
-    _forward,
+    "params, X, activations",
+    lambda params, X, activations: forward(params, X, list(activations))[0],
     _forward_inputs,
     [dict(sizes=[4, 3, 2], m=5, activations=["tanh", "sigmoid"]),
-     dict(sizes=[4, 4, 4], m=5, activations=["tanh", "sigmoid"])],
+     dict(sizes=[4, 4, 4], m=5, activations=["tanh", "sigmoid"]),
+     dict(sizes=[4, 4, 4], m=4, activations=["tanh", "sigmoid"])],
     [
         Mistake("last_layer_linear", "The output layer needs its activation too: a[L] = phi[L](z[L]).",
-                _forward_with(lambda l, L, A, W, b, phi, X: W @ A + b if l == L else phi(W @ A + b))),
+                _forward_with(lambda l, L, W, A, b, phi, X: W @ A + b if l == L else phi(W @ A + b))),
         Mistake("not_chained", "Each layer must take the previous layer's output, a[l-1], as its input; "
-                "you fed X = a[0] to every layer.", _forward_with(lambda l, L, A, W, b, phi, X: phi(W @ X + b))),
+                "you fed X = a[0] to every layer.", _forward_with(lambda l, L, W, A, b, phi, X: phi(W @ X + b))),
         Mistake("one_layer_short", "You stopped one layer early: loop over all L layers, l = 1..L.",
-                lambda params, X, acts: _forward(_without_last_layer(params, len(acts)), X, acts[:-1])),
-        Mistake("same_activation", "Each layer has its own activation: use activations[l-1] for layer l.",
-                lambda params, X, acts: _forward(params, X, [acts[0]] * len(acts))),
+                lambda params, X, acts: RIGHT_LAYER(params, X, acts[:-1])),
+        Mistake("same_activation", "Each layer has its own activation: use activations[l - 1] for layer l.",
+                lambda params, X, acts: RIGHT_LAYER(params, X, [acts[0]] * len(acts))),
+        Mistake("activation_index", ACTIVATION_INDEX,
+                _forward_with(lambda l, L, W, A, b, phi, X: phi(W @ A + b), index=lambda l: l), exact_error=True),
+        Mistake("activation_index", ACTIVATION_INDEX,
+                _forward_with(lambda l, L, W, A, b, phi, X: phi(W @ A + b), index=lambda l: l - 2)),
         Mistake("forgot_b", "You forgot b[l]: z[l] = W[l] a[l-1] + b[l].",
-                _forward_with(lambda l, L, A, W, b, phi, X: phi(W @ A))),
+                _forward_with(lambda l, L, W, A, b, phi, X: phi(W @ A))),
+        Mistake("swapped_arguments", SWAPPED, _forward_with(lambda l, L, W, A, b, phi, X: phi(A @ W + b))),
     ],
     describe=lambda a: f"a[L] has shape {shape_str((a[0][f'W{len(a[2])}'].shape[0], a[1].shape[1]))}, (n[L], m).",
 )
@@ -305,12 +481,21 @@ FORWARD = Exercise(
 
 # ---- the four boxed equations (lesson 2), batched (lesson 3) ----
 
+BOXED = "the boxed equation"
+
+
 def _dZ_inputs(d, rng):
     return _normal(rng, (d["n"], d["m"])), _normal(rng, (d["n"], d["m"])), sigmoid_prime
 
 
+MATRIX_PRODUCT = ("This product is elementwise (the circled dot), one entry per neuron and example: "
+                  "use `*`, not `@`. With one example the two can look alike; with a batch they are "
+                  "different things.")
+PHI_PRIME_AT_Z = "phi' is evaluated at the pre-activation z[l]: phi_prime(Z)"
+
 DZ = Exercise(
     "dJ/dz[l] = dJ/da[l] * phi'(z[l])",
+    "dA, Z, phi_prime",
     backprop_dZ,
     _dZ_inputs,
     [dict(n=3, m=5), dict(n="m", m=5)],
@@ -321,14 +506,13 @@ DZ = Exercise(
                 lambda dA, Z, pp: pp(Z)),
         Mistake("sign", "There is a sign error: dJ/dz = + dJ/da * phi'(z).", lambda dA, Z, pp: -dA * pp(Z)),
         Mistake("divided", "Multiply by phi'(z), don't divide.", lambda dA, Z, pp: dA / pp(Z)),
-        Mistake("phi_prime_of_dA", "phi' is evaluated at the pre-activation z[l], not at dJ/da: phi_prime(Z).",
-                lambda dA, Z, pp: dA * pp(dA)),
-        Mistake("matrix_product", "This product is elementwise (the circled dot), one entry per neuron and "
-                "example: use `*`, not `@`.", lambda dA, Z, pp: dA @ pp(Z)),
-        Mistake("matrix_product", "This product is elementwise (the circled dot), one entry per neuron and "
-                "example: use `*`, not `@`.", lambda dA, Z, pp: dA @ pp(Z).T),
+        Mistake("phi_prime_of_dA", f"{PHI_PRIME_AT_Z}, not at dJ/da.", lambda dA, Z, pp: dA * pp(dA)),
+        Mistake("matrix_product", MATRIX_PRODUCT, lambda dA, Z, pp: dA @ pp(Z)),
+        Mistake("matrix_product", MATRIX_PRODUCT, lambda dA, Z, pp: dA @ pp(Z).T),
+        Mistake("matrix_product", MATRIX_PRODUCT, lambda dA, Z, pp: dA.T @ pp(Z)),
     ],
     describe=lambda a: f"elementwise, {shape_str(a[0].shape)} * {shape_str(a[1].shape)} -> {shape_str(a[0].shape)}.",
+    equation=BOXED,
 )
 
 
@@ -339,9 +523,15 @@ def _dW_inputs(d, rng):
 MISPLACED_T = ("The transpose is in the wrong place. dJ/dW[l] must have the shape of W[l], "
                "(n[l], n[l-1]), and the sum over the m examples happens inside the product: "
                "(n[l], m) @ (m, n[l-1]), i.e. dZ @ A_prev.T.")
+DW_EXTRA_M = ("You divided by m, but the 1/m is already inside dJ/dZ: it came from the loss, "
+              "J = (1/m) sum over examples. Dividing again shrinks the gradient with the batch size.")
+OUTER = ("{what} is the outer product of one example's two columns, which is dJ/dW for m = 1 only. "
+         "With m examples dJ/dW is the sum of the m outer products, which is exactly the matrix product "
+         "dZ @ A_prev.T, (n[l], m) @ (m, n[l-1]).")
 
 DW = Exercise(
     "dJ/dW[l] = dJ/dZ[l] (A[l-1])^T",
+    "dZ, A_prev",
     backprop_dW,
     _dW_inputs,
     [dict(n=3, p=4, m=5), dict(n=3, p="m", m=5), dict(n=3, p=3, m=5)],
@@ -354,14 +544,17 @@ DW = Exercise(
         Mistake("misplaced_transpose", MISPLACED_T, lambda dZ, A: A.T @ dZ),
         Mistake("sign", "There is a sign error: dJ/dW = + dZ @ A_prev.T (the minus belongs in the update "
                 "W := W - alpha dJ/dW).", lambda dZ, A: -(dZ @ A.T)),
-        Mistake("extra_1_over_m", "You divided by m, but the 1/m is already inside dJ/dZ: it came from the "
-                "loss, J = (1/m) sum over examples. Dividing again shrinks the gradient with the batch size.",
-                lambda dZ, A: dZ @ A.T / A.shape[1]),
+        Mistake("extra_1_over_m", DW_EXTRA_M, lambda dZ, A: dZ @ A.T / A.shape[1]),
         Mistake("elementwise", "dJ/dW is a matrix product that sums over the examples: use `@` with a "
                 "transpose, dZ @ A_prev.T, not `*`.", lambda dZ, A: dZ * A),
+        Mistake("outer_by_broadcasting", OUTER.format(what="dZ * A_prev.T (broadcasting a column against a row)"),
+                lambda dZ, A: dZ * A.T),
+        Mistake("np_outer", OUTER.format(what="np.outer(dZ, A_prev)") + " (np.outer flattens its inputs first.)",
+                lambda dZ, A: np.outer(dZ, A)),
     ],
     describe=lambda a: f"{shape_str(a[0].shape)} @ {shape_str(a[1].shape[::-1])} -> "
                        f"{shape_str((a[0].shape[0], a[1].shape[0]))}, the shape of W[l].",
+    equation=BOXED,
 )
 
 
@@ -369,29 +562,33 @@ def _db_inputs(d, rng):
     return (_normal(rng, (d["n"], d["m"])),)
 
 
+DB_SUM = ("With m examples, dJ/dZ has one column per example but b[l] has one entry per neuron: b is "
+          "added to every example, so its gradient sums the columns, dZ.sum(axis=1, keepdims=True).")
+DB_MEAN = ("You took the mean, i.e. divided by m, but the 1/m is already inside dJ/dZ (it came from the "
+           "loss). Use the sum.")
+WRONG_AXIS = ("You summed over the wrong axis: rows are neurons, columns are examples. Sum across the "
+              "columns (the examples): axis=1.")
+
 DB = Exercise(
     "dJ/db[l] = sum over examples of dJ/dZ[l]",
+    "dZ",
     backprop_db,
     _db_inputs,
     [dict(n=3, m=5)],
     [
-        Mistake("no_sum", "With m examples, dJ/dZ has one column per example but b[l] has one entry per "
-                "neuron: b is added to every example, so its gradient sums the columns, "
-                "dZ.sum(axis=1, keepdims=True).", lambda dZ: dZ),
-        Mistake("wrong_axis", "You summed over the wrong axis: rows are neurons, columns are examples. "
-                "Sum across the columns (the examples): axis=1.", lambda dZ: dZ.sum(axis=0, keepdims=True)),
-        Mistake("wrong_axis", "You summed over the wrong axis: rows are neurons, columns are examples. "
-                "Sum across the columns (the examples): axis=1.", lambda dZ: dZ.sum(axis=0)),
+        Mistake("no_sum", DB_SUM, lambda dZ: dZ),
+        Mistake("wrong_axis", WRONG_AXIS, lambda dZ: dZ.sum(axis=0, keepdims=True)),
+        Mistake("wrong_axis", WRONG_AXIS, lambda dZ: dZ.sum(axis=0)),
         Mistake("forgot_keepdims", "Right numbers, but a 1-D array: db must be a column of shape (n[l], 1) "
                 "like b[l]. Use keepdims=True (or .reshape(-1, 1)).", lambda dZ: dZ.sum(axis=1)),
         Mistake("summed_everything", "You summed every entry into one number: b[l] needs one gradient per "
                 "neuron, so sum each row: dZ.sum(axis=1, keepdims=True).", lambda dZ: np.sum(dZ)),
-        Mistake("extra_1_over_m", "You took the mean, i.e. divided by m, but the 1/m is already inside "
-                "dJ/dZ (it came from the loss). Use the sum.", lambda dZ: dZ.mean(axis=1, keepdims=True)),
+        Mistake("extra_1_over_m", DB_MEAN, lambda dZ: dZ.mean(axis=1, keepdims=True)),
         Mistake("sign", "There is a sign error: dJ/db = + the sum of dJ/dZ over the examples.",
                 lambda dZ: -dZ.sum(axis=1, keepdims=True)),
     ],
     describe=lambda a: f"{shape_str(a[0].shape)} -> {shape_str((a[0].shape[0], 1))}, the shape of b[l].",
+    equation=BOXED,
 )
 
 
@@ -399,14 +596,17 @@ def _dA_prev_inputs(d, rng):
     return _normal(rng, (d["n"], d["p"])), _normal(rng, (d["n"], d["m"]))
 
 
+DA_MISSING_T = ("A transpose is missing: W[l] maps layer l-1 to layer l; going back needs (W[l])^T, so "
+                "dA_prev = W.T @ dZ, (n[l-1], n[l]) @ (n[l], m).")
+
 DA_PREV = Exercise(
     "dJ/da[l-1] = (W[l])^T dJ/dz[l]",
+    "W, dZ",
     backprop_dA_prev,
     _dA_prev_inputs,
     [dict(n=3, p=4, m=5), dict(n=4, p=4, m=5), dict(n="m", p=4, m=5)],
     [
-        Mistake("missing_transpose", "A transpose is missing: W[l] maps layer l-1 to layer l; going back "
-                "needs (W[l])^T, so dA_prev = W.T @ dZ, (n[l-1], n[l]) @ (n[l], m).", lambda W, dZ: W @ dZ),
+        Mistake("missing_transpose", DA_MISSING_T, lambda W, dZ: W @ dZ),
         Mistake("transposed_result", "Your dJ/da[l-1] has examples as rows, (m, n[l-1]): you computed "
                 "dZ.T @ W. Use W.T @ dZ, of shape (n[l-1], m) like a[l-1].", lambda W, dZ: dZ.T @ W),
         Mistake("misplaced_transpose", "The transpose is in the wrong place: dA_prev = W.T @ dZ.",
@@ -414,9 +614,13 @@ DA_PREV = Exercise(
         Mistake("sign", "There is a sign error: dJ/da[l-1] = + W.T @ dZ.", lambda W, dZ: -(W.T @ dZ)),
         Mistake("extra_1_over_m", "You divided by m, but the 1/m is already inside dJ/dZ (from the loss).",
                 lambda W, dZ: W.T @ dZ / dZ.shape[1]),
+        Mistake("summed_examples", "You summed over the examples, but dJ/da[l-1] keeps one column per "
+                "example, like a[l-1]: only the parameters' gradients (dW, db) sum over the batch.",
+                lambda W, dZ: (W.T @ dZ).sum(axis=1, keepdims=True)),
     ],
     describe=lambda a: f"{shape_str(a[0].shape[::-1])} @ {shape_str(a[1].shape)} -> "
                        f"{shape_str((a[0].shape[1], a[1].shape[1]))}, the shape of a[l-1].",
+    equation=BOXED,
 )
 
 
@@ -432,82 +636,664 @@ def _backward_inputs(d, rng):
     return _normal(rng, (sizes[L], m)), A, Z, W, {l: phis[l][1] for l in range(1, L + 1)}
 
 
-def _backward_with(dW_from, use_phi_prime=True):
+def _backward_with(dZ=backprop_dZ, dW=backprop_dW, db=backprop_db, dA_prev=backprop_dA_prev,
+                   A_in=lambda A, l: A[l - 1], phi_prime_at=lambda Z, A, l: Z[l]):
+    """backward() from the four equations; a wrong one gets one wrong piece."""
     def run(dAL, A, Z, W, phi_prime):
-        L = len(W)
-        dW, db, dA = {}, {}, dAL
-        for l in range(L, 0, -1):
-            dZ = backprop_dZ(dA, Z[l], phi_prime[l]) if use_phi_prime else dA
-            dW[l] = dW_from(dZ, A, l)
-            db[l] = backprop_db(dZ)
-            dA = backprop_dA_prev(W[l], dZ)
-        return dW, db
+        grads_W, grads_b, dA = {}, {}, dAL
+        for l in range(len(W), 0, -1):
+            dZ_l = dZ(dA, phi_prime_at(Z, A, l), phi_prime[l])
+            grads_W[l] = dW(dZ_l, A_in(A, l))
+            grads_b[l] = db(dZ_l)
+            dA = dA_prev(W[l], dZ_l)
+        return grads_W, grads_b
     return run
 
 
+# The full backward pass names the same mistakes as the checks of its four equations.
+_PIECES = [("dZ", DZ, "dJ/dz[l]"), ("dW", DW, "dJ/dW[l]"), ("db", DB, "dJ/db[l]"), ("dA_prev", DA_PREV, "dJ/da[l-1]")]
+
 BACKWARD = Exercise(
     "backward(dAL, A, Z, W, phi_prime) -> (dW, db)",
-    _backward_with(lambda dZ, A, l: backprop_dW(dZ, A[l - 1])),
+    "dAL, A, Z, W, phi_prime",
+    _backward_with(),
     _backward_inputs,
-    [dict(sizes=[3, 5, 2], m=4)],
+    [dict(sizes=[3, 5, 2], m=4), dict(sizes=[4, 4, 4], m=4)],
     [
         Mistake("used_A_l", "dJ/dW[l] uses the layer's INPUT: dZ[l] @ A[l-1].T. You used A[l], the layer's "
                 "output, so dW[l] came out (n[l], n[l]) instead of the shape of W[l], (n[l], n[l-1]).",
-                _backward_with(lambda dZ, A, l: dZ @ A[l].T)),
-        Mistake("forgot_phi_prime", "You forgot phi'(z) in the first boxed equation: "
-                "dZ[l] = dA[l] * phi_prime[l](Z[l]), in every layer.",
-                _backward_with(lambda dZ, A, l: dZ @ A[l - 1].T, use_phi_prime=False)),
-        Mistake("sign", "There is a sign error in dW: dJ/dW[l] = + dZ[l] @ A[l-1].T.",
-                _backward_with(lambda dZ, A, l: -(dZ @ A[l - 1].T))),
+                _backward_with(A_in=lambda A, l: A[l])),
+        Mistake("phi_prime_of_A", "In dJ/dz[l]: phi' is evaluated at the pre-activation z[l], "
+                "phi_prime[l](Z[l]), not at the activation a[l] = phi(z[l]).",
+                _backward_with(phi_prime_at=lambda Z, A, l: A[l])),
+        *[Mistake(f"{key}.{m.code}", f"In {symbol}: {m.hint}", _backward_with(**{key: m.answer}), m.exact_error)
+          for key, piece, symbol in _PIECES for m in piece.mistakes],
     ],
     parts=("dW", "db"),
     describe=lambda a: "every dW[l] has the shape of W[l] and every db[l] that of b[l].",
+    equation="the four boxed equations",
 )
 
 
-# ---- the loss, normalised by m (lesson 3) ----
+# ---- the losses, normalised by m (lessons 3, 4 and 6) ----
 
 def _loss_inputs(d, rng):
     return rng.uniform(0.1, 0.9, (d["n"], d["m"])), rng.uniform(0.1, 0.9, (d["n"], d["m"]))
 
 
-def _loss(AL, Y):
-    return half_squared_error(AL, Y)
-
-
-def _loss_with(J_scale=1.0, dAL_scale=1.0, dAL_sign=1.0):
+def _scaled(loss, J_scale=lambda A: 1.0, d_scale=lambda A: 1.0):
+    """A wrong loss: the right (J, dJ) with J and dJ multiplied by factors that depend on AL."""
     def wrong(AL, Y):
-        J, dAL = _loss(AL, Y)
-        return J * J_scale(AL) if callable(J_scale) else J * J_scale, dAL_sign * dAL * (
-            dAL_scale(AL) if callable(dAL_scale) else dAL_scale)
+        J, d = loss(AL, Y)
+        return J * J_scale(AL), d * d_scale(AL)
     return wrong
+
+
+def _loss_mistakes(loss, d_name):
+    """The normalisation mistakes every loss can have; d_name is its second output, e.g. dJ/dA[L]."""
+    m, n = (lambda A: A.shape[1]), (lambda A: A.shape[0])
+    return [
+        Mistake("J_forgot_1_over_m", "J is not divided by m, so it grows with the number of examples. "
+                "Average over the m examples: divide the sum by m = AL.shape[1].", _scaled(loss, J_scale=m)),
+        Mistake("dJ_forgot_1_over_m", f"J is right, but {d_name} is missing its 1/m: since J is divided by m, "
+                "so is its derivative.", _scaled(loss, d_scale=m)),
+        Mistake("both_forgot_1_over_m", f"Neither J nor {d_name} is divided by m: normalise by the number of "
+                "examples so that the numbers don't change scale with the batch size.",
+                _scaled(loss, J_scale=m, d_scale=m)),
+        Mistake("J_divided_by_rows", "J is divided by len(AL), the number of ROWS, which is n[L], the number of "
+                "outputs. The examples are the columns: divide by m = AL.shape[1].",
+                _scaled(loss, J_scale=lambda A: A.shape[1] / A.shape[0])),
+        Mistake("dJ_divided_by_rows", f"{d_name} is divided by len(AL), the number of ROWS (n[L] outputs). "
+                "The examples are the columns: divide by m = AL.shape[1].",
+                _scaled(loss, d_scale=lambda A: A.shape[1] / A.shape[0])),
+    ]
+
+
+def _half_squared(AL, Y):
+    return half_squared_error(AL, Y)
 
 
 LOSS = Exercise(
     "J = 1/(2m) sum (A[L] - Y)^2 and dJ/dA[L]",
-    _loss,
+    "AL, Y",
+    _half_squared,
     _loss_inputs,
-    [dict(n=2, m=5)],
+    [dict(n=3, m=5), dict(n=1, m=5)],
     [
-        Mistake("J_forgot_1_over_m", "J is not divided by m, so it grows with the number of examples. "
-                "Average over the m examples: J = 1/(2m) sum (A - Y)^2.", _loss_with(J_scale=lambda A: A.shape[1])),
-        Mistake("dAL_forgot_1_over_m", "J is right, but dJ/dA[L] is missing its 1/m: since J is divided by "
-                "m, so is its derivative, dJ/dA[L] = (A[L] - Y) / m.", _loss_with(dAL_scale=lambda A: A.shape[1])),
-        Mistake("both_forgot_1_over_m", "Neither J nor dJ/dA[L] is divided by m: normalise by the number of "
-                "examples so that numbers don't change scale with the batch size.",
-                _loss_with(J_scale=lambda A: A.shape[1], dAL_scale=lambda A: A.shape[1])),
+        *_loss_mistakes(_half_squared, "dJ/dA[L]"),
         Mistake("J_divided_by_all_entries", "You divided J by n[L] * m (np.mean over every entry). "
                 "Normalise by the number of examples m only: sum over the outputs, average over the examples.",
-                _loss_with(J_scale=lambda A: 1 / A.shape[0])),
+                _scaled(_half_squared, J_scale=lambda A: 1 / A.shape[0])),
+        Mistake("J_divided_by_size", "J = sum / AL.size divides by every entry, n[L] * m, and drops the 1/2: "
+                "J = 1/(2m) sum (A - Y)^2, with m = AL.shape[1] the number of examples (columns).",
+                _scaled(_half_squared, J_scale=lambda A: 2 / A.shape[0])),
         Mistake("J_forgot_half", "J is twice too big: the 1/2 is missing, J = 1/(2m) sum (A - Y)^2 "
-                "(the 1/2 is what makes its derivative simply (A - Y)/m).", _loss_with(J_scale=2.0)),
+                "(the 1/2 is what makes its derivative simply (A - Y)/m).", _scaled(_half_squared, J_scale=lambda A: 2.0)),
         Mistake("dAL_sign", "dJ/dA[L] has the wrong sign: it is (A[L] - Y) / m, which points towards "
-                "making A[L] bigger when it is already too big.", _loss_with(dAL_sign=-1.0)),
+                "making A[L] bigger when it is already too big.", _scaled(_half_squared, d_scale=lambda A: -1.0)),
     ],
     parts=("J", "dJ/dA[L]"),
     describe=lambda a: f"J is a number and dJ/dA[L] has the shape of A[L], {shape_str(a[0].shape)}.",
 )
 
+
+def _logit(A):
+    return np.log(A) - np.log1p(-A)
+
+
+def _sigmoid_ce(AL, Y):
+    """The package's sigmoid + cross-entropy from the logits; AL = sigmoid(ZL) gives ZL back exactly enough."""
+    return sigmoid_binary_cross_entropy(_logit(AL), Y)
+
+
+def _sigmoid_ce_inputs(d, rng):
+    Z = rng.uniform(-3, 3, (d["n"], d["m"]))
+    Y = (rng.uniform(size=(d["n"], d["m"])) < 0.5).astype(np.float64)
+    Y[0, 0], Y[-1, -1] = 1.0, 0.0  # both labels appear, also with m = 1 and several outputs
+    return sigmoid(Z), Y
+
+
+def _bce_J(AL, Y):
+    return -float(np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL))) / AL.shape[1]
+
+
+ONE_OUTPUT_SIZE = ("You divided by AL.size, the number of entries n[L] * m. With one output unit that is m, "
+                   "but with several it is not: divide by the number of examples, m = AL.shape[1].")
+
+SIGMOID_CE = Exercise(
+    "J = -1/m sum [Y log A + (1-Y) log(1-A)] and dJ/dZ[L] for a sigmoid output",
+    "AL, Y",
+    _sigmoid_ce,
+    _sigmoid_ce_inputs,
+    [dict(n=1, m=5), dict(n=3, m=5)],
+    [
+        *_loss_mistakes(_sigmoid_ce, "dJ/dZ[L]"),
+        Mistake("J_divided_by_size", ONE_OUTPUT_SIZE, _scaled(_sigmoid_ce, J_scale=lambda A: 1 / A.shape[0])),
+        Mistake("J_sign", "J came out negative: log of a number below 1 is negative, so the loss needs the "
+                "minus sign in front, J = -1/m sum [y log a + (1 - y) log(1 - a)].",
+                _scaled(_sigmoid_ce, J_scale=lambda A: -1.0)),
+        Mistake("J_one_term", "J has two terms: y log a for the examples labelled 1 AND (1 - y) log(1 - a) for "
+                "those labelled 0. With only the first, examples of class 0 cost nothing.",
+                lambda AL, Y: (-float(np.sum(Y * np.log(AL))) / AL.shape[1], (AL - Y) / AL.shape[1])),
+        Mistake("dZ_sign", "dJ/dZ[L] has the wrong sign: it is (A[L] - Y) / m, positive when the output is too "
+                "big.", _scaled(_sigmoid_ce, d_scale=lambda A: -1.0)),
+        Mistake("dZ_is_dA", "You returned dJ/dA[L] = (A - Y) / (A (1 - A)) / m. The exercise asks for dJ/dZ[L]: "
+                "multiplied by sigma'(z) = a (1 - a), the denominator cancels, leaving (A - Y) / m.",
+                lambda AL, Y: (_bce_J(AL, Y), (AL - Y) / (AL * (1 - AL)) / AL.shape[1])),
+        Mistake("dZ_times_sigma_prime", "You multiplied (A - Y) / m by sigma'(z) = a (1 - a), but that factor is "
+                "already used up: dJ/dA[L] * sigma'(z) simplifies to (A - Y) / m, nothing more.",
+                lambda AL, Y: (_bce_J(AL, Y), (AL - Y) * AL * (1 - AL) / AL.shape[1])),
+    ],
+    parts=("J", "dJ/dZ[L]"),
+    describe=lambda a: f"J is a number and dJ/dZ[L] = (A[L] - Y) / m has the shape of A[L], {shape_str(a[0].shape)}.",
+)
+
+
+def _softmax_ce(AL, Y):
+    """The package's softmax + cross-entropy from the logits: log AL are logits whose softmax is AL."""
+    return softmax_cross_entropy_from_logits(np.log(AL), Y)
+
+
+def _softmax_ce_inputs(d, rng):
+    A = softmax(2 * rng.standard_normal((d["n"], d["m"])))
+    Y = np.eye(d["n"])[:, rng.integers(0, d["n"], d["m"])]
+    return A, Y
+
+
+SOFTMAX_CE = Exercise(
+    "J = -1/m sum Y log A and dJ/dZ[L] for a softmax output",
+    "AL, Y",
+    _softmax_ce,
+    _softmax_ce_inputs,
+    [dict(n=3, m=5), dict(n=4, m=6)],
+    [
+        *_loss_mistakes(_softmax_ce, "dJ/dZ[L]"),
+        Mistake("J_divided_by_size", "You divided by AL.size, the number of entries n[L] * m: there are n[L] "
+                "classes per example, and only the examples are averaged over. Divide by m = AL.shape[1].",
+                _scaled(_softmax_ce, J_scale=lambda A: 1 / A.shape[0])),
+        Mistake("J_sign", "J came out negative: log a is negative for a < 1, so the loss needs the minus sign, "
+                "J = -1/m sum Y log A.", _scaled(_softmax_ce, J_scale=lambda A: -1.0)),
+        Mistake("J_binary_form", "You used the binary cross-entropy, with a (1 - y) log(1 - a) term. With softmax "
+                "the classes are one output each and Y is one-hot: J = -1/m sum Y log A, one term per example.",
+                lambda AL, Y: (_bce_J(AL, Y), _softmax_ce(AL, Y)[1])),
+        Mistake("dZ_sign", "dJ/dZ[L] has the wrong sign: it is (A[L] - Y) / m.",
+                _scaled(_softmax_ce, d_scale=lambda A: -1.0)),
+        Mistake("dZ_is_dA", "You returned dJ/dA[L] = -Y / A / m. The exercise asks for dJ/dZ[L]: through "
+                "softmax (a Jacobian, not an elementwise phi'), it becomes (A - Y) / m.",
+                lambda AL, Y: (_softmax_ce(AL, Y)[0], -Y / AL / AL.shape[1])),
+    ],
+    parts=("J", "dJ/dZ[L]"),
+    describe=lambda a: f"J is a number and dJ/dZ[L] = (A[L] - Y) / m has the shape of A[L], {shape_str(a[0].shape)}.",
+)
+
+
+# ---- softmax and predictions (lesson 6) ----
+
+def _softmax_inputs(d, rng):
+    Z = 2 * rng.standard_normal((d["n"], d["m"]))
+    if d.get("big"):
+        Z[:, 0] = 800 + 10 * rng.standard_normal(d["n"])  # exp(800) overflows: each column must be shifted
+    return (Z,)
+
+
+def _exp_normalised(E, axis, keepdims=True):
+    return E / E.sum(axis=axis, keepdims=keepdims)
+
+
+COLUMN_SUM = "each example is a column, so each column must sum to 1: divide by E.sum(axis=0, keepdims=True)."
+
+SOFTMAX = Exercise(
+    "a[L] = softmax(z[L]), column by column",
+    "Z",
+    softmax,
+    _softmax_inputs,
+    [dict(n=3, m=5), dict(n=3, m=5, big=True), dict(n=4, m=4)],
+    [
+        Mistake("wrong_axis", f"You normalised the rows: {COLUMN_SUM}",
+                lambda Z: _exp_normalised(np.exp(Z - Z.max(axis=0, keepdims=True)), 1)),
+        Mistake("wrong_axis", f"You normalised the rows: {COLUMN_SUM}", lambda Z: _exp_normalised(np.exp(Z), 1)),
+        Mistake("wrong_axis", f"You normalised the rows: {COLUMN_SUM}",
+                lambda Z: _exp_normalised(np.exp(Z), 1, keepdims=False)),
+        Mistake("summed_everything", "You divided by the sum of every entry, which is right for one example "
+                f"(one column) only; with a batch, {COLUMN_SUM}", lambda Z: np.exp(Z) / np.sum(np.exp(Z))),
+        Mistake("no_max_shift", "Right for ordinary z, but exp(z) overflows to inf for z above about 709 and "
+                "inf / inf is NaN. Subtract each column's max first: softmax(z - max z) = softmax(z).",
+                lambda Z: _exp_normalised(np.exp(Z), 0)),
+        Mistake("global_max", "Subtract each column's own max (Z.max(axis=0, keepdims=True)), not the max of the "
+                "whole batch: a column far below the batch's max underflows to 0 / 0.",
+                lambda Z: _exp_normalised(np.exp(Z - Z.max()), 0)),
+        Mistake("not_normalised", "You returned exp(z): divide by each column's sum so that each example's "
+                "outputs add up to 1.", lambda Z: np.exp(Z - Z.max(axis=0, keepdims=True))),
+    ],
+    describe=lambda a: f"{shape_str(a[0].shape)} -> {shape_str(a[0].shape)}, every column sums to 1.",
+)
+
+
+def _labels_inputs(d, rng):
+    return (softmax(2 * rng.standard_normal((d["n"], d["m"]))),)
+
+
+PREDICT = Exercise(
+    "predicted class = argmax over the outputs of each example",
+    "AL",
+    lambda AL: np.argmax(AL, axis=0),
+    _labels_inputs,
+    [dict(n=3, m=5), dict(n=4, m=4)],
+    [
+        Mistake("wrong_axis", "You took the argmax along each row. The classes of one example are the "
+                "entries of its column: np.argmax(AL, axis=0).", lambda AL: np.argmax(AL, axis=1)),
+        Mistake("no_axis", "np.argmax without an axis looks at the whole batch as one long list and returns "
+                "one number. Take it per column, over the classes: np.argmax(AL, axis=0).", lambda AL: np.argmax(AL)),
+        Mistake("max_not_argmax", "You returned the largest probability; the class is WHERE it is: np.argmax, "
+                "not np.max.", lambda AL: np.max(AL, axis=0)),
+    ],
+    describe=lambda a: f"{shape_str(a[0].shape)} -> ({a[0].shape[1]},), one class per example.",
+)
+
+
+# ---- the update rule and the training loop (lesson 4) ----
+
+def _update_inputs(d, rng):
+    params = {}
+    for l in range(1, len(d["sizes"])):
+        params[f"W{l}"] = _normal(rng, (d["sizes"][l], d["sizes"][l - 1]))
+        params[f"b{l}"] = _normal(rng, (d["sizes"][l], 1))
+    return params, {"d" + k: _normal(rng, v.shape) for k, v in params.items()}, 0.3
+
+
+def _update_with(rule, names=lambda params: params):
+    return lambda params, grads, lr: {k: rule(k, v, grads, lr) for k, v in names(params).items()} | {
+        k: v for k, v in params.items() if k not in names(params)}
+
+
+UPDATE = Exercise(
+    "W[l] := W[l] - lr dJ/dW[l], b[l] := b[l] - lr dJ/db[l]",
+    "params, grads, lr",
+    lambda params, grads, lr: sgd_update(params, grads, lr),
+    _update_inputs,
+    [dict(sizes=[3, 4, 2]), dict(sizes=[2, 5, 3, 1])],
+    [
+        Mistake("sign", "You added the gradient: that climbs uphill, towards a larger loss. Gradient descent "
+                "steps against it, W := W - lr dJ/dW.", _update_with(lambda k, v, g, lr: v + lr * g["d" + k])),
+        Mistake("forgot_lr", "The step must be scaled by the learning rate: W := W - lr dJ/dW.",
+                _update_with(lambda k, v, g, lr: v - g["d" + k])),
+        Mistake("only_W", "The biases need updating too: b[l] := b[l] - lr dJ/db[l].",
+                _update_with(lambda k, v, g, lr: v - lr * g["d" + k],
+                             names=lambda p: {k: v for k, v in p.items() if k.startswith("W")})),
+        Mistake("grads_keys", "grads names each gradient with a d in front: the gradient of params['W1'] is "
+                "grads['dW1']. Use grads['d' + name].", _update_with(lambda k, v, g, lr: v - lr * g[k]),
+                exact_error=True),
+    ],
+    describe=lambda a: "every parameter moved against its gradient, with the same shape as before.",
+)
+
+
+def _train_inputs(d, rng):
+    m = d["m"]
+    X = np.vstack([np.arange(m, dtype=np.float64), rng.standard_normal(m)])  # row 0 numbers the examples
+    Y = (1000.0 + np.arange(m)).reshape(1, m)  # each label names its example too
+    return {"W1": np.zeros((1, 2)), "b1": np.zeros((1, 1))}, X, Y, d["epochs"], d["B"], 7
+
+
+def _observe_train(fn, args):
+    """Run fn with a recording step; return the facts of the run (what the training loop did)."""
+    params, X, Y, epochs, B, seed = args
+    m, calls = X.shape[1], []
+
+    def step(p, Xb, Yb):
+        version = float(np.asarray(p["b1"]).ravel()[0]) if isinstance(p, dict) and "b1" in p else -1.0
+        calls.append((version, np.array(Xb, dtype=np.float64), np.array(Yb, dtype=np.float64)))
+        return {"W1": np.asarray(p["W1"]), "b1": np.asarray(p["b1"]) + 1.0}, 0.5
+
+    out = fn(params, X, Y, step, epochs, B, seed)
+    columns = all(Xb.ndim == 2 and Xb.shape[0] == 2 and Yb.shape == (1, Xb.shape[1]) for _, Xb, Yb in calls)
+    batches = [Xb[0].astype(int).tolist() for _, Xb, _ in calls] if columns else []
+    pairs = columns and all(np.array_equal(Yb[0] - 1000, Xb[0]) for _, Xb, Yb in calls)
+    epochs_seen, current = [], []
+    for batch in batches:
+        current += batch
+        if len(current) >= m:
+            epochs_seen.append(current)
+            current = []
+    covers = bool(batches) and not current and all(sorted(e) == list(range(m)) for e in epochs_seen)
+    shuffled = covers and m > 1 and all(e != list(range(m)) for e in epochs_seen)
+    fresh = covers and m > 1 and len(epochs_seen) > 1 and all(a != b for a, b in zip(epochs_seen, epochs_seen[1:]))
+    version = out.get("b1") if isinstance(out, dict) else None
+    return dict(
+        steps=len(calls),
+        columns=columns,
+        sizes=tuple(len(b) for b in batches),
+        covers=covers,
+        pairs=bool(pairs),
+        shuffled=bool(shuffled or m == 1),
+        fresh_order=bool(fresh or m == 1 or epochs < 2),
+        chained=[v for v, _, _ in calls] == [float(k) for k in range(len(calls))],
+        returns_params=isinstance(out, dict) and set(out) == {"W1", "b1"},
+        returns_last=version is not None and float(np.asarray(version).ravel()[0]) == float(len(calls)),
+    )
+
+
+def _reference_train(params, X, Y, step, epochs, batch_size, seed):
+    """The loop the exercise asks for, as train_epoch runs it: one permutation per epoch, then slices."""
+    rng = np.random.default_rng(seed)
+    m = X.shape[1]
+    for _ in range(epochs):
+        order = rng.permutation(m)
+        for start in range(0, m, batch_size):
+            batch = order[start:start + batch_size]
+            params, _ = step(params, X[:, batch], Y[:, batch])
+    return params
+
+
+TRAIN_FACTS = [  # (fact, what to say when it is wrong), in the order a student should fix them
+    ("returns_params", "return the trained params dict (the one the last step returned), nothing else."),
+    ("columns", "each batch must be a slice of COLUMNS, X[:, batch] and Y[:, batch]: examples are columns."),
+    ("chained", "pass each step the params returned by the step before: params, J = step(params, Xb, Yb)."),
+    ("steps", "one epoch takes ceil(m / batch_size) steps, one per batch, and there are `epochs` epochs."),
+    ("covers", "in every epoch each example must be in exactly one batch (the last batch may be smaller)."),
+    ("pairs", "X and Y must be shuffled with the SAME permutation, so that each example keeps its label."),
+    ("shuffled", "shuffle the examples at the start of every epoch: order = rng.permutation(m)."),
+    ("fresh_order", "draw a new permutation in every epoch, not one for the whole run."),
+    ("returns_last", "return the params from the last step."),
+]
+
+
+def _explain_train(answer, right) -> str | None:
+    if not isinstance(answer, dict):
+        return None
+    for fact, text in TRAIN_FACTS:
+        if answer.get(fact) != right.get(fact):
+            extra = ""
+            if fact == "steps":
+                extra = f" Your loop took {answer['steps']} steps; {right['steps']} were expected."
+            return text[0].upper() + text[1:] + extra
+    return None
+
+
+MOONS_ACCURACY = 0.95
+
+
+def _train_on_moons(fn):
+    """The loop with the package's train_step on the moons: it must reach MOONS_ACCURACY on the test set."""
+    X, Y = moons(m=300, noise=0.1, seed=0)
+    activations = ["tanh", "tanh", "sigmoid"]
+    params = init_params([2, 8, 8, 1], seed=0, init="xavier")
+
+    def step(p, Xb, Yb):
+        return train_step(p, Xb, Yb, activations, "binary_cross_entropy", 0.5)
+
+    with np.errstate(all="ignore"):
+        trained = fn(params, X[:, :200], Y[:, :200], step, 30, 16, 0)
+        acc = accuracy(forward(trained, X[:, 200:], activations)[0], Y[:, 200:])
+    if acc < MOONS_ACCURACY:
+        return False, (f"the loop runs its steps right, but on the moons (30 epochs, batches of 16) it reached "
+                       f"a test accuracy of only {acc:.1%}; {MOONS_ACCURACY:.0%} is needed.")
+    return True, (f"On the moons, 30 epochs of batches of 16 reach a test accuracy of {acc:.1%} "
+                  f"(at least {MOONS_ACCURACY:.0%} needed).")
+
+
+def _loop_mistake(shuffle="each", last_batch=True, chain=True, columns=True, one_batch=False, epochs_short=0,
+                  same_order=True):
+    """A wrong training loop with one thing changed."""
+    def wrong(params, X, Y, step, epochs, batch_size, seed):
+        rng = np.random.default_rng(seed)
+        m = X.shape[1]
+        size = m if one_batch else batch_size
+        once = rng.permutation(m)
+        out = params
+        for _ in range(epochs - epochs_short):
+            order = {"each": rng.permutation(m), "once": once, "none": np.arange(m)}[shuffle]
+            order_Y = order if same_order else rng.permutation(m)
+            stops = range(0, m, size) if last_batch else range(0, m - size + 1, size)
+            for start in stops:
+                cols, cols_Y = order[start:start + size], order_Y[start:start + size]
+                Xb, Yb = (X[:, cols], Y[:, cols_Y]) if columns else (X[start:start + size], Y[start:start + size])
+                new, _ = step(out if chain else params, Xb, Yb)
+                out = new if chain else params
+        return out
+    return wrong
+
+
+TRAIN = Exercise(
+    "the mini-batch training loop",
+    "params, X, Y, step, epochs, batch_size, seed",
+    _reference_train,
+    _train_inputs,
+    [dict(m=10, B=4, epochs=3), dict(m=9, B=3, epochs=2)],
+    [
+        Mistake("no_shuffle", "The batches come in the same order every epoch (0, 1, 2, ...): shuffle the "
+                "columns at the start of each epoch, order = rng.permutation(m), so that each step sees a "
+                "different random batch.", _loop_mistake(shuffle="none")),
+        Mistake("shuffled_once", "You shuffle once for the whole run, so every epoch repeats the same batches: "
+                "draw a new order = rng.permutation(m) inside the epoch loop.", _loop_mistake(shuffle="once")),
+        Mistake("dropped_last_batch", "The last, smaller batch is missing: when m is not a multiple of the batch "
+                "size, range(0, m, batch_size) still covers every example; the last slice is simply shorter.",
+                _loop_mistake(last_batch=False)),
+        Mistake("not_chained", "Every step starts from the parameters you were given: keep what step returns, "
+                "params, J = step(params, Xb, Yb), so that the next step starts from there, and return the "
+                "last params.", _loop_mistake(chain=False)),
+        Mistake("examples_as_rows", "X[start:end] slices ROWS, which are features here: each example is a "
+                "column, so a batch is X[:, batch] (and Y[:, batch]).", _loop_mistake(columns=False)),
+        Mistake("one_batch_per_epoch", "Each epoch takes one step on all m examples: cut the shuffled columns "
+                "into batches of batch_size and take one step per batch.", _loop_mistake(one_batch=True)),
+        Mistake("epochs_short", "One epoch is missing: range(epochs) runs `epochs` times (range(1, epochs) one "
+                "fewer).", _loop_mistake(epochs_short=1)),
+        Mistake("separate_shuffles", "X and Y were shuffled with different permutations, so the labels no longer "
+                "belong to their examples: draw ONE order and index both with it.", _loop_mistake(same_order=False)),
+    ],
+    observe=_observe_train,
+    explain=_explain_train,
+    finish=_train_on_moons,
+    batch_note=False,
+)
+
+
+# ---- gradient checking ----
+
+def _ng_inputs(d, rng):
+    x = _normal(rng, (d["n"], d["m"]))
+    return x, rng.standard_normal((4, x.size)) / 2
+
+
+def _observe_numerical_gradient(fn, args):
+    """fn(J, x, eps) where J() reads x, a smooth function whose entries are coupled (so a leftover shift shows)."""
+    x, M = args
+
+    def J():
+        return float(np.sum(np.tanh(M @ x.ravel())) + 0.5 * np.sum(x) ** 2)
+
+    return fn(J, x, 1e-3)
+
+
+def _ng_each(estimate):
+    """A numerical gradient that puts estimate(J, x, k, eps) in every entry k, restoring x after each."""
+    def run(J, x, eps):
+        grad = np.zeros(x.shape)
+        for k in np.ndindex(x.shape):
+            saved = x[k]
+            grad[k] = estimate(J, x, k, eps)
+            x[k] = saved
+        return grad
+    return run
+
+
+def _shifted(J, x, k, h):
+    x[k] += h
+    return J()
+
+
+def _ng_not_restored(J, x, eps):
+    grad = np.zeros(x.shape)
+    for k in np.ndindex(x.shape):
+        x[k] += eps
+        J_plus = J()
+        x[k] -= 2 * eps
+        grad[k] = (J_plus - J()) / (2 * eps)
+    return grad
+
+
+def _ng_rows(J, x, eps):
+    grad = np.zeros(x.shape)
+    for i in range(x.shape[0]):
+        x[i] += eps
+        J_plus = J()
+        x[i] -= 2 * eps
+        grad[i] = (J_plus - J()) / (2 * eps)
+        x[i] += eps
+    return grad
+
+
+def _ng_all_at_once(J, x, eps):
+    x += eps
+    J_plus = J()
+    x -= 2 * eps
+    J_minus = J()
+    x += eps
+    return np.full(x.shape, (J_plus - J_minus) / (2 * eps))
+
+
+def _ng_copy(J, x, eps):
+    grad = np.zeros(x.shape)
+    for k in np.ndindex(x.shape):
+        y = x.copy()
+        y[k] += eps
+        J_plus = J()
+        y[k] -= 2 * eps
+        grad[k] = (J_plus - J()) / (2 * eps)
+    return grad
+
+
+NUMERICAL_GRADIENT = Exercise(
+    "centred differences: dJ/dx_k ~ (J(x + eps e_k) - J(x - eps e_k)) / (2 eps)",
+    "J, x, eps",
+    lambda J, x, eps: numerical_gradient(J, x, eps, order=2),
+    _ng_inputs,
+    [dict(n=3, m=4)],
+    [
+        Mistake("forward_difference", "That is the one-sided difference (J(x + eps) - J(x)) / eps, whose error "
+                "is of order eps. Use the centred one, (J(x + eps) - J(x - eps)) / (2 eps): its error is of "
+                "order eps^2, thousands of times smaller here.",
+                _ng_each(lambda J, x, k, eps: (_shifted(J, x, k, eps) - _shifted(J, x, k, -eps)) / eps)),
+        Mistake("denominator_eps", "Your gradient is twice too big: x + eps and x - eps are 2 eps apart, so "
+                "divide the difference by 2 eps.",
+                _ng_each(lambda J, x, k, eps: (_shifted(J, x, k, eps) - _shifted(J, x, k, -2 * eps)) / eps)),
+        Mistake("not_restored", "Put each entry back after its two evaluations (x[k] = saved): you left x[k] at "
+                "x[k] - eps, so every later entry was measured at a shifted point, and x comes back changed.",
+                _ng_not_restored),
+        Mistake("rows_only", "x[i] with one index is a whole ROW once x has several columns, so you moved many "
+                "entries at once. That only works for a single column (m = 1); visit every entry, "
+                "for k in np.ndindex(x.shape): x[k] ...", _ng_rows),
+        Mistake("all_at_once", "You moved every entry of x at once, which measures one directional derivative, "
+                "not the gradient: perturb one entry at a time, x[k] += eps, and put it back.", _ng_all_at_once),
+        Mistake("perturbed_a_copy", "Your gradient is all zeros: J() reads x itself, so changing a copy (x.copy(), "
+                "x.flatten()) changes nothing it sees. Change x[k] in place, then put it back.", _ng_copy),
+    ],
+    describe=lambda a: f"one centred difference per entry, {shape_str(a[0].shape)} -> {shape_str(a[0].shape)}.",
+    observe=_observe_numerical_gradient,
+)
+
+
+def _re_inputs(d, rng):
+    if d.get("zero"):
+        return np.zeros((d["n"], d["m"])), np.zeros((d["n"], d["m"]))
+    a = _normal(rng, (d["n"], d["m"]))
+    return a, a + 0.3 * _normal(rng, a.shape)
+
+
+RELATIVE_ERROR = Exercise(
+    "relative error ||a - b|| / (||a|| + ||b||)",
+    "a, b",
+    lambda a, b: relative_error(a, b),
+    _re_inputs,
+    [dict(n=3, m=4), dict(n=3, m=4, zero=True)],
+    [
+        Mistake("absolute", "That is the absolute error ||a - b||, which depends on how big the gradients are. "
+                "Divide by ||a|| + ||b|| to get a number that means the same for any gradient.",
+                lambda a, b: float(np.linalg.norm(a - b))),
+        Mistake("one_sided", "Divide by ||a|| + ||b||, not by the norm of one of them: the error must not depend "
+                "on which gradient you pass first, and stays at most 1.",
+                lambda a, b: float(np.linalg.norm(a - b) / np.linalg.norm(a))),
+        Mistake("one_sided", "Divide by ||a|| + ||b||, not by the norm of one of them: the error must not depend "
+                "on which gradient you pass first, and stays at most 1.",
+                lambda a, b: float(np.linalg.norm(a - b) / np.linalg.norm(b))),
+        Mistake("not_euclidean", "Use the Euclidean norm, np.linalg.norm (the square root of the sum of squares), "
+                "not the sum of absolute values.",
+                lambda a, b: float(np.abs(a - b).sum() / (np.abs(a).sum() + np.abs(b).sum()))),
+        Mistake("elementwise", "Return ONE number for the whole arrays, from their norms, not one per entry.",
+                lambda a, b: np.abs(a - b) / (np.abs(a) + np.abs(b))),
+        Mistake("zero_over_zero", "When a and b are both all zeros they agree perfectly, but 0 / 0 gives NaN: "
+                "return 0.0 in that case.", lambda a, b: float(np.linalg.norm(a - b) / (np.linalg.norm(a) + np.linalg.norm(b)))),
+    ],
+    describe=lambda a: "a single number between 0 (equal) and 1.",
+)
+
+
+def _gc_inputs(d, rng):
+    sizes, m = d["sizes"], d["m"]
+    params = {}
+    for l in range(1, len(sizes)):
+        params[f"W{l}"] = _normal(rng, (sizes[l], sizes[l - 1]))
+        params[f"b{l}"] = _normal(rng, (sizes[l], 1))
+    X, Y = _normal(rng, (sizes[0], m)), rng.uniform(0.1, 0.9, (sizes[-1], m))
+    return params, X, Y, d.get("broken")
+
+
+GC_ACTIVATIONS = ["tanh", "sigmoid"]
+
+
+def _observe_grad_check(fn, args):
+    """fn(J, params, grads, eps) on a small network; J() reads params, grads from backprop (one maybe broken)."""
+    params, X, Y, broken = args
+
+    def J():
+        return half_squared_error(forward(params, X, GC_ACTIVATIONS, check=False)[0], Y)[0]
+
+    _, grads = loss_and_grads(params, forward(params, X, GC_ACTIVATIONS)[1], Y, GC_ACTIVATIONS, "half_squared_error")
+    if broken:
+        grads[broken] = -2 * grads[broken]
+    return fn(J, params, grads, 1e-5)
+
+
+def _gc_with(compare):
+    def run(J, params, grads, eps):
+        return {name: compare(name, params, grads, J, eps) for name in params}
+    return run
+
+
+def _gc_right(name, params, grads, J, eps):
+    return relative_error(grads["d" + name], numerical_gradient(J, params[name], eps, order=2))
+
+
+GRAD_CHECK = Exercise(
+    "grad_check: each parameter's backprop gradient against centred differences",
+    "J, params, grads, eps",
+    _gc_with(_gc_right),
+    _gc_inputs,
+    [dict(sizes=[3, 4, 2], m=5), dict(sizes=[3, 4, 2], m=5, broken="db2"), dict(sizes=[2, 3, 3], m=5, broken="dW1")],
+    [
+        Mistake("perturbed_a_copy", "Every relative error is 1: the numerical gradients came out zero. J() reads "
+                "params itself, so pass the array to be perturbed, params[name], not a copy of it.",
+                _gc_with(lambda name, params, grads, J, eps: relative_error(
+                    grads["d" + name], numerical_gradient(J, params[name].copy(), eps, order=2)))),
+        Mistake("grads_keys", "grads names each gradient with a d in front: the gradient of params['W1'] is "
+                "grads['dW1']. Use grads['d' + name].",
+                _gc_with(lambda name, params, grads, J, eps: relative_error(
+                    grads[name], numerical_gradient(J, params[name], eps, order=2))), exact_error=True),
+        Mistake("weights_only", "Check every parameter, the biases b[l] too: a wrong dJ/db is as bad as a "
+                "wrong dJ/dW.", lambda J, params, grads, eps: _gc_with(_gc_right)(
+                    J, {k: v for k, v in params.items() if k[0] == "W"}, grads, eps)),
+        Mistake("compared_with_params", "You compared the numerical gradient with the parameter itself; compare "
+                "it with backprop's gradient of that parameter, grads['d' + name].",
+                _gc_with(lambda name, params, grads, J, eps: relative_error(
+                    params[name], numerical_gradient(J, params[name], eps, order=2)))),
+    ],
+    describe=lambda a: "one relative error per parameter; below about 1e-7 means backprop agrees.",
+    observe=_observe_grad_check,
+    tol=dict(rtol=1e-4, atol=1e-7),
+)
+
+
+# ---- the table of exercises, the notebooks that use them, and the checks ----
 
 EXERCISES = {
     "linear_forward": LINEAR_FORWARD,
@@ -519,51 +1305,155 @@ EXERCISES = {
     "dA_prev": DA_PREV,
     "backward": BACKWARD,
     "loss": LOSS,
+    "sigmoid_cross_entropy": SIGMOID_CE,
+    "update": UPDATE,
+    "train": TRAIN,
+    "numerical_gradient": NUMERICAL_GRADIENT,
+    "relative_error": RELATIVE_ERROR,
+    "grad_check": GRAD_CHECK,
+    "softmax": SOFTMAX,
+    "softmax_cross_entropy": SOFTMAX_CE,
+    "predict_labels": PREDICT,
+}
+
+# The catalogue of mistakes, one table per exercise: (code, hint, a wrong answer that makes it).
+MISTAKES = {key: ex.mistakes for key, ex in EXERCISES.items()}
+
+
+class Entry(NamedTuple):
+    """One exercise of a notebook: which check, the student's function name, single-example form or not."""
+
+    key: str
+    function: str
+    single: bool = False
+
+    @property
+    def signature(self) -> str:
+        return f"{self.function}({EXERCISES[self.key].args})"
+
+
+NOTEBOOKS = {
+    "01_forward_prop_exercises": [
+        Entry("linear_forward", "linear_forward"), Entry("layer_forward", "layer_forward"), Entry("forward", "forward")],
+    "02_backprop_exercises": [
+        Entry("dZ", "backprop_dZ", True), Entry("dW", "backprop_dW", True), Entry("db", "backprop_db", True),
+        Entry("dA_prev", "backprop_dA_prev", True), Entry("backward", "backward", True)],
+    "03_batching_exercises": [
+        Entry("loss", "half_squared_error"), Entry("dW", "backprop_dW"), Entry("db", "backprop_db"),
+        Entry("backward", "backward")],
+    "04_training_exercises": [
+        Entry("sigmoid_cross_entropy", "sigmoid_cross_entropy"), Entry("update", "update"), Entry("train", "train")],
+    "05_gradient_checking_exercises": [
+        Entry("numerical_gradient", "numerical_gradient"), Entry("relative_error", "relative_error"),
+        Entry("grad_check", "grad_check"), Entry("backward", "backward")],
+    "06_softmax_exercises": [
+        Entry("softmax", "softmax"), Entry("softmax_cross_entropy", "softmax_cross_entropy"),
+        Entry("predict_labels", "predict_labels")],
 }
 
 
-def _check(key, fn, m=None):
-    ex = EXERCISES[key]
-    if m is not None:
-        ex = ex._replace(probes=[{**d, "m": m} for d in ex.probes])
-    result = diagnose(ex, fn)
-    report(result)
-    return None
+def notebook_version(notebook: str) -> str:
+    """A short fingerprint of a notebook's exercises (names, arguments, forms); it changes when they do."""
+    entries = [[e.key, e.signature, e.single] for e in NOTEBOOKS[notebook]]
+    return hashlib.sha256(json.dumps(entries).encode()).hexdigest()[:10]
+
+
+_RESULTS: dict = {}  # (key, single) -> the last Result of that check in this kernel
+
+
+def _single(m, check_name: str):
+    """m=1: the single-example form; None: a batch. Anything else is a wrong call, said as such."""
+    if m is None:
+        return False, None
+    if isinstance(m, numbers.Integral) and not isinstance(m, bool) and m == 1:
+        return True, None
+    hint = (f"{check_name}(fn, m={m!r}) is not a call the check understands: m chooses the form to check, m=1 "
+            f"for the single-example form, or leave m out for a batch (the check then tries several sizes "
+            f"and one example itself). Your function was not run.")
+    return None, Result("error", "bad_call", hint, hint)
+
+
+def check(key: str, fn, m=None, show: bool = True) -> Result:
+    """Run the check of EXERCISES[key] on fn, print the verdict (show=True) and remember it for summary()."""
+    single, refused = _single(m, "check_" + key)
+    result = refused or diagnose(EXERCISES[key], fn, single=single)
+    if refused is None:
+        _RESULTS[(key, single)] = result
+    if show:
+        report(result)
+    return result
+
+
+def report(result: Result) -> None:
+    mark = {"pass": "✔", "not implemented": "…"}.get(result.status, "✘")
+    print(f"{mark} {result.message}")
+
+
+def result_json(key: str, fn, single: bool) -> str:
+    """The check's Result as JSON, for the grader (which runs it in the student's kernel)."""
+    if fn is None:
+        result = Result("missing", "missing", "", "the function is not defined")
+    else:
+        result = diagnose(EXERCISES[key], fn, single=single)
+    return json.dumps(result._asdict())
+
+
+def summary(notebook: str) -> None:
+    """Which of this notebook's exercises pass and which still need work (from the checks run so far)."""
+    entries = NOTEBOOKS.get(notebook)
+    if entries is None:
+        print(f"summary({notebook!r}): no such exercise notebook; the names are {', '.join(NOTEBOOKS)}.")
+        return
+    lines, passed = [], 0
+    for i, e in enumerate(entries, start=1):
+        result = _RESULTS.get((e.key, e.single))
+        if result is None:
+            mark, text = "?", "not checked yet: run its check cell."
+        elif result.status == "pass":
+            passed += 1
+            mark, text = "✔", "passes." + (" (Read its note about batches.)" if result.code != "pass" else "")
+        elif result.status == "not implemented":
+            mark, text = "…", "not implemented yet."
+        else:
+            mark, text = "✘", "needs work: see the message under its check."
+        lines.append(f"{mark} Exercise {i}, {e.function}: {text}")
+    print(f"{passed} of {len(entries)} exercises pass.")
+    print("\n".join(lines))
 
 
 def check_linear_forward(fn) -> None:
     """Check fn(W, A_prev, b) -> Z = W A_prev + b."""
-    _check("linear_forward", fn)
+    check("linear_forward", fn)
 
 
 def check_layer_forward(fn) -> None:
-    """Check fn(A_prev, W, b, phi) -> A = phi(W A_prev + b)."""
-    _check("layer_forward", fn)
+    """Check fn(W, A_prev, b, phi) -> A = phi(W A_prev + b)."""
+    check("layer_forward", fn)
 
 
 def check_forward(fn) -> None:
     """Check fn(params, X, activations) -> A[L], the forward pass through all L layers."""
-    _check("forward", fn)
+    check("forward", fn)
 
 
 def check_dZ(fn, m: int | None = None) -> None:
     """Check fn(dA, Z, phi_prime) -> dZ = dA * phi_prime(Z).  m=1 checks the single-example form."""
-    _check("dZ", fn, m)
+    check("dZ", fn, m)
 
 
 def check_dW(fn, m: int | None = None) -> None:
     """Check fn(dZ, A_prev) -> dW = dZ @ A_prev.T.  m=1 checks the single-example form."""
-    _check("dW", fn, m)
+    check("dW", fn, m)
 
 
 def check_db(fn, m: int | None = None) -> None:
     """Check fn(dZ) -> db, the sum of dZ over the examples (columns).  m=1: the single-example form."""
-    _check("db", fn, m)
+    check("db", fn, m)
 
 
 def check_dA_prev(fn, m: int | None = None) -> None:
     """Check fn(W, dZ) -> dA_prev = W.T @ dZ.  m=1 checks the single-example form."""
-    _check("dA_prev", fn, m)
+    check("dA_prev", fn, m)
 
 
 def check_backward(fn, m: int | None = None) -> None:
@@ -571,9 +1461,88 @@ def check_backward(fn, m: int | None = None) -> None:
 
     m=1 checks the single-example form.
     """
-    _check("backward", fn, m)
+    check("backward", fn, m)
 
 
 def check_loss(fn) -> None:
     """Check fn(AL, Y) -> (J, dAL) for J = 1/(2m) sum (A[L] - Y)^2."""
-    _check("loss", fn)
+    check("loss", fn)
+
+
+def check_sigmoid_cross_entropy(fn) -> None:
+    """Check fn(AL, Y) -> (J, dZL): binary cross-entropy averaged over m, and dJ/dZ[L] = (A[L] - Y) / m."""
+    check("sigmoid_cross_entropy", fn)
+
+
+def check_update(fn) -> None:
+    """Check fn(params, grads, lr) -> new params, W := W - lr dW and b := b - lr db for every layer."""
+    check("update", fn)
+
+
+def check_train(fn) -> None:
+    """Check fn(params, X, Y, step, epochs, batch_size, seed) -> params, the mini-batch loop; then train the moons."""
+    check("train", fn)
+
+
+def check_numerical_gradient(fn) -> None:
+    """Check fn(J, x, eps) -> the centred-difference gradient of J() with respect to every entry of x."""
+    check("numerical_gradient", fn)
+
+
+def check_relative_error(fn) -> None:
+    """Check fn(a, b) -> ||a - b|| / (||a|| + ||b||), 0 when both are 0."""
+    check("relative_error", fn)
+
+
+def check_grad_check(fn) -> None:
+    """Check fn(J, params, grads, eps) -> {name: relative error} for every parameter."""
+    check("grad_check", fn)
+
+
+def check_softmax(fn) -> None:
+    """Check fn(Z) -> softmax of every column of Z."""
+    check("softmax", fn)
+
+
+def check_softmax_cross_entropy(fn) -> None:
+    """Check fn(AL, Y) -> (J, dZL): cross-entropy averaged over m, and dJ/dZ[L] = (A[L] - Y) / m."""
+    check("softmax_cross_entropy", fn)
+
+
+def check_predict_labels(fn) -> None:
+    """Check fn(AL) -> the predicted class of each example (column), shape (m,)."""
+    check("predict_labels", fn)
+
+
+def show_grad_check(grad_check, backward, seed: int = 0) -> None:
+    """Run your grad_check on your backward (lesson 3's form) on a small network and print each relative error."""
+    rng = np.random.default_rng(seed)
+    params, X, Y, _ = _gc_inputs(dict(sizes=[3, 4, 2], m=5), rng)
+    W = {l: params[f"W{l}"] for l in (1, 2)}
+    phi_prime = {1: tanh_prime, 2: sigmoid_prime}
+    A, Z = {0: X}, {}
+    for l, phi in ((1, tanh), (2, sigmoid)):
+        Z[l] = linear_forward(W[l], A[l - 1], params[f"b{l}"])
+        A[l] = phi(Z[l])
+    dAL = half_squared_error(A[2], Y)[1]
+
+    def J():
+        return half_squared_error(forward(params, X, GC_ACTIVATIONS, check=False)[0], Y)[0]
+
+    try:
+        with np.errstate(all="ignore"):
+            dW, db = backward(dAL, A, Z, W, phi_prime)
+            grads = {**{f"dW{l}": dW[l] for l in W}, **{f"db{l}": db[l] for l in W}}
+            errors = grad_check(J, params, grads, 1e-5)
+        lines = [f"  {name}: relative error {float(errors[name]):.1e}" + ("" if float(errors[name]) < 1e-7 else
+                 "   <- backprop and the centred differences disagree here") for name in params]
+    except NotImplementedError:
+        print("… grad_check or backward is not implemented yet.")
+        return
+    except KeyboardInterrupt:
+        raise
+    except BaseException as e:
+        print(f"✘ running your grad_check on your backward raised {type(e).__name__}: {_text(e)}")
+        return
+    print("Your grad_check on your backward, network [3, 4, 2] (tanh, sigmoid), m = 5:")
+    print("\n".join(lines))
