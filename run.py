@@ -5,6 +5,7 @@
     python run.py regen    re-execute every notebook in a fresh kernel, saving outputs
     python run.py bench    time the training step, the notebooks and the playground
     python run.py site     build the lessons as a static HTML site in build/site/ (--out DIR)
+    python run.py grade submissions/   run every student's exercise notebook, write grades.csv
     python run.py setup    only set up
     python run.py torch    set up, then add PyTorch (CPU build) for lesson 7
 
@@ -111,7 +112,7 @@ def run(args: list[str], env: dict | None = None) -> int:
 
 def main(argv: list[str]) -> int:
     command, rest = (argv[0], argv[1:]) if argv else ("", [])
-    if command not in ("lab", "test", "regen", "bench", "site", "setup", "torch"):
+    if command not in ("lab", "test", "regen", "bench", "site", "grade", "setup", "torch"):
         print(__doc__)
         return 2
     python = str(setup())
@@ -137,6 +138,8 @@ def main(argv: list[str]) -> int:
         return run([python, "-m", "benchmarks", *rest], env)
     if command == "site":
         return run([python, "-m", "mlp_lessons.site", "--root", str(ROOT), *rest])
+    if command == "grade":  # in the caller's folder, where the submissions' path is relative to
+        return subprocess.run([python, "-m", "mlp_lessons.grading", *rest]).returncode
     return run([python, "-m", "pytest", *rest], env)
 
 

@@ -244,20 +244,64 @@ def _probes(ex: Exercise, fn, seed: int):
 
 
 def _consistent_mistakes(ex: Exercise, probes: list) -> list:
-    """The mistakes that behave exactly like the answer on every probe, and are wrong somewhere."""
+    """The mistakes that behave exactly like the answer on every probe.
+
+    Crashing alike is not evidence enough: on some probe the mistake must return a
+    wrong value that the answer shares (or, for a mistake known by its error,
+    raise exactly that error where the right answer does not).
+    """
     found = []
     for mistake in ex.mistakes:
-        seen_value = differs = False
+        evidence = False
         for p in probes:
             wrong = _run(ex, mistake.answer, p.args)
             if wrong.todo or not _agree(ex, p.answer, wrong, mistake.exact_error):
                 break
-            seen_value |= wrong.error is None
-            differs |= not _agree(ex, p.right, wrong)
+            evidence |= (wrong.error is None or mistake.exact_error) and not _agree(ex, p.right, wrong)
         else:
-            if (seen_value or mistake.exact_error) and differs:
+            if evidence:
                 found.append(mistake)
     return found
+
+
+def _part(outcome: Outcome, i: int, n: int):
+    v = outcome.value
+    if outcome.error is not None or not isinstance(v, (tuple, list)) or len(v) != n:
+        return None
+    return Outcome(v[i])
+
+
+def _mistakes_by_part(ex: Exercise, probes: list):
+    """For an answer of several parts that no one mistake explains: the one mistake behind each wrong part.
+
+    Only mistakes that change that part alone count, and each wrong part must have
+    exactly one; otherwise None.  Returns [(part name, Mistake), ...].
+    """
+    n = len(ex.parts)
+    if n < 2:
+        return None
+    runs = {m: [_run(ex, m.answer, p.args) for p in probes] for m in ex.mistakes}
+    found = []
+    for i, name in enumerate(ex.parts):
+        answer = [_part(p.answer, i, n) for p in probes]
+        right = [_part(p.right, i, n) for p in probes]
+        if any(a is None for a in answer):
+            return None
+        if all(_agree(ex, a, r) for a, r in zip(answer, right)):
+            continue
+        fits = {}
+        for mistake, outs in runs.items():
+            parts = [[_part(o, j, n) for o in outs] for j in range(n)]
+            if any(x is None for x in parts[i]):
+                continue
+            alone = all(_agree(ex, x, _part(p.right, j, n)) for j in range(n) if j != i
+                        for x, p in zip(parts[j], probes))
+            if alone and all(_agree(ex, a, x) for a, x in zip(answer, parts[i])):
+                fits[mistake.code] = mistake
+        if len(fits) != 1:
+            return None
+        found.append((name, *fits.values()))
+    return found or None
 
 
 def diagnose(ex: Exercise, fn, single: bool = False, seed: int = 0) -> Result:
@@ -328,6 +372,9 @@ def _diagnose(ex: Exercise, fn, single: bool, seed: int) -> Result:
             return _wrong(ex, mistake.code, f"It is right for one example (m = 1), but not for a batch of "
                                             f"m = {m_batch}: {mistake.hint}")
         return _wrong(ex, mistake.code, mistake.hint)
+    by_part = _mistakes_by_part(ex, probes)
+    if by_part is not None:
+        return _wrong(ex, "+".join(m.code for _, m in by_part), " ".join(f"{name}: {m.hint}" for name, m in by_part))
     wrong_p = next(p for p in target if not _agree(ex, p.answer, p.right))
     if ex.batch_note and has_one and not single and right_on([p for p in probes if p.one]):
         return _wrong(ex, "single_only", f"it is right for one example (m = 1), but not for a batch of "
@@ -374,7 +421,8 @@ LINEAR_FORWARD = Exercise(
     "W, A_prev, b",
     linear_forward,
     _linear_inputs,
-    [dict(n=3, p=4, m=5), dict(n=4, p=4, m=5), dict(n="m", p=4, m=5), dict(n=4, p=4, m=4)],
+    [dict(n=3, p=4, m=5), dict(n=2, p=6, m=3), dict(n=4, p=4, m=5), dict(n=3, p=3, m=2), dict(n="m", p=4, m=5),
+     dict(n="m", p=2, m=3), dict(n=4, p=4, m=4), dict(n=3, p=3, m=3)],
     [
         Mistake("forgot_b", "You forgot to add b[l]: z = W a + b.", lambda W, A, b: W @ A),
         Mistake("sign_b", "b[l] is added, not subtracted: z = W a + b.", lambda W, A, b: W @ A - b),
@@ -398,7 +446,8 @@ LAYER_FORWARD = Exercise(
     "W, A_prev, b, phi",
     lambda W, A_prev, b, phi: phi(linear_forward(W, A_prev, b)),
     lambda d, rng: (*_linear_inputs(d, rng), tanh),
-    [dict(n=3, p=4, m=5), dict(n=4, p=4, m=5), dict(n=4, p=4, m=4)],
+    [dict(n=3, p=4, m=5), dict(n=2, p=6, m=3), dict(n=4, p=4, m=5), dict(n=3, p=3, m=2), dict(n=4, p=4, m=4),
+     dict(n=3, p=3, m=3)],
     [
         Mistake("forgot_phi", "You returned z: apply the activation, a = phi(z).",
                 lambda W, A, b, phi: W @ A + b),
@@ -456,8 +505,11 @@ FORWARD = Exercise(
     lambda params, X, activations: forward(params, X, list(activations))[0],
     _forward_inputs,
     [dict(sizes=[4, 3, 2], m=5, activations=["tanh", "sigmoid"]),
+     dict(sizes=[2, 6, 5, 3], m=7, activations=["relu", "tanh", "sigmoid"]),
      dict(sizes=[4, 4, 4], m=5, activations=["tanh", "sigmoid"]),
-     dict(sizes=[4, 4, 4], m=4, activations=["tanh", "sigmoid"])],
+     dict(sizes=[3, 3, 3], m=2, activations=["tanh", "sigmoid"]),
+     dict(sizes=[4, 4, 4], m=4, activations=["tanh", "sigmoid"]),
+     dict(sizes=[3, 3, 3], m=3, activations=["tanh", "sigmoid"])],
     [
         Mistake("last_layer_linear", "The output layer needs its activation too: a[L] = phi[L](z[L]).",
                 _forward_with(lambda l, L, W, A, b, phi, X: W @ A + b if l == L else phi(W @ A + b))),
@@ -498,7 +550,7 @@ DZ = Exercise(
     "dA, Z, phi_prime",
     backprop_dZ,
     _dZ_inputs,
-    [dict(n=3, m=5), dict(n="m", m=5)],
+    [dict(n=3, m=5), dict(n=4, m=2), dict(n="m", m=5), dict(n="m", m=3)],
     [
         Mistake("forgot_phi_prime", "You forgot phi'(z): dJ/dz = dJ/da * phi'(z[l]) (the chain rule through "
                 "a = phi(z)).", lambda dA, Z, pp: dA),
@@ -534,7 +586,8 @@ DW = Exercise(
     "dZ, A_prev",
     backprop_dW,
     _dW_inputs,
-    [dict(n=3, p=4, m=5), dict(n=3, p="m", m=5), dict(n=3, p=3, m=5)],
+    [dict(n=3, p=4, m=5), dict(n=4, p=2, m=3), dict(n=3, p="m", m=5), dict(n=2, p="m", m=3), dict(n=3, p=3, m=5),
+     dict(n=2, p=2, m=4), dict(n=4, p=4, m=4), dict(n=3, p=3, m=3)],
     [
         Mistake("transposed_result", "Your dJ/dW has shape (n[l-1], n[l]), the transpose of W[l]: you "
                 "computed A_prev @ dZ.T. Swap the factors: dZ @ A_prev.T.", lambda dZ, A: A @ dZ.T),
@@ -574,7 +627,7 @@ DB = Exercise(
     "dZ",
     backprop_db,
     _db_inputs,
-    [dict(n=3, m=5)],
+    [dict(n=3, m=5), dict(n=4, m=2)],
     [
         Mistake("no_sum", DB_SUM, lambda dZ: dZ),
         Mistake("wrong_axis", WRONG_AXIS, lambda dZ: dZ.sum(axis=0, keepdims=True)),
@@ -604,7 +657,8 @@ DA_PREV = Exercise(
     "W, dZ",
     backprop_dA_prev,
     _dA_prev_inputs,
-    [dict(n=3, p=4, m=5), dict(n=4, p=4, m=5), dict(n="m", p=4, m=5)],
+    [dict(n=3, p=4, m=5), dict(n=2, p=6, m=3), dict(n=4, p=4, m=5), dict(n=3, p=3, m=2), dict(n="m", p=4, m=5),
+     dict(n="m", p=2, m=3)],
     [
         Mistake("missing_transpose", DA_MISSING_T, lambda W, dZ: W @ dZ),
         Mistake("transposed_result", "Your dJ/da[l-1] has examples as rows, (m, n[l-1]): you computed "
@@ -658,7 +712,7 @@ BACKWARD = Exercise(
     "dAL, A, Z, W, phi_prime",
     _backward_with(),
     _backward_inputs,
-    [dict(sizes=[3, 5, 2], m=4), dict(sizes=[4, 4, 4], m=4)],
+    [dict(sizes=[3, 5, 2], m=4), dict(sizes=[2, 6, 3], m=5), dict(sizes=[4, 4, 4], m=4), dict(sizes=[3, 3, 3], m=3)],
     [
         Mistake("used_A_l", "dJ/dW[l] uses the layer's INPUT: dZ[l] @ A[l-1].T. You used A[l], the layer's "
                 "output, so dW[l] came out (n[l], n[l]) instead of the shape of W[l], (n[l], n[l-1]).",
@@ -718,7 +772,7 @@ LOSS = Exercise(
     "AL, Y",
     _half_squared,
     _loss_inputs,
-    [dict(n=3, m=5), dict(n=1, m=5)],
+    [dict(n=3, m=5), dict(n=1, m=5), dict(n=2, m=7)],
     [
         *_loss_mistakes(_half_squared, "dJ/dA[L]"),
         Mistake("J_divided_by_all_entries", "You divided J by n[L] * m (np.mean over every entry). "
@@ -847,7 +901,7 @@ SOFTMAX = Exercise(
     "Z",
     softmax,
     _softmax_inputs,
-    [dict(n=3, m=5), dict(n=3, m=5, big=True), dict(n=4, m=4)],
+    [dict(n=3, m=5), dict(n=3, m=5, big=True), dict(n=4, m=4), dict(n=5, m=5)],
     [
         Mistake("wrong_axis", f"You normalised the rows: {COLUMN_SUM}",
                 lambda Z: _exp_normalised(np.exp(Z - Z.max(axis=0, keepdims=True)), 1)),
@@ -878,7 +932,7 @@ PREDICT = Exercise(
     "AL",
     lambda AL: np.argmax(AL, axis=0),
     _labels_inputs,
-    [dict(n=3, m=5), dict(n=4, m=4)],
+    [dict(n=3, m=5), dict(n=4, m=4), dict(n=5, m=5)],
     [
         Mistake("wrong_axis", "You took the argmax along each row. The classes of one example are the "
                 "entries of its column: np.argmax(AL, axis=0).", lambda AL: np.argmax(AL, axis=1)),
