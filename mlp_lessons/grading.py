@@ -32,6 +32,7 @@ import json
 import os
 import secrets
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -151,10 +152,12 @@ def _checked_functions(nb) -> set:
 
 
 def _defining_cell(nb, function: str):
-    for i, cell in enumerate(nb.cells):
-        if cell.cell_type == "code" and (f"def {function}(" in cell.source):
-            return i
-    return None
+    """The cell that defines function: its `def`, or else an exercise cell that names it."""
+    code = [(i, c) for i, c in enumerate(nb.cells) if c.cell_type == "code"]
+    found = next((i for i, c in code if f"def {function}(" in c.source), None)
+    if found is None:
+        found = next((i for i, c in code if "exercise" in c.metadata.get("tags", []) and function in c.source), None)
+    return found
 
 
 # ---- running one notebook ----
@@ -178,8 +181,8 @@ async def _run_cells(sources: list, folder: Path, timeout: int) -> tuple[list, s
                             kernel_name="python3", record_timing=False)
     runs, problem = [], ""
     try:
-        await km.start_kernel(cwd=str(folder), env=isolated_env(folder), extra_arguments=[
-            "--HistoryManager.hist_file=:memory:"])
+        await km.start_kernel(cwd=str(folder), env=isolated_env(folder), stderr=subprocess.DEVNULL,
+                              extra_arguments=["--HistoryManager.hist_file=:memory:"])
         await client.async_start_new_kernel_client()
         for index, cell in enumerate(nb.cells):
             start = time.monotonic()
@@ -285,7 +288,7 @@ def grade(folder, out="grades.csv", timeout: int = TIMEOUT, jobs: int | None = N
     folder = Path(folder)
     if not folder.is_dir():
         raise SystemExit(f"{folder} is not a folder: pass the folder that holds the students' notebooks.")
-    jobs = jobs or max(1, min(4, os.cpu_count() or 1))
+    jobs = jobs or min(8, 2 * (os.cpu_count() or 1))  # a kernel spends much of its start waiting, not computing
     start = time.perf_counter()
     subs = [identify(p, folder) for p in find_files(folder)]
     rows = asyncio.run(_grade_all(subs, timeout, jobs))
@@ -334,12 +337,13 @@ def print_report(rows: list, stream) -> None:
                 f"{f} {sum(r.passed == 'yes' for r in mine if r.exercise == f)}/"
                 f"{sum(r.exercise == f for r in mine)}" for f in (e.function for e in NOTEBOOKS[notebook]))
             print(f"  {notebook}: {counts} passed", file=stream)
-    mistakes = Counter((r.notebook, r.exercise, r.hint) for r in graded if r.passed != "yes" and r.status not in (
-        "not implemented",))
+    wrong = [r for r in graded if r.passed == "no" and r.status != "not implemented"]
+    mistakes = Counter(r.hint for r in wrong)
     if mistakes:
         print("\nMost common mistakes (by hint):", file=stream)
-        for (notebook, function, hint), n in mistakes.most_common(10):
-            print(f"  {n:3d} x  {notebook}, {function}: {hint}", file=stream)
+        for hint, n in mistakes.most_common(10):
+            where = sorted({f"{r.exercise} ({r.notebook[:2]})" for r in wrong if r.hint == hint})
+            print(f"  {n:3d} x  {', '.join(where)}: {hint}", file=stream)
 
 
 def main(argv=None) -> int:
@@ -348,8 +352,8 @@ def main(argv=None) -> int:
     parser.add_argument("--out", type=Path, default=Path("grades.csv"), help="the CSV to write (default grades.csv)")
     parser.add_argument("--timeout", type=int, default=TIMEOUT,
                         help=f"seconds allowed for each cell and each check (default {TIMEOUT})")
-    parser.add_argument("--jobs", type=int, default=None, help="notebooks run at once (default: the number of cores, "
-                        "at most 4)")
+    parser.add_argument("--jobs", type=int, default=None, help="notebooks run at once (default: twice the number "
+                        "of cores, at most 8)")
     args = parser.parse_args(argv)
     grade(args.folder, args.out, args.timeout, args.jobs)
     return 0
