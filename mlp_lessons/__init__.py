@@ -6,7 +6,8 @@ The layers of the package, bottom to top (no module imports one above it):
     params, forward, backward        init, forward prop, the four boxed equations
     gradcheck, training              finite differences; gradient descent
     datasets, digits                 toy data and real digits, beside the rest
-    exercises                        checks for the exercise notebooks (import it by name)
+    exercises, grading               checks for the exercise notebooks; grading a class's
+                                     notebooks (import them by name)
 
 Examples are stacked as columns: X has shape (n[0], m).  Layers run l = 1..L.
 """

@@ -161,42 +161,46 @@ def _agree(ex: Exercise, a: Outcome, b: Outcome, exact_error: bool = False) -> b
 
 # ---- describing what is wrong ----
 
+def _shape(shape) -> str:
+    return f"({shape[0]},)" if len(shape) == 1 else shape_str(shape)
+
+
 def _describe_difference(ex: Exercise, answer, right, parts=None) -> str:
     """A plain description of an answer that matches no known mistake."""
     parts = ex.parts if parts is None else parts
     if isinstance(right, tuple):
         if not isinstance(answer, (tuple, list)) or len(answer) != len(right):
-            return f"return {len(right)} things, ({', '.join(parts)}), as a tuple."
+            return f"Return {len(right)} things, ({', '.join(parts)}), as a tuple."
         for part, a, r in zip(parts, answer, right):
             if not _same(a, r, ex.tol or TOL):
                 return f"{part}: {_describe_difference(ex, a, r, ())}"
-        return "the answer is not right yet."
+        return "The answer is not right yet."
     if isinstance(right, dict):
         if not isinstance(answer, dict) or set(answer) != set(right):
-            return f"return a dict with the keys {sorted(right)}."
+            return f"Return a dict with the keys {sorted(right)}."
         for k in sorted(right):
             if not _same(answer[k], right[k], ex.tol or TOL):
                 where = f"layer {k}" if isinstance(k, int) else k
                 return f"{where}: {_describe_difference(ex, answer[k], right[k], ())}"
-        return "the answer is not right yet."
+        return "The answer is not right yet."
     if isinstance(right, float):
         if np.ndim(answer) != 0:
-            return (f"it should be a single number, but it has shape {shape_str(np.shape(answer))}. "
+            return (f"It should be a single number, but it has shape {_shape(np.shape(answer))}. "
                     f"Did you forget to sum over the entries (np.sum)?")
         try:
-            return f"expected {right:.6g}, got {float(answer):.6g}."
+            return f"Expected {right:.6g}, got {float(answer):.6g}."
         except (TypeError, ValueError):
-            return f"it should be a number, but it is a {type(answer).__name__}."
+            return f"It should be a number, but it is a {type(answer).__name__}."
     a = _as_array(answer)
     if a is None or a.dtype.kind not in "biuf":
-        return f"it should be a numpy array of numbers, but it is a {type(answer).__name__}."
+        return f"It should be a numpy array of numbers, but it is a {type(answer).__name__}."
     if a.shape != right.shape:
         hint = " It is the transpose of the right shape: check the order of the product." if (
             a.shape == right.shape[::-1]) else ""
-        return f"the shape should be {shape_str(right.shape)}, but it is {shape_str(a.shape)}.{hint}"
+        return f"The shape should be {_shape(right.shape)}, but it is {_shape(a.shape)}.{hint}"
     if np.isnan(a).any() and not np.isnan(right).any():
-        return "some entries are NaN (not a number): look for a division by zero or an overflow."
-    return f"the shape is right but the values are not. Compare your code with {ex.equation} term by term."
+        return "Some entries are NaN (not a number): look for a division by zero or an overflow."
+    return f"The shape is right but the values are not. Compare your code with {ex.equation} term by term."
 
 
 def _crash_hint(ex: Exercise, e: BaseException, args) -> str:
@@ -393,8 +397,7 @@ def _why(ex: Exercise, p: Probe) -> str:
         text = ex.explain(p.answer.value, p.right.value)
         if text:
             return text
-    text = _describe_difference(ex, p.answer.value, p.right.value)
-    return text[0].upper() + text[1:]
+    return _describe_difference(ex, p.answer.value, p.right.value)
 
 
 # ---- the inputs: distinct sizes, m > 1, no zeros or ones ----
@@ -941,7 +944,7 @@ PREDICT = Exercise(
         Mistake("max_not_argmax", "You returned the largest probability; the class is WHERE it is: np.argmax, "
                 "not np.max.", lambda AL: np.max(AL, axis=0)),
     ],
-    describe=lambda a: f"{shape_str(a[0].shape)} -> ({a[0].shape[1]},), one class per example.",
+    describe=lambda a: f"{shape_str(a[0].shape)} -> {_shape(a[0].shape[1:])}, one class per example.",
 )
 
 
@@ -1022,25 +1025,14 @@ def _observe_train(fn, args):
         shuffled=bool(shuffled or m == 1),
         fresh_order=bool(fresh or m == 1 or epochs < 2),
         chained=[v for v, _, _ in calls] == [float(k) for k in range(len(calls))],
-        returns_params=isinstance(out, dict) and set(out) == {"W1", "b1"},
+        returns=("params" if isinstance(out, dict) and set(out) == {"W1", "b1"} else
+                 "None" if out is None else type(out).__name__),
         returns_last=version is not None and float(np.asarray(version).ravel()[0]) == float(len(calls)),
     )
 
 
-def _reference_train(params, X, Y, step, epochs, batch_size, seed):
-    """The loop the exercise asks for, as train_epoch runs it: one permutation per epoch, then slices."""
-    rng = np.random.default_rng(seed)
-    m = X.shape[1]
-    for _ in range(epochs):
-        order = rng.permutation(m)
-        for start in range(0, m, batch_size):
-            batch = order[start:start + batch_size]
-            params, _ = step(params, X[:, batch], Y[:, batch])
-    return params
-
-
 TRAIN_FACTS = [  # (fact, what to say when it is wrong), in the order a student should fix them
-    ("returns_params", "return the trained params dict (the one the last step returned), nothing else."),
+    ("returns", "return the trained params dict (the one the last step returned), nothing else."),
     ("columns", "each batch must be a slice of COLUMNS, X[:, batch] and Y[:, batch]: examples are columns."),
     ("chained", "pass each step the params returned by the step before: params, J = step(params, Xb, Yb)."),
     ("steps", "one epoch takes ceil(m / batch_size) steps, one per batch, and there are `epochs` epochs."),
@@ -1058,6 +1050,8 @@ def _explain_train(answer, right) -> str | None:
     for fact, text in TRAIN_FACTS:
         if answer.get(fact) != right.get(fact):
             extra = ""
+            if fact == "returns" and answer["returns"] == "None":
+                extra = " Your function returned None: did you forget `return params`?"
             if fact == "steps":
                 extra = f" Your loop took {answer['steps']} steps; {right['steps']} were expected."
             return text[0].upper() + text[1:] + extra
@@ -1086,9 +1080,10 @@ def _train_on_moons(fn):
                   f"(at least {MOONS_ACCURACY:.0%} needed).")
 
 
-def _loop_mistake(shuffle="each", last_batch=True, chain=True, columns=True, one_batch=False, epochs_short=0,
-                  same_order=True):
-    """A wrong training loop with one thing changed."""
+def _loop(shuffle="each", last_batch=True, chain=True, columns=True, one_batch=False, epochs_short=0,
+          same_order=True):
+    """The training loop the exercise asks for, as train_epoch runs it (a fresh permutation every epoch, then
+    one step per slice of it); a mistake changes one of its settings."""
     def wrong(params, X, Y, step, epochs, batch_size, seed):
         rng = np.random.default_rng(seed)
         m = X.shape[1]
@@ -1111,29 +1106,29 @@ def _loop_mistake(shuffle="each", last_batch=True, chain=True, columns=True, one
 TRAIN = Exercise(
     "the mini-batch training loop",
     "params, X, Y, step, epochs, batch_size, seed",
-    _reference_train,
+    _loop(),
     _train_inputs,
     [dict(m=10, B=4, epochs=3), dict(m=9, B=3, epochs=2)],
     [
         Mistake("no_shuffle", "The batches come in the same order every epoch (0, 1, 2, ...): shuffle the "
                 "columns at the start of each epoch, order = rng.permutation(m), so that each step sees a "
-                "different random batch.", _loop_mistake(shuffle="none")),
+                "different random batch.", _loop(shuffle="none")),
         Mistake("shuffled_once", "You shuffle once for the whole run, so every epoch repeats the same batches: "
-                "draw a new order = rng.permutation(m) inside the epoch loop.", _loop_mistake(shuffle="once")),
+                "draw a new order = rng.permutation(m) inside the epoch loop.", _loop(shuffle="once")),
         Mistake("dropped_last_batch", "The last, smaller batch is missing: when m is not a multiple of the batch "
                 "size, range(0, m, batch_size) still covers every example; the last slice is simply shorter.",
-                _loop_mistake(last_batch=False)),
+                _loop(last_batch=False)),
         Mistake("not_chained", "Every step starts from the parameters you were given: keep what step returns, "
                 "params, J = step(params, Xb, Yb), so that the next step starts from there, and return the "
-                "last params.", _loop_mistake(chain=False)),
+                "last params.", _loop(chain=False)),
         Mistake("examples_as_rows", "X[start:end] slices ROWS, which are features here: each example is a "
-                "column, so a batch is X[:, batch] (and Y[:, batch]).", _loop_mistake(columns=False)),
+                "column, so a batch is X[:, batch] (and Y[:, batch]).", _loop(columns=False)),
         Mistake("one_batch_per_epoch", "Each epoch takes one step on all m examples: cut the shuffled columns "
-                "into batches of batch_size and take one step per batch.", _loop_mistake(one_batch=True)),
+                "into batches of batch_size and take one step per batch.", _loop(one_batch=True)),
         Mistake("epochs_short", "One epoch is missing: range(epochs) runs `epochs` times (range(1, epochs) one "
-                "fewer).", _loop_mistake(epochs_short=1)),
+                "fewer).", _loop(epochs_short=1)),
         Mistake("separate_shuffles", "X and Y were shuffled with different permutations, so the labels no longer "
-                "belong to their examples: draw ONE order and index both with it.", _loop_mistake(same_order=False)),
+                "belong to their examples: draw ONE order and index both with it.", _loop(same_order=False)),
     ],
     observe=_observe_train,
     explain=_explain_train,

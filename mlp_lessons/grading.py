@@ -147,7 +147,8 @@ def _checked_functions(nb) -> set:
     for cell in nb.cells:
         if cell.cell_type == "code" and _only_reports(cell.source):
             for s in ast.parse(cell.source).body:
-                names |= {a.id for a in s.value.args if isinstance(a, ast.Name)}
+                if s.value.func.id.startswith("check_"):
+                    names |= {a.id for a in s.value.args if isinstance(a, ast.Name)}
     return names
 
 
