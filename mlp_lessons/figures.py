@@ -23,9 +23,12 @@ from matplotlib.patches import FancyArrowPatch
 from IPython.display import clear_output
 
 from .activations import get_activation, relu, relu_prime
+from .forward import forward, predict
 from .losses import half_squared_error
-from .plots import draw_network
+from .params import init_params
+from .plots import draw_network, plot_decision_boundary
 from .slider_frames import Prerendered, render_frames
+from .training import accuracy
 
 ELEMENTWISE_ACTIVATIONS = ("identity", "relu", "leaky_relu", "sigmoid", "tanh")
 DPI = 80
@@ -431,3 +434,128 @@ def batch_size_widget(rows, m: int = 100) -> SliderFigure:
     alt = ("Log-log plot of the gradient's size against the batch size m: with J averaged (1/m) it "
            "stays about the same for every m, with J summed it grows in proportion to m; the chosen m is marked.")
     return SliderFigure(slider, lambda ax, value: draw_gradient_norms(ax, rows, value), alt)
+
+
+# ---- Lesson 4: initialisation, the learning rate, depth and width ---------------------------
+
+SPREAD_DEPTH, SPREAD_WIDTH = 10, 50
+INIT_SCALES = (0.25, 0.5, 0.71, 1.0, 1.41, 2.0, 4.0)  # factors of He's standard deviation
+
+
+def activation_spread(scale: float, depth: int = SPREAD_DEPTH, width: int = SPREAD_WIDTH,
+                      m: int = 200, seed: int = 0) -> np.ndarray:
+    """The standard deviation of a[l], l = 0..depth, in a deep ReLU network at the start of training.
+
+    Every W[l] is He's draw, N(0, 2 / n[l-1]), times scale; the inputs are m standard
+    normal columns.  Returns depth + 1 numbers, a[0] = X first.
+    """
+    params = init_params([width] * (depth + 1), seed=seed, init="he")
+    params = {name: value * scale if name.startswith("W") else value for name, value in params.items()}
+    X = np.random.default_rng(seed).standard_normal((width, m))
+    AL, caches = forward(params, X, ["relu"] * depth)
+    return np.array([cache.A_prev.std() for cache in caches] + [AL.std()])
+
+
+def _draw_spread(ax, spread, **style):
+    ax.semilogy(np.arange(len(spread)), spread, "o-", ms=4, **style)
+
+
+def _spread_axes(ax):
+    ax.set_xlabel("layer l")
+    ax.set_ylabel("standard deviation of a[l]")
+    ax.set_xticks(range(SPREAD_DEPTH + 1))
+    ax.set_ylim(1e-7, 1e7)
+    ax.grid(alpha=0.3)
+
+
+def plot_activation_spreads(spreads: dict) -> None:
+    """spreads: {label: activation_spread(...)}, one curve each, on one log-scale axis."""
+    fig, ax = plt.subplots(figsize=(HALF_WIDTH, 3.4), dpi=DPI)
+    for (label, spread), color in zip(spreads.items(), ("tab:blue", "black", "tab:red")):
+        _draw_spread(ax, spread, color=color, label=label)
+    _spread_axes(ax)
+    ax.set_title(f"a deep ReLU network at the start: {SPREAD_DEPTH} layers of {SPREAD_WIDTH}")
+    ax.legend(loc="upper left")
+    fig.tight_layout()
+    plt.show()
+
+
+def draw_activation_spread(ax, scale: float, he=None) -> str:
+    """The spread layer by layer for W = scale x He's draw (bold), against He itself (grey; he, if given)."""
+    _draw_spread(ax, activation_spread(1.0) if he is None else he, color="0.6", label="He (scale 1)")
+    spread = activation_spread(scale)
+    _draw_spread(ax, spread, color="tab:red" if scale > 1 else "tab:blue" if scale < 1 else "black",
+                 lw=2.5, label=f"scale {scale:g} x He")
+    _spread_axes(ax)
+    ax.set_title("spread of the activations, layer by layer")
+    ax.legend(loc="upper left")
+    return (f"scale {scale:g}: std of a[l] is {spread[1]:.3g} at layer 1 and {spread[-1]:.3g} at layer "
+            f"{SPREAD_DEPTH}, about {scale:g}^{SPREAD_DEPTH - 1} = {scale ** (SPREAD_DEPTH - 1):.3g} times as much")
+
+
+def init_scale_widget(scale: float = 1.0) -> SliderFigure:
+    """A slider over INIT_SCALES that redraws the spread of the activations layer by layer."""
+    slider = widgets.SelectionSlider(options=[(f"{s:g}", s) for s in INIT_SCALES], value=scale,
+                                     description="scale", continuous_update=False)
+    he = activation_spread(1.0)  # the reference curve, computed once for every redraw
+    alt = ("Line plot, on a log scale, of the standard deviation of the activations a[l] against the layer l = 0 "
+           "to 10 of a deep ReLU network whose weights are He's draw times the chosen scale, over the grey line "
+           "of He's initialisation, which stays near 1: a scale below 1 makes the spread shrink layer after "
+           "layer, a scale above 1 makes it grow.")
+    return SliderFigure(slider, lambda ax, value: draw_activation_spread(ax, value, he), alt)
+
+
+def plot_learning_rates(runs: dict, X, Y, activations, shown_up_to: float = 1e3) -> None:
+    """Left: the loss after each step for every learning rate, on one shared log-log axis.
+
+    runs: {lr: (params, history)} from full-batch training (one step per epoch).
+    A diverging run leaves the top of the plot at shown_up_to; an x marks where it stopped.
+    Right: the data and the function each run that did not diverge computes.
+    """
+    fig, (ax_loss, ax_fit) = plt.subplots(1, 2, figsize=(WIDTH, 3.6), dpi=DPI,
+                                          gridspec_kw=dict(width_ratios=[1.4, 1]))
+    colors = ("tab:blue", "black", "tab:red")
+    order = np.argsort(X[0])
+    ax_fit.scatter(X[0], Y[0], s=6, color="0.7", label="data")
+    for (lr, (params, history)), color in zip(runs.items(), colors):
+        loss = np.asarray(history.loss)
+        steps = np.arange(1, len(loss) + 1)
+        label = f"lr = {lr:g}" + (f": diverged after {len(loss)} steps" if history.diverged else "")
+        ax_loss.loglog(steps, np.minimum(loss, 10 * shown_up_to), "-", color=color, lw=1.5, label=label)
+        if history.diverged:
+            ax_loss.plot(steps[-1], shown_up_to, "x", color=color, ms=9, mew=2, clip_on=False)
+        else:
+            ax_fit.plot(X[0, order], predict(params, X, activations)[0, order], color=color, lw=2, label=f"lr = {lr:g}")
+    ax_loss.set_ylim(top=shown_up_to)
+    ax_loss.set_xlabel("step (log scale)")
+    ax_loss.set_ylabel("J (log scale)")
+    ax_loss.set_title("the loss after each step")
+    ax_loss.grid(alpha=0.3)
+    ax_loss.legend(loc="center right")
+    ax_fit.set_ylim(-2, 2)
+    ax_fit.set_xlabel("x")
+    ax_fit.set_ylabel("y and a[L]")
+    diverged = [f"{lr:g}" for lr, (_, history) in runs.items() if history.diverged]
+    ax_fit.set_title("what the network computes after training"
+                     + (f"\n(lr = {', '.join(diverged)} diverged: not drawn)" if diverged else ""))
+    ax_fit.legend(loc="lower left")
+    fig.tight_layout()
+    plt.show()
+
+
+def plot_architectures(runs: dict, X, Y, X_test, Y_test, ncols: int = 3) -> None:
+    """One decision-boundary panel per architecture, titled with its parameter count and test accuracy.
+
+    runs: {name: (params, history, activations)}.
+    """
+    nrows = -(-len(runs) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(WIDTH, 3.4 * nrows), dpi=DPI, squeeze=False)
+    for ax, (name, (params, history, activations)) in zip(axes.flat, runs.items()):
+        P = sum(value.size for value in params.values())
+        acc = accuracy(predict(params, X_test, activations), Y_test)
+        plot_decision_boundary(ax, params, activations, X, Y, X_test, Y_test,
+                               title=f"{name}: {P:,} parameters\ntest accuracy {acc:.0%}", resolution=100)
+    for ax in list(axes.flat)[len(runs):]:
+        ax.remove()
+    fig.tight_layout()
+    plt.show()

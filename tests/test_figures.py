@@ -150,3 +150,52 @@ def test_hand_network_backward_figure_shows_each_gradient_and_flows_right_to_lef
         assert arrow.xy[0] < arrow.xyann[0]
     dashed = [a for a in arrows if a.arrow_patch.get_linestyle() != "-"]
     assert len(dashed) == 3  # the zero gradients: both weights into the switched-off neuron, and W[2]_11
+
+
+def test_activation_spread_shrinks_stays_or_grows_with_the_scale():
+    small, he, large = (fg.activation_spread(s) for s in (0.5, 1.0, 2.0))
+    assert len(he) == fg.SPREAD_DEPTH + 1 and he[0] == pytest.approx(1.0, abs=0.05)
+    assert 0.3 < he[-1] < 3
+    assert small[-1] < 0.01 < 100 < large[-1]
+
+
+def test_init_scale_widget_redraws_numbers(capsys):
+    w = fg.init_scale_widget(scale=1.0)
+    assert w.text.startswith("scale 1:")
+    w.slider.value = 2.0
+    assert w.redraws == 2 and w.text.startswith("scale 2:") and "2^9" in w.text
+    assert len(w.fig.axes[0].lines) == 2  # He for reference, and the chosen scale
+    assert "scale 2:" in capsys.readouterr().out
+
+
+def test_learning_rate_figure_shares_one_axis_and_marks_the_diverged_run(monkeypatch):
+    X, Y = ml.sine(m=40, noise=0.1, seed=0)
+    activations = ["tanh", "identity"]
+    runs = {lr: ml.train(ml.init_params([1, 4, 1], seed=0, init="xavier"), X, Y, activations,
+                         lr=lr, epochs=30, batch_size=None, progress=False)
+            for lr in (0.01, 0.1, 50.0)}
+    assert runs[50.0][1].diverged
+    captured = {}
+    monkeypatch.setattr(plt, "show", lambda: captured.setdefault("fig", plt.gcf()))
+    fg.plot_learning_rates(runs, X, Y, activations)
+    ax_loss, ax_fit = captured["fig"].axes
+    labels = [line.get_label() for line in ax_loss.lines if not line.get_label().startswith("_")]
+    assert len(labels) == 3 and "diverged" in labels[2]
+    assert any(line.get_marker() == "x" for line in ax_loss.lines)
+    assert ax_loss.get_xlabel() and ax_loss.get_ylabel() and ax_fit.get_xlabel() and ax_fit.get_ylabel()
+    assert [line.get_label() for line in ax_fit.lines] == ["lr = 0.01", "lr = 0.1"]
+
+
+def test_architecture_figure_titles_carry_parameter_counts(monkeypatch):
+    X, Y = ml.xor(m=40, noise=0.1, seed=0)
+    runs = {}
+    for sizes in ([2, 1], [2, 3, 1]):
+        activations = ["relu"] * (len(sizes) - 2) + ["sigmoid"]
+        params = ml.init_params(sizes, seed=0)
+        runs[str(sizes)] = (params, None, activations)
+    captured = {}
+    monkeypatch.setattr(plt, "show", lambda: captured.setdefault("fig", plt.gcf()))
+    fg.plot_architectures(runs, X, Y, X, Y)
+    titles = [ax.get_title() for ax in captured["fig"].axes]
+    assert titles[0].startswith("[2, 1]: 3 parameters") and titles[1].startswith("[2, 3, 1]: 13 parameters")
+    assert len(titles) == 2  # the empty third panel is removed
