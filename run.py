@@ -99,9 +99,9 @@ def add_torch(python: str, again: bool = False) -> str:
         if "no matching distribution" not in (pip.stdout + pip.stderr).lower():
             sys.exit(f"{pip.stdout}{pip.stderr}\nInstalling PyTorch failed at `pip {' '.join(step)}` "
                      "(see pip's message above). Check the internet connection, then run this command again.")
-    reason = (f"PyTorch has no CPU build for Python {platform.python_version()} on {platform.system()} "
-              f"{platform.machine()} in the torch extra of pyproject.toml (looked in pip's indexes and "
-              f"{TORCH_CPU_INDEX}); lesson 7 runs wherever one exists")
+    reason = (f"pip found no CPU build of PyTorch (the torch extra of pyproject.toml) for Python "
+              f"{platform.python_version()} on {platform.system()} {platform.machine()}, in its indexes "
+              f"or at {TORCH_CPU_INDEX}")
     NO_TORCH.write_text(f"{wanted_stamp()}\n{reason}")
     return reason
 
