@@ -506,10 +506,10 @@ def init_scale_widget(scale: float = 1.0) -> SliderFigure:
 
 
 def plot_learning_rates(runs: dict, X, Y, activations, shown_up_to: float = 1e3) -> None:
-    """Left: the loss after each step for every learning rate, on one shared log-log axis.
+    """Left: the loss at each step for every learning rate, on one shared log-log axis.
 
     runs: {lr: (params, history)} from full-batch training (one step per epoch).
-    A diverging run leaves the top of the plot at shown_up_to; an x marks where it stopped.
+    An x marks the last step of a run that diverged; a loss above shown_up_to leaves the plot.
     Right: the data and the function each run that did not diverge computes.
     """
     fig, (ax_loss, ax_fit) = plt.subplots(1, 2, figsize=(WIDTH, 3.6), dpi=DPI,
@@ -520,18 +520,19 @@ def plot_learning_rates(runs: dict, X, Y, activations, shown_up_to: float = 1e3)
     for (lr, (params, history)), color in zip(runs.items(), colors):
         loss = np.asarray(history.loss)
         steps = np.arange(1, len(loss) + 1)
-        label = f"lr = {lr:g}" + (f": diverged after {len(loss)} steps" if history.diverged else "")
+        label = f"lr = {lr:g}" + (f": diverged,\nstopped after {len(loss)} steps" if history.diverged else "")
         ax_loss.loglog(steps, np.minimum(loss, 10 * shown_up_to), "-", color=color, lw=1.5, label=label)
         if history.diverged:
-            ax_loss.plot(steps[-1], shown_up_to, "x", color=color, ms=9, mew=2, clip_on=False)
+            ax_loss.plot(steps[-1], min(loss[-1], shown_up_to), "x", color=color, ms=9, mew=2, clip_on=False)
         else:
             ax_fit.plot(X[0, order], predict(params, X, activations)[0, order], color=color, lw=2, label=f"lr = {lr:g}")
-    ax_loss.set_ylim(top=shown_up_to)
+    top = min(shown_up_to, 3 * max(max(history.loss) for _, history in runs.values()))
+    ax_loss.set_ylim(top=top)
     ax_loss.set_xlabel("step (log scale)")
     ax_loss.set_ylabel("J (log scale)")
-    ax_loss.set_title("the loss after each step")
+    ax_loss.set_title("the loss at each step")
     ax_loss.grid(alpha=0.3)
-    ax_loss.legend(loc="center right")
+    ax_loss.legend(loc="upper right")
     ax_fit.set_ylim(-2, 2)
     ax_fit.set_xlabel("x")
     ax_fit.set_ylabel("y and a[L]")

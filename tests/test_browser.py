@@ -9,7 +9,8 @@ lesson is tested without editing this file.
 The server runs on a temporary copy of notebooks/ (autosave never rewrites the
 committed files), on 127.0.0.1 with a random token and a throw-away Jupyter
 configuration.  A screenshot of each notebook's final state is saved to
-artifacts/screenshots/ (ignored by git).
+artifacts/screenshots/ (ignored by git), and the figures named in
+FIGURE_SCREENSHOTS each get one of their own there, as a student sees them.
 
 The browser is the system's Chromium (MLP_LESSONS_CHROMIUM, default
 /usr/bin/chromium, else a chromium or google-chrome on PATH); Playwright never
@@ -69,7 +70,7 @@ IN_CI = os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
 
 PLAYGROUND = "05_playground.ipynb"
 # Lessons whose sliders the issue names: they must have at least one.
-LESSONS_WITH_SLIDERS = ("01_forward_prop.ipynb", "03_batching.ipynb")
+LESSONS_WITH_SLIDERS = ("01_forward_prop.ipynb", "03_batching.ipynb", "04_training.ipynb")
 
 SERVER_START_SECONDS = 90
 KERNEL_START_SECONDS = 60
@@ -499,6 +500,39 @@ def assert_math_rendered(page, notebook: str) -> None:
     assert not tex_errors, f"{notebook}: MathJax could not typeset: {tex_errors[:5]}"
 
 
+# Figures saved on their own as <notebook>__<name>.png, each found by a line of its cell's code.
+FIGURE_SCREENSHOTS = {
+    "02_backprop.ipynb": {
+        "hand_forward": "fg.plot_hand_network(hand, hand_activations, x_hand, y_hand, hand_caches)",
+        "hand_backward": "fg.plot_hand_network(hand, hand_activations, x_hand, y_hand, hand_caches, back)",
+    },
+    "04_training.ipynb": {
+        "init_spread": "fg.plot_activation_spreads(spreads)",
+        "init_slider": "fg.init_scale_widget(",
+        "learning_rates": "fg.plot_learning_rates(",
+    },
+}
+
+
+def save_figure_screenshots(page, notebook: str) -> list[Path]:
+    """The output (figure and printed numbers) of each cell named in FIGURE_SCREENSHOTS for this notebook."""
+    cells = json.loads((NOTEBOOK_DIR / notebook).read_text(encoding="utf-8"))["cells"]
+    saved = []
+    for name, code in FIGURE_SCREENSHOTS.get(notebook, {}).items():
+        found = [i for i, cell in enumerate(cells) if cell["cell_type"] == "code" and code in "".join(cell["source"])]
+        assert len(found) == 1, f"{notebook}: {len(found)} cells contain {code!r} (the figure {name!r})"
+        output = page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell").nth(found[0]).locator(".jp-Cell-outputArea")
+        image = output.locator("img")
+        wait_for(lambda: image.count() > 0 and image.last.is_visible(), WIDGET_REDRAW_SECONDS,
+                 f"the figure {name!r} of {notebook} (cell {found[0]}) to show")
+        output.scroll_into_view_if_needed()
+        SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOT_DIR / f"{Path(notebook).stem}__{name}.png"
+        output.screenshot(path=str(path))
+        saved.append(path)
+    return saved
+
+
 def save_screenshot(page, notebook: str) -> Path:
     """The whole notebook, not just the window: make the viewport as tall as the notebook."""
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
@@ -708,6 +742,7 @@ def test_notebook_runs_in_jupyterlab(lab_page, notebook):
         run_all(lab_page, notebook)
         assert_no_errors(lab_page, notebook)
         assert_math_rendered(page, notebook)
+        save_figure_screenshots(page, notebook)
         INTERACTIONS.get(notebook, move_every_slider)(lab_page, notebook)
         assert_no_errors(lab_page, notebook)
     finally:
