@@ -6,6 +6,8 @@
     python run.py bench    time the training step, the notebooks and the playground
     python run.py site     build the lessons as a static HTML site in build/site/ (--out DIR)
     python run.py grade submissions/   run every student's exercise notebook, write grades.csv
+    python run.py playground   the playground alone, for a lecture screen (Voila), e.g.
+                           python run.py playground dataset=spirals hidden=8,8
     python run.py setup    only set up
     python run.py torch    set up, then add PyTorch (CPU build) for lesson 7
 
@@ -112,7 +114,7 @@ def run(args: list[str], env: dict | None = None) -> int:
 
 def main(argv: list[str]) -> int:
     command, rest = (argv[0], argv[1:]) if argv else ("", [])
-    if command not in ("lab", "test", "regen", "bench", "site", "grade", "setup", "torch"):
+    if command not in ("lab", "test", "regen", "bench", "site", "playground", "grade", "setup", "torch"):
         print(__doc__)
         return 2
     python = str(setup())
@@ -136,6 +138,8 @@ def main(argv: list[str]) -> int:
         return run([python, str(ROOT / "tools" / "regenerate_notebooks.py"), *rest], env)
     if command == "bench":
         return run([python, "-m", "benchmarks", *rest], env)
+    if command == "playground":
+        return run([python, "-m", "mlp_lessons.lecture", *rest])
     if command == "site":
         return run([python, "-m", "mlp_lessons.site", "--root", str(ROOT), *rest])
     if command == "grade":  # in the caller's folder, where the submissions' path is relative to

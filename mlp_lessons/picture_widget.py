@@ -1,0 +1,83 @@
+"""A picture widget with alt text that reports where it is clicked (top layer).
+
+ipywidgets' Image has no alt text and no mouse events.  Picture is a small
+anywidget: the browser side (a few lines of JavaScript, below) shows PNG bytes
+as an <img> with alt text and, when clickable, sends each click back to Python
+in the PNG's own pixel coordinates (origin top left), whatever size the picture
+is drawn at.  anywidget ships that JavaScript with the widget itself, so the
+same widget works in JupyterLab, Voila, VS Code and Colab (after
+google.colab.output.enable_custom_widget_manager()), with no extension to
+build or install.
+
+    picture = Picture(value=png_bytes, alt="what it shows", clickable=True)
+    picture.on_click(lambda x, y, shift: print(x, y))
+"""
+
+from __future__ import annotations
+
+import anywidget
+import traitlets
+
+ESM = """
+function render({ model, el }) {
+  const img = document.createElement("img");
+  img.className = "mlp-picture";
+  img.style.cssText = "display:block; width:100%; height:auto;";
+  let url = null;
+  function show() {
+    const next = URL.createObjectURL(new Blob([model.get("value")], { type: "image/png" }));
+    img.src = next;
+    if (url) URL.revokeObjectURL(url);
+    url = next;
+  }
+  function look() {
+    img.alt = model.get("alt");
+    img.style.cursor = model.get("clickable") ? "crosshair" : "default";
+  }
+  img.addEventListener("click", (event) => {
+    if (!model.get("clickable") || !img.naturalWidth) return;
+    const box = img.getBoundingClientRect();
+    model.send({
+      event: "click",
+      x: (event.clientX - box.left) * img.naturalWidth / box.width,
+      y: (event.clientY - box.top) * img.naturalHeight / box.height,
+      shift: event.shiftKey,
+    });
+  });
+  model.on("change:value", show);
+  model.on("change:alt", look);
+  model.on("change:clickable", look);
+  show();
+  look();
+  el.appendChild(img);
+  return () => { if (url) URL.revokeObjectURL(url); };
+}
+export default { render };
+"""
+
+
+class Picture(anywidget.AnyWidget):
+    """PNG bytes shown with alt text; clicks reported in the PNG's pixels when clickable."""
+
+    _esm = ESM
+    value = traitlets.Bytes(b"").tag(sync=True)
+    alt = traitlets.Unicode("").tag(sync=True)
+    clickable = traitlets.Bool(False).tag(sync=True)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._click_handlers = []
+        self.on_msg(self._on_message)
+
+    def on_click(self, handler) -> None:
+        """Call handler(x, y, shift) for each click: (x, y) in the PNG's pixels, origin top left."""
+        self._click_handlers.append(handler)
+
+    def click(self, x: float, y: float, shift: bool = False) -> None:
+        """What a click at pixel (x, y) does, for tests and scripts."""
+        for handler in self._click_handlers:
+            handler(float(x), float(y), bool(shift))
+
+    def _on_message(self, widget, content, buffers) -> None:
+        if isinstance(content, dict) and content.get("event") == "click":
+            self.click(content["x"], content["y"], content.get("shift", False))
