@@ -207,12 +207,17 @@ def jupyter_lab_server(tmp_path_factory, chromium_browser):
             server.shut_down_kernels()
         except Exception:
             pass
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
+
+
+def stop(process: subprocess.Popen) -> None:
+    """End a server started by a fixture: politely, then by force after 15 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 # ---- the browser ---------------------------------------------------------------------------

@@ -19,7 +19,7 @@ import time
 import pytest
 
 from mlp_lessons.lecture import SETTINGS_ENV, lecture_page, settings_from_query, voila_command, voila_env
-from test_browser import SCREENSHOT_DIR, chromium_browser, free_port, move_slider  # noqa: F401  (shared)
+from test_browser import SCREENSHOT_DIR, chromium_browser, free_port, move_slider, stop  # noqa: F401  (shared)
 
 SERVER_START_SECONDS = 90
 PAGE_SECONDS = 90
@@ -89,12 +89,7 @@ def voila_url(tmp_path_factory, chromium_browser):  # noqa: F811
                 time.sleep(0.3)
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
 
 
 def picture_src(page) -> str:
