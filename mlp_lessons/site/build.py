@@ -349,7 +349,7 @@ def layout(page: Page, body: str, pages: list[Page]) -> str:
 <link rel="stylesheet" href="{p}assets/site.css">
 <script src="{p}assets/mathjax-config.js"></script>
 <script defer src="{p}assets/mathjax/{MATHJAX_FILE}"></script>
-<script defer src="{p}assets/sliders.js"></script>
+<script defer src="{p}assets/site.js"></script>
 </head>
 <body>
 <a class="skip-link" href="#content">Skip to the content</a>
@@ -433,7 +433,7 @@ def code_colours() -> str:
 def copy_assets(out: Path) -> None:
     assets = out / "assets"
     assets.mkdir(parents=True, exist_ok=True)
-    for name in ("site.css", "sliders.js", "mathjax-config.js", "favicon.svg"):
+    for name in ("site.css", "site.js", "mathjax-config.js", "favicon.svg"):
         (assets / name).write_text((ASSETS / name).read_text(encoding="utf-8"), encoding="utf-8")
     with open(assets / "site.css", "a", encoding="utf-8") as css:
         css.write(code_colours())
