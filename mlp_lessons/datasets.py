@@ -1,7 +1,8 @@
 """Small toy data sets, made with numpy from a seed, returned as columns.
 
 Every maker returns (X, Y) with X of shape (n[0], m) and Y of shape (1, m):
-labels 0.0 / 1.0 for the classification sets, real values for `sine`.
+labels 0.0 / 1.0 for the classification sets, real values for the regression
+sets `sine` (one input) and `hills` (two).
 The same (m, noise, seed) gives the same arrays.
 """
 
@@ -73,6 +74,33 @@ def spirals(m: int = 200, noise: float = 0.1, seed: int = 0):
     return _columns(points, label)
 
 
+def gaussians(m: int = 200, noise: float = 0.1, seed: int = 0):
+    """Two round clouds of points, around (-1, -1) (label 0) and (1, 1) (label 1).
+
+    Their spread grows with the noise (standard deviation 0.4 + noise), so at
+    noise 0.5 the clouds overlap and no boundary separates them all.
+    """
+    _check(m, noise)
+    rng = np.random.default_rng(seed)
+    label = np.arange(m) % 2
+    centre = np.where(label[:, None] == 1, 1.0, -1.0)
+    points = centre + (0.4 + noise) * rng.standard_normal((m, 2))
+    return _columns(points, label)
+
+
+def hills(m: int = 200, noise: float = 0.1, seed: int = 0):
+    """Regression in the plane: x uniform in [-3, 3]^2, y = sin(x1) sin(x2) + noise.
+
+    Two hills and two valleys, a surface a network can only fit with hidden units
+    (or with the features sin x1 and sin x2 and one hidden layer).  X (2, m), Y (1, m).
+    """
+    _check(m, noise)
+    rng = np.random.default_rng(seed)
+    points = rng.uniform(-3, 3, (m, 2))
+    y = np.sin(points[:, 0]) * np.sin(points[:, 1]) + noise * rng.standard_normal(m)
+    return _columns(points, y)
+
+
 def sine(m: int = 200, noise: float = 0.1, seed: int = 0):
     """Regression: x uniform in [-pi, pi], y = sin(x) + noise. X is (1, m), Y is (1, m)."""
     _check(m, noise)
@@ -82,8 +110,12 @@ def sine(m: int = 200, noise: float = 0.1, seed: int = 0):
     return x.reshape(1, -1), y.reshape(1, -1)
 
 
-DATASETS = {"xor": xor, "moons": moons, "circles": circles, "spirals": spirals, "sine": sine}
-CLASSIFICATION = ("xor", "moons", "circles", "spirals")
+DATASETS = {
+    "xor": xor, "moons": moons, "circles": circles, "spirals": spirals, "gaussians": gaussians,
+    "sine": sine, "hills": hills,
+}
+CLASSIFICATION = ("xor", "moons", "circles", "spirals", "gaussians")
+REGRESSION = ("sine", "hills")
 
 
 def load_dataset(name: str, m: int = 200, noise: float = 0.1, seed: int = 0):

@@ -6,20 +6,64 @@ blue is class 0 and a negative weight.
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 from matplotlib.collections import LineCollection
 from matplotlib.colors import LinearSegmentedColormap
 
 from .digits import SIDE
-from .forward import predict
+from .features import input_features
+from .forward import forward
 
 BLUE = "#1f77b4"
 ORANGE = "#ff7f0e"
 # P(y = 1 | x) from 0 (blue) through 0.5 (white) to 1 (orange), pale so points stay visible.
 PROBABILITY_CMAP = LinearSegmentedColormap.from_list("mlp_lessons_p", ["#7fb2dd", "#ffffff", "#ffbf86"])
+# A neuron's output from negative (blue) through 0 (white) to positive (orange), full strength.
+SIGN_CMAP = LinearSegmentedColormap.from_list("mlp_lessons_sign", [BLUE, "#ffffff", ORANGE])
+MAX_LOSS_SHOWN = 1e100
+
+# What each function below drew on an axes, so that drawing again on the same axes
+# updates those artists in place (fast enough to animate) instead of adding more.
+_DRAWN: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
-def draw_network(ax, layer_sizes, params: dict | None = None, max_neurons: int = 12, title: str | None = None):
+def _drawn(ax, what: str) -> dict:
+    return _DRAWN.setdefault(ax, {}).setdefault(what, {})
+
+
+def _forget(ax, what: str) -> dict:
+    """Remove the artists drawn for `what` on ax; return a fresh, empty record for it."""
+    for artist in _drawn(ax, what).get("artists", []):
+        artist.remove()
+    _DRAWN[ax][what] = {"artists": []}
+    return _DRAWN[ax][what]
+
+
+def network_layout(layer_sizes, max_neurons: int = 12, rows: int | None = None, gap: float = 1.0):
+    """Where draw_network puts each neuron: a list, for l = 0..L, of (x, y) arrays.
+
+    Layers wider than max_neurons show their first max_neurons.  A layer with
+    more than `rows` neurons wraps into side-by-side columns (filled top to
+    bottom); the layers' blocks are `gap` apart.  y grows downwards.
+    """
+    shown = [min(n, max_neurons) for n in layer_sizes]
+    rows = rows or max(shown)
+    depth = [min(n, rows) for n in shown]
+    top = max(depth)
+    layout, x0 = [], 0.0
+    for n, r in zip(shown, depth):
+        i = np.arange(n)
+        layout.append((x0 + i // r, (top - 1) / 2 - (r - 1) / 2 + i % r))
+        x0 += (n - 1) // r + gap
+    return layout
+
+
+def draw_network(
+    ax, layer_sizes, params: dict | None = None, max_neurons: int = 12, title: str | None = None,
+    *, maps=None, rows: int | None = None, gap: float = 1.0, labels=None,
+):
     """Draw a fully connected network: one column of circles per layer l = 0..L.
 
     Without params every connection is a thin grey line.  With params, the line
@@ -27,39 +71,95 @@ def draw_network(ax, layer_sizes, params: dict | None = None, max_neurons: int =
     grows with |W_pq| (relative to the largest weight) and its colour gives the
     sign (orange positive, blue negative).  Layers wider than max_neurons are
     drawn with their first max_neurons neurons and a "+k" label.
+    maps: for l = 0..L, an array (n[l], r, r) (or (n[l], r) for one input) of
+    each neuron's output over a grid of the input plane; each neuron is then
+    drawn as that small heatmap (orange positive, blue negative, white 0, scaled
+    per neuron) instead of a circle.  rows and gap: see network_layout; labels:
+    one line per layer under it (default "n[l]" and the size).
+    Drawing again on the same axes with the same shapes only restyles the lines
+    and repaints the maps, which is fast enough to animate.
     """
     sizes = list(layer_sizes)
+    key = (tuple(sizes), max_neurons, rows, gap, None if maps is None else tuple(np.shape(m)[1:] for m in maps))
+    drawn = _drawn(ax, "network")
+    if drawn.get("key") == key:
+        colors, widths = weight_styles(sizes, params, max_neurons)
+        drawn["lines"].set_color(colors)
+        drawn["lines"].set_linewidth(widths)
+        if maps is not None:
+            drawn["image"].set_data(_map_tiles(drawn["layout"], maps, drawn["canvas"]))
+        return ax
+    drawn = _forget(ax, "network")
+    layout = network_layout(sizes, max_neurons, rows, gap)
     L = len(sizes) - 1
-    shown = [min(n, max_neurons) for n in sizes]
-    top = max(shown)
-
-    def y_of(l, i):
-        return (top - 1) / 2 - (shown[l] - 1) / 2 + i
-
     segments = [
-        [(l - 1, y_of(l - 1, q)), (l, y_of(l, p))]
+        [(layout[l - 1][0][q], layout[l - 1][1][q]), (layout[l][0][p], layout[l][1][p])]
         for l in range(1, L + 1)
-        for p in range(shown[l])
-        for q in range(shown[l - 1])
+        for p in range(len(layout[l][0]))
+        for q in range(len(layout[l - 1][0]))
     ]
     colors, widths = weight_styles(sizes, params, max_neurons)
-    ax.add_collection(LineCollection(segments, colors=colors, linewidths=widths, alpha=0.85, zorder=1))
-    xs = [l for l in range(L + 1) for _ in range(shown[l])]
-    ys = [y_of(l, i) for l in range(L + 1) for i in range(shown[l])]
-    size = 220 if top <= 12 else 220 * (12 / top) ** 2
-    ax.scatter(xs, ys, s=size, color="white", edgecolors="black", zorder=2)
-    for l in range(L + 1):
-        label = "input\n" if l == 0 else ("output\n" if l == L else "")
-        ax.text(l, -0.95, f"{label}n[{l}]\n{sizes[l]}", ha="center", va="bottom", fontsize=8, linespacing=1.0)
-        if sizes[l] > shown[l]:
-            ax.text(l, y_of(l, shown[l] - 1) + 0.7, f"+{sizes[l] - shown[l]}", ha="center", va="top", fontsize=8)
-    ax.set_xlim(-0.5, L + 0.5)
+    lines = ax.add_collection(LineCollection(segments, colors=colors, linewidths=widths, alpha=0.85, zorder=1))
+    xs, ys = np.concatenate([x for x, _ in layout]), np.concatenate([y for _, y in layout])
+    top = ys.max() + 1
+    artists = [lines]
+    if maps is None:
+        size = 220 if top <= 12 else 220 * (12 / top) ** 2
+        artists.append(ax.scatter(xs, ys, s=size, color="white", edgecolors="black", zorder=2))
+    else:
+        drawn["canvas"] = canvas = _tile_canvas(layout, maps)
+        image = _map_tiles(layout, maps, canvas)
+        artists.append(ax.imshow(image, extent=canvas["extent"], interpolation="nearest", zorder=2))
+        drawn["image"] = artists[-1]
+    for l, (x, y) in enumerate(layout):
+        middle = (x.min() + x.max()) / 2
+        if labels is not None:
+            text = labels[l]
+        else:
+            text = ("input\n" if l == 0 else ("output\n" if l == L else "")) + f"n[{l}]\n{sizes[l]}"
+        artists.append(ax.text(middle, -0.95, text, ha="center", va="bottom", fontsize=8, linespacing=1.0))
+        if sizes[l] > len(x):
+            artists.append(ax.text(middle, y.max() + 0.7, f"+{sizes[l] - len(x)}", ha="center", va="top", fontsize=8))
+    ax.set_xlim(xs.min() - 0.5, xs.max() + 0.5)
     ax.set_ylim(-1.5 - 0.25 * top, top + 0.6)
     ax.invert_yaxis()
     ax.axis("off")
     if title:
         ax.set_title(title)
+    drawn.update(key=key, lines=lines, layout=layout, artists=artists)
     return ax
+
+
+TILE = 0.8  # a neuron's heatmap is TILE x TILE in the units of network_layout (neurons 1 apart)
+
+
+def _tile_canvas(layout, maps) -> dict:
+    """One transparent RGBA image under all the tiles: where each tile goes, in pixels."""
+    r = np.shape(maps[0])[-1]
+    per_unit = r / TILE
+    xs, ys = np.concatenate([x for x, _ in layout]), np.concatenate([y for _, y in layout])
+    left, top = xs.min() - TILE / 2, ys.min() - TILE / 2
+    cols = np.round((xs - TILE / 2 - left) * per_unit).astype(int)
+    rows = np.round((ys - TILE / 2 - top) * per_unit).astype(int)
+    width, height = cols.max() + r, rows.max() + r
+    extent = (left, left + width / per_unit, top + height / per_unit, top)
+    return dict(r=r, cols=cols, rows=rows, rgba=np.zeros((height, width, 4), np.uint8), extent=extent)
+
+
+def _map_tiles(layout, maps, canvas) -> np.ndarray:
+    """Paint every shown neuron's map, scaled to its own largest |value|, into the canvas."""
+    r = canvas["r"]
+    values = np.concatenate([np.asarray(m, dtype=np.float64)[: len(x)] for m, (x, _) in zip(maps, layout)])
+    if values.ndim == 2:  # one input: each map is a strip over x1, the same down every row
+        values = np.repeat(values[:, None, :], r, axis=1)
+    values = np.where(np.isfinite(values), values, 0.0)
+    scale = np.abs(values).max(axis=(1, 2), keepdims=True)
+    rgba = SIGN_CMAP(0.5 + 0.5 * values / np.where(scale > 0, scale, 1.0), bytes=True)
+    rgba[:, [0, -1], :] = rgba[:, :, [0, -1]] = (90, 90, 90, 255)  # a thin frame
+    image = canvas["rgba"]
+    for k, (i, j) in enumerate(zip(canvas["rows"], canvas["cols"])):
+        image[i : i + r, j : j + r] = rgba[k]
+    return image
 
 
 def weight_styles(layer_sizes, params: dict | None = None, max_neurons: int = 12):
@@ -87,32 +187,102 @@ def weight_styles(layer_sizes, params: dict | None = None, max_neurons: int = 12
 
 
 def boundary_grid(X: np.ndarray, resolution: int = 80, pad: float = 0.3):
-    """A resolution x resolution grid of points covering the 2-D inputs X (n[0] = 2, m).
+    """A grid of points covering the inputs X, (n[0], m) with n[0] = 2 (or 1).
 
-    Returns (G, extent): G is (2, resolution**2), examples as columns, ready for
-    predict(); extent = (x1_min, x1_max, x2_min, x2_max) for imshow.
+    Returns (G, extent): G is (2, resolution**2) (or (1, resolution) for one
+    input), examples as columns, ready for predict(); extent = (x1_min, x1_max,
+    x2_min, x2_max) for imshow (or (x1_min, x1_max)).
     """
     lo = X.min(axis=1) - pad
     hi = X.max(axis=1) + pad
     x1 = np.linspace(lo[0], hi[0], resolution)
+    if X.shape[0] == 1:
+        return x1.reshape(1, -1), (lo[0], hi[0])
     x2 = np.linspace(lo[1], hi[1], resolution)
     g1, g2 = np.meshgrid(x1, x2)
     return np.vstack([g1.ravel(), g2.ravel()]), (lo[0], hi[0], lo[1], hi[1])
 
 
-def boundary_probabilities(params: dict, activations, G: np.ndarray, resolution: int) -> np.ndarray:
-    """The network's output a[L] = P(y = 1 | x) at every grid point, as a (resolution, resolution) image."""
+def layer_outputs(params: dict, activations, G: np.ndarray, features=None) -> list[np.ndarray]:
+    """a[0], a[1], ..., a[L] at the grid points G: what every neuron outputs there.
+
+    a[0] holds the input features of G (G itself when features is None); a[l] is
+    (n[l], number of grid points).  Overflow in a diverged network gives inf or
+    NaN entries, not warnings.
+    """
+    A0 = G if features is None else input_features(G, features)
     with np.errstate(all="ignore"):
-        AL = predict(params, G, activations)
-    return AL[0].reshape(resolution, resolution)
+        AL, caches = forward(params, A0, activations)
+    return [cache.A_prev for cache in caches] + [AL]
 
 
-def scatter_points(ax, X: np.ndarray, Y: np.ndarray, test: bool = False):
-    """Labelled 2-D points: training points filled, test points hollow (white inside)."""
-    colors = np.where(Y[0] > 0.5, ORANGE, BLUE)
+def scatter_points(ax, X: np.ndarray, Y: np.ndarray, test: bool = False, vmax: float | None = None):
+    """Labelled points: training points filled, test points hollow (white inside).
+
+    Two inputs: the plane (x1, x2), coloured by class (orange 1, blue 0), or by
+    the target y when vmax is given (regression: blue -vmax .. orange +vmax).
+    One input: the points (x1, y).
+    """
+    if X.shape[0] == 1:
+        if test:
+            return ax.scatter(X[0], Y[0], s=16, facecolors="white", edgecolors="0.3", linewidths=1.0, zorder=3)
+        return ax.scatter(X[0], Y[0], s=12, color="0.2", linewidths=0, zorder=3)
+    if vmax is None:
+        colors = np.where(Y[0] > 0.5, ORANGE, BLUE)
+    else:
+        colors = SIGN_CMAP(0.5 + 0.5 * np.clip(Y[0] / vmax, -1, 1))
     if test:
         return ax.scatter(X[0], X[1], s=18, facecolors="white", edgecolors=colors, linewidths=1.2, zorder=3)
-    return ax.scatter(X[0], X[1], s=14, c=colors, linewidths=0, zorder=3)
+    edge = dict(edgecolors="0.3", linewidths=0.4) if vmax is not None else dict(linewidths=0)
+    return ax.scatter(X[0], X[1], s=14, c=colors, zorder=3, **edge)
+
+
+def draw_output_map(ax, P: np.ndarray, extent, *, vmax: float | None = None, discrete: bool = False):
+    """Shade the input plane by the network's output, the one drawing of it everywhere.
+
+    P: a[L] on a (resolution, resolution) grid covering extent (boundary_grid).
+    Classification (vmax None): a[L] read as P(y = 1 | x), blue near 0, orange
+    near 1, white at 0.5, and the decision boundary a[L] = 0.5 as a black line;
+    discrete shows only which side of 0.5 each point is on.  Regression (vmax
+    given): the prediction from blue (-vmax) to orange (+vmax); discrete rounds
+    it to ten bands.  One input (P of shape (resolution,)): the prediction as a
+    curve over x1.  Drawing again on the same axes repaints in place.
+    """
+    drawn = _drawn(ax, "output")
+    for artist in drawn.pop("lines", []):
+        artist.remove()
+    P = np.asarray(P, dtype=np.float64)
+    if P.ndim == 1:
+        if "image" in drawn:
+            drawn.pop("image").remove()
+            drawn.pop("key")
+        x1 = np.linspace(extent[0], extent[1], P.size)
+        drawn["lines"] = ax.plot(x1, np.where(np.isfinite(P), P, np.nan), color=ORANGE, lw=2, zorder=2)
+        return P
+    if vmax is None:
+        shade = (P > 0.5).astype(np.float64) * 0.8 + 0.1 if discrete else P
+        limits = (0, 1)
+    else:
+        shade = np.round(P / vmax * 5) / 5 * vmax if discrete else P
+        limits = (-vmax, vmax)
+    shade = np.where(np.isfinite(shade), shade, 0.5 * (limits[0] + limits[1]))
+    key = (P.shape, tuple(extent), limits)
+    if drawn.get("key") == key:
+        drawn["image"].set_data(shade)
+    else:
+        if "image" in drawn:
+            drawn["image"].remove()
+        drawn["image"] = ax.imshow(
+            shade, origin="lower", extent=extent, cmap=PROBABILITY_CMAP, vmin=limits[0], vmax=limits[1],
+            aspect="auto", interpolation="nearest" if discrete else "antialiased", zorder=0,
+        )
+        drawn["key"] = key
+    if vmax is None and np.all(np.isfinite(P)) and P.min() < 0.5 < P.max():
+        x1 = np.linspace(extent[0], extent[1], P.shape[1])
+        x2 = np.linspace(extent[2], extent[3], P.shape[0])
+        contour = ax.contour(x1, x2, P, levels=[0.5], colors="black", linewidths=1.0, zorder=1)
+        drawn["lines"] = [contour]
+    return P
 
 
 def plot_decision_boundary(
@@ -125,39 +295,39 @@ def plot_decision_boundary(
     Y_test: np.ndarray | None = None,
     title: str | None = None,
     resolution: int = 80,
+    *,
+    features=None,
+    regression: bool = False,
+    discrete: bool = False,
 ):
     """Shade the plane by the network's output a[L] (blue near 0, orange near 1) and plot the points.
 
     The decision boundary is where the shading turns white, a[L] = 0.5 (drawn as
     a black contour).  X, Y: the training set, (2, m) and (1, m); X_test, Y_test
-    (optional) are drawn hollow.  Returns the (resolution, resolution) array of
-    a[L] on the grid that was shaded.
+    (optional) are drawn hollow.  features: the input features the network
+    reads (see input_features), if not the raw (x1, x2).  regression: shade the
+    prediction itself, from blue (negative) to orange (positive); with one
+    input, draw it as a curve.  Returns a[L] on the grid that was shaded,
+    (resolution, resolution) (or (resolution,) for one input).
     """
     both = X if X_test is None else np.hstack([X, X_test])
     G, extent = boundary_grid(both, resolution)
-    P = boundary_probabilities(params, activations, G, resolution)
-    x1 = np.linspace(extent[0], extent[1], resolution)
-    x2 = np.linspace(extent[2], extent[3], resolution)
-    # Ten flat bands of a[L] rather than a smooth image: the same picture, a third of the PNG bytes.
-    ax.contourf(
-        x1, x2, np.nan_to_num(P, nan=0.5), levels=np.linspace(0, 1, 11), cmap=PROBABILITY_CMAP,
-        vmin=0, vmax=1, extend="both", zorder=0,
-    )
-    if np.all(np.isfinite(P)) and P.min() < 0.5 < P.max():
-        ax.contour(x1, x2, P, levels=[0.5], colors="black", linewidths=1.0, zorder=1)
-    scatter_points(ax, X, Y)
+    AL = layer_outputs(params, activations, G, features)[-1]
+    P = AL[0].reshape(-1) if X.shape[0] == 1 else AL[0].reshape(resolution, resolution)
+    Y_both = Y if Y_test is None else np.hstack([Y, Y_test])
+    vmax = (float(np.max(np.abs(Y_both))) or 1.0) if regression else None
+    draw_output_map(ax, P, extent, vmax=vmax, discrete=discrete)
+    scatter_points(ax, X, Y, vmax=vmax)
     if X_test is not None:
-        scatter_points(ax, X_test, Y_test, test=True)
+        scatter_points(ax, X_test, Y_test, test=True, vmax=vmax)
     ax.set_xlim(extent[0], extent[1])
-    ax.set_ylim(extent[2], extent[3])
+    if X.shape[0] == 2:
+        ax.set_ylim(extent[2], extent[3])
+        ax.set_yticks([])
     ax.set_xticks([])
-    ax.set_yticks([])
     if title:
         ax.set_title(title, fontsize=10)
     return P
-
-
-MAX_LOSS_SHOWN = 1e100
 
 
 def loss_limits(values) -> tuple[float, float]:
@@ -175,18 +345,29 @@ def loss_limits(values) -> tuple[float, float]:
 
 
 def plot_loss_curves(ax, train_loss, test_loss=None, title: str | None = "loss per epoch", log: bool = True):
-    """Training loss (solid) and, if given, test loss (dashed) against the epoch, 1, 2, ..."""
+    """Training loss (solid) and, if given, test loss (dashed) against the epoch, 1, 2, ...
+
+    Drawing again on the same axes moves the two curves and the limits in place.
+    """
 
     def shown(loss):  # beyond MAX_LOSS_SHOWN a curve only has to leave the plot
         return np.minimum(np.asarray(loss, dtype=np.float64), 10 * MAX_LOSS_SHOWN)
 
-    ax.plot(np.arange(1, len(train_loss) + 1), shown(train_loss), color="black", lw=1.5, label="train")
-    if test_loss is not None:
-        ax.plot(np.arange(1, len(test_loss) + 1), shown(test_loss), color="tab:red", lw=1.2, ls="--", label="test")
+    drawn = _drawn(ax, "loss")
     values = np.asarray(list(train_loss) + list(test_loss or []), dtype=np.float64)
-    if log and values.size and np.all(values > 0):
-        ax.set_ylim(*loss_limits(values))
-        ax.set_yscale("log")
+    if "train" in drawn and (test_loss is None) == ("test" not in drawn):
+        drawn["train"].set_data(np.arange(1, len(train_loss) + 1), shown(train_loss))
+        if test_loss is not None:
+            drawn["test"].set_data(np.arange(1, len(test_loss) + 1), shown(test_loss))
+        ax.set_xlim(0, max(10, len(train_loss)) * 1.02)
+        _loss_scale(ax, values, log)
+        return ax
+    (drawn["train"],) = ax.plot(np.arange(1, len(train_loss) + 1), shown(train_loss), color="black", lw=1.5, label="train")
+    if test_loss is not None:
+        (drawn["test"],) = ax.plot(
+            np.arange(1, len(test_loss) + 1), shown(test_loss), color="tab:red", lw=1.2, ls="--", label="test"
+        )
+    _loss_scale(ax, values, log)
     ax.set_xlabel("epoch")
     ax.set_ylabel("J")
     ax.legend(fontsize=8, frameon=False)
@@ -194,6 +375,16 @@ def plot_loss_curves(ax, train_loss, test_loss=None, title: str | None = "loss p
     if title:
         ax.set_title(title, fontsize=10)
     return ax
+
+
+def _loss_scale(ax, values, log: bool) -> None:
+    if log and values.size and np.all(values > 0):
+        ax.set_ylim(*loss_limits(values))
+        if ax.get_yscale() != "log":
+            ax.set_yscale("log")
+    elif not log or ax.get_yscale() != "log":
+        ax.relim()
+        ax.autoscale_view()
 
 
 def show_digits(X: np.ndarray, titles=None, ncols: int = 10, size: float = 0.9):
