@@ -4,8 +4,8 @@ The layers of the package, bottom to top (no module imports one above it):
 
     activations, losses, errors      pure math and the messages that teach
     params, forward, backward        init, forward prop, the four boxed equations
-    gradcheck, training              finite differences; gradient descent
-    datasets, digits                 toy data and real digits, beside the rest
+    gradcheck, optim, training       finite differences; update rules; the training Run and train()
+    datasets, features, digits       toy data, input features and real digits, beside the rest
     exercises, grading               checks for the exercise notebooks; grading a class's
                                      notebooks (import them by name)
 
@@ -40,7 +40,7 @@ from .backward import (
     loss_and_grads,
     output_dZ,
 )
-from .datasets import DATASETS, circles, load_dataset, moons, sine, spirals, xor
+from .datasets import DATASETS, circles, gaussians, hills, load_dataset, moons, sine, spirals, xor
 from .digits import (
     Digits,
     confusion_matrix,
@@ -50,6 +50,7 @@ from .digits import (
     one_hot,
 )
 from .errors import ShapeError, TrainingDiverged
+from .features import FEATURES, input_features
 from .forward import LayerCache, forward, layer_forward, linear_forward, predict
 from .gradcheck import grad_check, numerical_gradient, relative_error
 from .losses import (
@@ -62,8 +63,9 @@ from .losses import (
     softmax_cross_entropy,
     softmax_cross_entropy_from_logits,
 )
+from .optim import GradientDescent, sgd_update
 from .params import init_params, layer_sizes_of
-from .training import History, accuracy, divergence_message, sgd_update, train, train_epoch, train_step
+from .training import History, Run, accuracy, divergence_message, train, train_step
 
 __version__ = "0.1.0"
 

@@ -184,6 +184,27 @@ def check_lr(lr) -> float:
     return float(lr)
 
 
+def check_epochs(epochs) -> int:
+    if isinstance(epochs, bool) or not isinstance(epochs, numbers.Integral) or epochs < 0:
+        raise ValueError(f"epochs must be a non-negative integer, got {epochs!r}.")
+    return int(epochs)
+
+
+def check_batch_size(batch_size) -> int | None:
+    """A positive integer (columns per mini-batch), or None for the whole set."""
+    if batch_size is not None and (
+        isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral) or batch_size < 1
+    ):
+        raise ValueError(f"batch_size must be a positive integer or None (the whole set), got {batch_size!r}.")
+    return None if batch_size is None else int(batch_size)
+
+
+def check_seed(seed) -> int:
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer (it fixes every random draw), got {seed!r}.")
+    return int(seed)
+
+
 def check_grads(params: dict, grads) -> None:
     """Check grads has exactly one dX for every parameter X, of X's shape (never broadcast)."""
     if not isinstance(grads, dict):

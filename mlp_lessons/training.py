@@ -12,18 +12,21 @@ from typing import Callable
 
 import numpy as np
 
-from .backward import loss_and_grads
+from .backward import loss_and_grads, output_dZ
 from .errors import (
     TrainingDiverged,
     check_activations,
-    check_grads,
+    check_batch_size,
+    check_epochs,
     check_inputs,
     check_lr,
     check_params,
+    check_seed,
     check_targets,
 )
 from .forward import forward
 from .losses import get_loss
+from .optim import sgd_update
 
 # Past this size a parameter means the run has blown up, even while the loss is finite.
 MAX_PARAM = 1e8
@@ -33,33 +36,17 @@ MAX_PARAM = 1e8
 MAX_LOSS_GROWTH, LOSS_FLOOR = 100.0, 10.0
 
 
-def sgd_update(params: dict, grads: dict, lr: float, check: bool = True) -> dict:
-    """W[l] := W[l] - lr dJ/dW[l] and b[l] := b[l] - lr dJ/db[l], for every layer.
-
-    Returns a new dict of new arrays; params and grads are left untouched.  Each
-    dJ/dW[l] must have W[l]'s shape and each dJ/db[l] b[l]'s (never broadcast).
-    check=False skips validation, for a training loop's inner steps.
-    """
-    if check:
-        lr = check_lr(lr)
-        check_params(params)
-        check_grads(params, grads)
-    # W + (-lr dW) is W - lr dW to the last bit, but written this way numpy stores the
-    # sum in the temporary (-lr dW) instead of allocating one more array, which on a
-    # large W[l] saves a pass over memory and its page faults.
-    return {name: value + (-lr) * grads["d" + name] for name, value in params.items()}
-
-
-def train_step(params, X, Y, activations, loss, lr):
+def train_step(params, X, Y, activations, loss, lr, update=sgd_update):
     """One step of gradient descent on the batch (X, Y); returns (new_params, J).
 
     forward, then the loss and the gradients (loss_and_grads: from the logits for a
-    sigmoid or softmax output with cross-entropy), then the update.  Inputs are not
-    validated here: train() does that once, before its loop.
+    sigmoid or softmax output with cross-entropy), then the update: sgd_update, or
+    another rule's step with the same call (see optim.GradientDescent).  Inputs are
+    not validated here: Run and train() do that once, before their loop.
     """
     AL, caches = forward(params, X, activations, check=False)
     J, grads = loss_and_grads(params, caches, Y, activations, loss, check=False)
-    return sgd_update(params, grads, lr, check=False), J
+    return update(params, grads, lr, check=False), J
 
 
 @dataclass
@@ -72,20 +59,44 @@ class History:
     diverged: bool = False
     message: str = ""
     start_loss: float | None = None  # J on the first batch, before any update
+    # With test data (Run(X_test=..., Y_test=...)), both sets' loss at the end of each epoch:
+    end_loss: list = field(default_factory=list)  # the whole training set
+    test_loss: list = field(default_factory=list)  # the test set
 
     def __repr__(self) -> str:
         last = f"{self.loss[-1]:.6g}" if self.loss else "n/a"
         return f"History(epochs={self.epochs}, steps={self.steps}, final loss={last}, diverged={self.diverged})"
 
 
-def divergence_message(J, params: dict, lr: float, where: str, updated: bool, X, start_loss=None) -> str | None:
+def lr_advice(lr: float, output: str, loss, min_lr: float = 0.0) -> str:
+    """What to change when a run blows up: the output/loss pairing if that is the cause, else lr.
+
+    min_lr: the smallest learning rate worth suggesting (a slider's minimum).
+    """
+    if output == "identity" and get_loss(loss) is get_loss("binary_cross_entropy"):
+        return (
+            "The cause is the pairing of output and loss, not the learning rate: cross-entropy "
+            "needs outputs a[L] between 0 and 1, and an identity output leaves that range, where "
+            "its gradient grows without bound. Use a sigmoid output, or the squared error loss."
+        )
+    if lr / 10 >= min_lr:
+        return f"The learning rate lr = {lr:g} is probably too large; try a smaller one (e.g. lr = {lr / 10:g})."
+    if lr > min_lr:
+        return f"The learning rate lr = {lr:g} is probably too large; try a smaller one (e.g. lr = {min_lr:g})."
+    return (
+        f"The learning rate is already the smallest offered (lr = {lr:g}), so look elsewhere: "
+        f"smaller inputs, fewer or narrower layers, or other starting weights."
+    )
+
+
+def divergence_message(J, params: dict, where: str, updated: bool, X, advice: str, start_loss=None) -> str | None:
     """Why training must stop, or None: a NaN or infinite loss, a parameter past MAX_PARAM,
     or a loss grown MAX_LOSS_GROWTH times past start_loss (the loss before training).
 
     where: e.g. "at epoch 3, step 12"; updated: whether any update has been made,
-    since before the first one the learning rate cannot be the cause.
+    since before the first one the learning rate cannot be the cause; advice:
+    what to change (lr_advice).
     """
-    advice = f"The learning rate lr = {lr:g} is probably too large; try a smaller one (e.g. lr = {lr / 10:g})."
     if not np.isfinite(J):
         if not updated:
             return (
@@ -109,48 +120,142 @@ def divergence_message(J, params: dict, lr: float, where: str, updated: bool, X,
     return None
 
 
-def train_epoch(params, X, Y, activations, loss, lr, batch_size, rng, history: History):
-    """One pass over the shuffled data in mini-batches; updates history in place.
+class Run:
+    """One training run: it advances by one mini-batch, one epoch or n epochs, and keeps its state.
 
-    The m columns are shuffled by rng, then cut into batches of batch_size (the
-    last may be shorter), one step per batch.  Returns the new params.  If the
-    loss becomes NaN or infinite, stops at once and sets history.diverged and
-    history.message (the params from before that step are returned); the
-    parameters' size is checked once per epoch (a pass over them every step
-    would cost more than a small net's step), and if one is NaN, infinite or
-    past MAX_PARAM the epoch is undone (the params from its start are returned).
+        run = Run(params, X, Y, ["tanh", "sigmoid"], loss="binary_cross_entropy", lr=0.3, batch_size=16)
+        run.step()      # one mini-batch, one update
+        run.epoch()     # on to the end of this epoch (a whole epoch from its start)
+        run.train(10)   # ten more epochs
+        run.params, run.history
+
+    It owns the parameters, the update rule, the rng that shuffles, the counters
+    and the History; every input is checked once, here.  Each epoch shuffles the m
+    columns of X (from `seed`) and cuts them into batches of batch_size (the last
+    may be shorter; None: one batch of all m, no shuffle).  train() is a Run, and
+    the playground drives one.  optimizer: an update rule with
+    step(params, grads, lr, check) (optim.GradientDescent); None is sgd_update.
+    X_test, Y_test (optional): after every epoch the loss on the test set and on
+    the whole training set are recorded in history.test_loss and history.end_loss.
+    A NaN or infinite loss stops the run at once (diverged, with a message) and
+    keeps the parameters from before that step; a parameter past MAX_PARAM, looked
+    at once per epoch, undoes that epoch; a run that has diverged does not move.
     """
-    m = X.shape[1]
-    if batch_size is None or batch_size >= m:
-        batch_size = m  # one batch of all m columns: its gradient sums over all of them, in any order
-    else:
-        order = rng.permutation(m)
-        X, Y = X[:, order], Y[:, order]  # shuffled once, so each batch below is a view, not a copy
-    total = 0.0
-    start_params, start_steps = params, history.steps
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-        for start in range(0, m, batch_size):
-            Xb, Yb = X[:, start : start + batch_size], Y[:, start : start + batch_size]
-            new_params, J = train_step(params, Xb, Yb, activations, loss, lr)
-            if not np.isfinite(J):
-                where = f"at epoch {history.epochs + 1}, step {history.steps + 1}"
-                history.diverged = True
-                history.message = divergence_message(J, {}, lr, where, history.steps > 0, X)
-                return params
-            if history.start_loss is None:
-                history.start_loss = J
-            params = new_params
-            history.steps += 1
-            total += J * Xb.shape[1]
-        steps = f"step {history.steps}" if history.steps == start_steps + 1 else f"steps {start_steps + 1}-{history.steps}"
-        where = f"in epoch {history.epochs + 1} ({steps})"
-        message = divergence_message(total / m, params, lr, where, True, X, history.start_loss)
-    if message is not None:
-        history.diverged, history.message = True, message
-        return start_params
-    history.epochs += 1
-    history.loss.append(total / m)
-    return params
+
+    def __init__(self, params, X, Y, activations, *, loss="half_squared_error", lr=0.1, batch_size=None,
+                 seed=0, optimizer=None, X_test=None, Y_test=None, min_lr: float = 0.0):
+        L = check_params(params)
+        self.activations = check_activations(activations, L)
+        self.lr = check_lr(lr)
+        self.loss = get_loss(loss)
+        self.batch_size = check_batch_size(batch_size)
+        for name, value in params.items():
+            if not np.all(np.isfinite(value)):
+                raise ValueError(
+                    f"{name} contains NaN or infinite values, so no step can be taken. Start from "
+                    f"init_params(...), or from the params of a run that did not diverge."
+                )
+        dtype = params["W1"].dtype
+        self.X = check_inputs(X, params["W1"].shape[1]).astype(dtype, copy=False)
+        self.Y = check_targets(Y, (params[f"W{L}"].shape[0], self.X.shape[1])).astype(dtype, copy=False)
+        self.test = None
+        if X_test is not None:
+            X_test = check_inputs(X_test, params["W1"].shape[1], "X_test").astype(dtype, copy=False)
+            Y_test = check_targets(Y_test, (params[f"W{L}"].shape[0], X_test.shape[1]), "Y_test")
+            self.test = X_test, Y_test.astype(dtype, copy=False)
+        self.params = params
+        self.update = sgd_update if optimizer is None else optimizer.step
+        self.optimizer = optimizer
+        self.rng = np.random.default_rng(check_seed(seed))
+        self.advice = lr_advice(self.lr, self.activations[-1], loss, min_lr)
+        self.history = History()
+        self._shuffled = None  # (X, Y) in this epoch's order while an epoch is under way
+        self._next, self._total, self._start = 0, 0.0, (params, 0)
+
+    @property
+    def diverged(self) -> bool:
+        return self.history.diverged
+
+    def step(self) -> bool:
+        """One mini-batch, one update.  Returns False, and changes nothing, once diverged."""
+        h = self.history
+        if h.diverged:
+            return False
+        if self._shuffled is None:
+            self._begin_epoch()
+        (X, Y), start = self._shuffled, self._next
+        Xb, Yb = X[:, start : start + self._batch], Y[:, start : start + self._batch]
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+            new_params, J = train_step(self.params, Xb, Yb, self.activations, self.loss, self.lr, self.update)
+        if not np.isfinite(J):
+            self._stop(divergence_message(J, {}, f"at epoch {h.epochs + 1}, step {h.steps + 1}", h.steps > 0, X, self.advice))
+            return False
+        if h.start_loss is None:
+            h.start_loss = J
+        self.params = new_params
+        h.steps += 1
+        self._next, self._total = start + self._batch, self._total + J * Xb.shape[1]
+        if self._next >= X.shape[1]:
+            self._end_epoch()
+        return True
+
+    def epoch(self) -> "Run":
+        """Steps to the end of the current epoch (a whole epoch if none is under way)."""
+        while self.step() and self._shuffled is not None:
+            pass
+        return self
+
+    def train(self, epochs: int) -> "Run":
+        """`epochs` more epochs, or fewer if the run diverges."""
+        for _ in range(check_epochs(epochs)):
+            if self.epoch().diverged:
+                break
+        return self
+
+    def loss_on(self, X, Y) -> float:
+        """J of the current parameters on (X, Y), from the logits as in training."""
+        with np.errstate(all="ignore"):
+            AL, caches = forward(self.params, X, self.activations, check=False)
+            return float(output_dZ(AL, caches[-1].Z, Y, self.activations[-1], self.loss)[0])
+
+    def penalty(self) -> float:
+        """The optimizer's regularisation term of J (0 for plain gradient descent)."""
+        return self.optimizer.penalty(self.params) if hasattr(self.optimizer, "penalty") else 0.0
+
+    def _begin_epoch(self):
+        X, Y = self.X, self.Y
+        m = X.shape[1]
+        self._batch = m if self.batch_size is None or self.batch_size >= m else self.batch_size
+        if self._batch < m:  # one batch of all m columns sums over all of them, in any order
+            order = self.rng.permutation(m)
+            X, Y = X[:, order], Y[:, order]  # shuffled once, so each batch is a view, not a copy
+        self._shuffled, self._next, self._total = (X, Y), 0, 0.0
+        self._start = self.params, self.history.steps
+
+    def _end_epoch(self):
+        h, (start_params, start_steps) = self.history, self._start
+        X = self._shuffled[0]
+        self._shuffled = None
+        J = self._total / X.shape[1]
+        steps = f"step {h.steps}" if h.steps == start_steps + 1 else f"steps {start_steps + 1}-{h.steps}"
+        with np.errstate(all="ignore"):
+            message = divergence_message(
+                J, self.params, f"in epoch {h.epochs + 1} ({steps})", True, X, self.advice, h.start_loss
+            )
+        if message is not None:
+            self.params = start_params
+            return self._stop(message)
+        h.epochs += 1
+        h.loss.append(J)
+        if self.test is not None:
+            h.end_loss.append(self.loss_on(self.X, self.Y))
+            h.test_loss.append(self.loss_on(*self.test))
+            if not np.isfinite(h.test_loss[-1]):
+                self._stop(f"Training stopped: the test loss became {h.test_loss[-1]} after epoch {h.epochs}. {self.advice}")
+
+    def _stop(self, message: str):
+        self.history.diverged, self.history.message = True, message
+        self._shuffled = None
 
 
 def _progress(epoch: int, epochs: int, J: float, stream) -> None:
@@ -186,45 +291,27 @@ def train(
     progress: a progress bar (None: only for runs of 500 epochs or more; False: quiet).
     on_diverge: "stop" prints a clear message and returns; "raise" raises TrainingDiverged.
     The parameters keep their dtype: float32 params train in float32.
+    This is Run(params, X, Y, ...) trained epoch by epoch (see Run).
     """
-    L = check_params(params)
-    activations = check_activations(activations, L)
-    lr = check_lr(lr)
-    loss_fn = get_loss(loss)
-    if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 0:
-        raise ValueError(f"epochs must be a non-negative integer, got {epochs!r}.")
-    if batch_size is not None and (not isinstance(batch_size, (int, np.integer)) or batch_size < 1):
-        raise ValueError(f"batch_size must be a positive integer or None (the whole set), got {batch_size!r}.")
+    epochs = check_epochs(epochs)
     if on_diverge not in ("stop", "raise"):
         raise ValueError(f"on_diverge must be 'stop' or 'raise', got {on_diverge!r}.")
-    for name, value in params.items():
-        if not np.all(np.isfinite(value)):
-            raise ValueError(
-                f"{name} contains NaN or infinite values, so no step can be taken. Start from "
-                f"init_params(...), or from the params of a run that did not diverge."
-            )
-    dtype = params["W1"].dtype
-    X = check_inputs(X, params["W1"].shape[1]).astype(dtype, copy=False)
-    Y = check_targets(Y, (params[f"W{L}"].shape[0], X.shape[1])).astype(dtype, copy=False)
-
-    rng = np.random.default_rng(seed)
-    history = History()
+    run = Run(params, X, Y, activations, loss=loss, lr=lr, batch_size=batch_size, seed=seed)
     show = epochs >= 500 if progress is None else bool(progress)
     tick = max(1, epochs // 50)
     for epoch in range(1, epochs + 1):
-        params = train_epoch(params, X, Y, activations, loss_fn, lr, batch_size, rng, history)
-        if history.diverged:
+        if run.epoch().diverged:
             if show:
                 sys.stdout.write("\n")
             if on_diverge == "raise":
-                raise TrainingDiverged(history.message)
-            print(history.message)
+                raise TrainingDiverged(run.history.message)
+            print(run.history.message)
             break
         if show and (epoch % tick == 0 or epoch == epochs):
-            _progress(epoch, epochs, history.loss[-1], sys.stdout)
-        if callback is not None and callback(epoch, params, history):
+            _progress(epoch, epochs, run.history.loss[-1], sys.stdout)
+        if callback is not None and callback(epoch, run.params, run.history):
             break
-    return params, history
+    return run.params, run.history
 
 
 def accuracy(AL: np.ndarray, Y: np.ndarray) -> float:
