@@ -6,7 +6,7 @@ import numpy as np
 
 from .errors import check_layer_sizes
 
-INITS = ("he", "xavier")
+INITS = ("he", "xavier", "zeros")
 
 
 def init_params(layer_sizes, seed: int = 0, init: str = "he", dtype=np.float64) -> dict:
@@ -15,6 +15,9 @@ def init_params(layer_sizes, seed: int = 0, init: str = "he", dtype=np.float64) 
     layer_sizes = [n[0], n[1], ..., n[L]]; n[0] is the number of inputs.
     init="he":     W[l] ~ N(0, 2 / n[l-1])            (suits relu)
     init="xavier": W[l] ~ N(0, 2 / (n[l-1] + n[l]))   (suits tanh, sigmoid)
+    init="zeros":  W[l] = 0, to see why a network must not start there: every
+                   unit of a layer computes the same, gets the same gradient and
+                   stays the same as its neighbours
     The same seed gives the same numbers, bit for bit.
     """
     sizes = check_layer_sizes(layer_sizes)
@@ -27,8 +30,11 @@ def init_params(layer_sizes, seed: int = 0, init: str = "he", dtype=np.float64) 
     params = {}
     for l in range(1, len(sizes)):
         n, n_prev = sizes[l], sizes[l - 1]
-        var = 2.0 / n_prev if init == "he" else 2.0 / (n_prev + n)
-        params[f"W{l}"] = (rng.standard_normal((n, n_prev)) * np.sqrt(var)).astype(dtype)
+        if init == "zeros":
+            params[f"W{l}"] = np.zeros((n, n_prev), dtype=dtype)
+        else:
+            var = 2.0 / n_prev if init == "he" else 2.0 / (n_prev + n)
+            params[f"W{l}"] = (rng.standard_normal((n, n_prev)) * np.sqrt(var)).astype(dtype)
         params[f"b{l}"] = np.zeros((n, 1), dtype=dtype)
     return params
 

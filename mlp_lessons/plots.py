@@ -10,7 +10,8 @@ import weakref
 
 import numpy as np
 from matplotlib.collections import LineCollection
-from matplotlib.colors import LinearSegmentedColormap
+from matplotlib.colors import LinearSegmentedColormap, to_rgba
+from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
 from .digits import SIDE
 from .features import input_features
@@ -62,7 +63,7 @@ def network_layout(layer_sizes, max_neurons: int = 12, rows: int | None = None, 
 
 def draw_network(
     ax, layer_sizes, params: dict | None = None, max_neurons: int = 12, title: str | None = None,
-    *, maps=None, rows: int | None = None, gap: float = 1.0, labels=None,
+    *, maps=None, rows: int | None = None, gap: float = 1.0, labels=None, input_names=None,
 ):
     """Draw a fully connected network: one column of circles per layer l = 0..L.
 
@@ -75,12 +76,14 @@ def draw_network(
     each neuron's output over a grid of the input plane; each neuron is then
     drawn as that small heatmap (orange positive, blue negative, white 0, scaled
     per neuron) instead of a circle.  rows and gap: see network_layout; labels:
-    one line per layer under it (default "n[l]" and the size).
+    one text per layer above it (default "n[l]" and the size); input_names: a
+    name left of each input neuron.
     Drawing again on the same axes with the same shapes only restyles the lines
     and repaints the maps, which is fast enough to animate.
     """
     sizes = list(layer_sizes)
-    key = (tuple(sizes), max_neurons, rows, gap, None if maps is None else tuple(np.shape(m)[1:] for m in maps))
+    key = (tuple(sizes), max_neurons, rows, gap, None if maps is None else tuple(np.shape(m)[1:] for m in maps),
+           None if labels is None else tuple(labels), None if input_names is None else tuple(input_names))
     drawn = _drawn(ax, "network")
     if drawn.get("key") == key:
         colors, widths = weight_styles(sizes, params, max_neurons)
@@ -120,7 +123,9 @@ def draw_network(
         artists.append(ax.text(middle, -0.95, text, ha="center", va="bottom", fontsize=8, linespacing=1.0))
         if sizes[l] > len(x):
             artists.append(ax.text(middle, y.max() + 0.7, f"+{sizes[l] - len(x)}", ha="center", va="top", fontsize=8))
-    ax.set_xlim(xs.min() - 0.5, xs.max() + 0.5)
+    for name, x, y in zip(input_names or [], *layout[0]):
+        artists.append(ax.text(x - 0.55, y, name, ha="right", va="center", fontsize=8))
+    ax.set_xlim(xs.min() - (2.0 if input_names else 0.5), xs.max() + 0.5)
     ax.set_ylim(-1.5 - 0.25 * top, top + 0.6)
     ax.invert_yaxis()
     ax.axis("off")
@@ -152,6 +157,8 @@ def _map_tiles(layout, maps, canvas) -> np.ndarray:
     values = np.concatenate([np.asarray(m, dtype=np.float64)[: len(x)] for m, (x, _) in zip(maps, layout)])
     if values.ndim == 2:  # one input: each map is a strip over x1, the same down every row
         values = np.repeat(values[:, None, :], r, axis=1)
+    else:  # rows of the grid run up the x2 axis, rows of the image down
+        values = values[:, ::-1, :]
     values = np.where(np.isfinite(values), values, 0.0)
     scale = np.abs(values).max(axis=(1, 2), keepdims=True)
     rgba = SIGN_CMAP(0.5 + 0.5 * values / np.where(scale > 0, scale, 1.0), bytes=True)
@@ -163,7 +170,7 @@ def _map_tiles(layout, maps, canvas) -> np.ndarray:
 
 
 def weight_styles(layer_sizes, params: dict | None = None, max_neurons: int = 12):
-    """Colour and line width of every connection draw_network draws, in its order (l, p, q).
+    """Colour (RGBA rows) and line width of every connection draw_network draws, in its order (l, p, q).
 
     Kept apart so that an animation can restyle the lines without redrawing them.
     """
@@ -181,8 +188,8 @@ def weight_styles(layer_sizes, params: dict | None = None, max_neurons: int = 12
         W = params[f"W{l}"]
         w_max = max(w_max, float(np.max(np.abs(W[np.isfinite(W)]), initial=0.0)))
     w_max = w_max or 1.0
-    colors = np.where(w > 0, ORANGE, BLUE).tolist()
-    widths = (0.3 + 3.0 * np.minimum(np.abs(w) / w_max, 1.0)).tolist()
+    colors = np.where((w > 0)[:, None], to_rgba(ORANGE), to_rgba(BLUE))  # RGBA rows: fast to set
+    widths = 0.3 + 3.0 * np.minimum(np.abs(w) / w_max, 1.0)
     return colors, widths
 
 
@@ -382,6 +389,11 @@ def _loss_scale(ax, values, log: bool) -> None:
         ax.set_ylim(*loss_limits(values))
         if ax.get_yscale() != "log":
             ax.set_yscale("log")
+            # Ticks at 1, 2 and 5 times the powers of ten, written as plain numbers: easy to
+            # read, and much faster to draw than mathtext's 10^k with minor ticks.
+            ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+            ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _: f"{y:g}"))
+            ax.yaxis.set_minor_locator(NullLocator())
     elif not log or ax.get_yscale() != "log":
         ax.relim()
         ax.autoscale_view()

@@ -2,6 +2,7 @@
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 
 import mlp_lessons as ml
@@ -42,7 +43,7 @@ def test_draw_network_caps_wide_layers_and_says_how_many_are_hidden():
 def test_weight_styles_show_sign_by_colour_and_size_by_width():
     params = {"W1": np.array([[2.0, -1.0]]), "b1": np.zeros((1, 1))}
     colors, widths = weight_styles([2, 1], params)
-    assert colors == [ORANGE, BLUE]
+    assert [to_hex(c) for c in colors] == [ORANGE, BLUE]
     assert widths[0] > widths[1] and np.isclose(widths[0], 3.3)
     colors, widths = weight_styles([2, 1], {"W1": np.array([[np.nan, np.inf]]), "b1": np.zeros((1, 1))})
     assert len(colors) == 2 and all(np.isfinite(widths))

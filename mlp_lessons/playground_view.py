@@ -1,0 +1,128 @@
+"""The playground's picture: it reads a PlaygroundState and draws, nothing else.
+
+Three panels in one Agg figure, each drawn by the plots module's one function
+for it (the lessons use the same ones): the network with every neuron's output
+as a small heatmap over the input plane (draw_network), the output neuron's map
+large with the data (draw_output_map, scatter_points), and the loss of both sets
+at the end of each epoch (plot_loss_curves).  Redrawing updates the artists in
+place, which keeps a frame fast.  to_data() maps a pixel of the picture to the
+input plane, for whoever adds mouse events.
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from .plots import boundary_grid, draw_network, draw_output_map, layer_outputs, network_layout, plot_loss_curves, scatter_points
+
+RESOLUTION = 64  # the output map is RESOLUTION x RESOLUTION points of the plane (or RESOLUTION * 4 of a line)
+TILE = 16  # each neuron's map is TILE x TILE of them (every RESOLUTION // TILE-th)
+MAX_NEURONS_DRAWN = 32
+GAP = 2.0  # between the layers of the network picture, in neuron spacings
+
+
+def best_rows(layer_sizes, width: float, height: float) -> int:
+    """How many neurons to stack per column so that the tiles come out largest in a width x height box."""
+
+    def unit(rows):
+        layout = network_layout(layer_sizes, MAX_NEURONS_DRAWN, rows, GAP)
+        xs = np.concatenate([x for x, _ in layout])
+        return min(width / (xs.max() + 1), height / (min(max(layer_sizes), rows) + 2.5))
+
+    return max((4, 6, 8, 12, 16, 32), key=unit)
+
+
+class PlaygroundView:
+    """The network, the output map and the loss curves of a playground, redrawn in place."""
+
+    def __init__(self, dpi: int = 72):
+        self.figure = Figure(figsize=(13.0, 4.2), dpi=dpi)
+        FigureCanvasAgg(self.figure)
+        grid = self.figure.add_gridspec(1, 3, width_ratios=[1.9, 1.05, 0.95], wspace=0.12)
+        self.ax_net, self.ax_out, self.ax_loss = (self.figure.add_subplot(g) for g in grid)
+        self.figure.subplots_adjust(left=0.005, right=0.99, bottom=0.13, top=0.9)
+        self.data = self.sizes = None
+        self.points = []
+        self.titles = {
+            ax: ax.text(0.5, 1.03, "", transform=ax.transAxes, ha="center", fontsize=10)
+            for ax in (self.ax_net, self.ax_out, self.ax_loss)
+        }  # titles as plain text: an axes title is re-positioned (slowly) on every draw
+
+    def draw(self, pg) -> Figure:
+        """Draw the state of pg (a PlaygroundState) and return the figure."""
+        s = pg.settings
+        if self.data is not pg.data:
+            self._new_data(pg)
+        self.test_points.set_visible(s.show_test)
+        maps = layer_outputs(pg.params, s.activations, self.grid, s.features)
+        self._draw_network(pg, maps)
+        P = maps[-1][0]
+        P = P.reshape(RESOLUTION, RESOLUTION) if P.size == RESOLUTION**2 else P
+        draw_output_map(self.ax_out, P, self.extent, vmax=self.vmax, discrete=s.discretize)
+        h = pg.history
+        plot_loss_curves(self.ax_loss, h.end_loss, h.test_loss, title=None)
+        self.ax_loss.set_ylabel("")
+        self.titles[self.ax_loss].set_text(f"J at each epoch's end: epoch {pg.epoch}, step {pg.steps}")
+        return self.figure
+
+    def png(self, pg) -> bytes:
+        """draw(pg) as PNG bytes."""
+        buffer = io.BytesIO()
+        self.draw(pg).canvas.print_png(buffer, pil_kwargs={"compress_level": 1})  # fast beats small here
+        return buffer.getvalue()
+
+    def to_data(self, x_pixel: float, y_pixel: float):
+        """The point of the input plane under pixel (x, y) of the PNG (origin top left), or None off the map."""
+        height = self.figure.bbox.height
+        x1, x2 = self.ax_out.transData.inverted().transform((x_pixel, height - y_pixel))
+        if not self.ax_out.get_window_extent().contains(x_pixel, height - y_pixel):
+            return None
+        return float(x1), float(x2)
+
+    def _new_data(self, pg):
+        """The points and the grid of the plane, drawn again only when the data change."""
+        d, s, ax = pg.data, pg.settings, self.ax_out
+        self.data = d
+        for artist in self.points:
+            artist.remove()
+        both = np.hstack([d.X, d.X_test])
+        one_input = d.X.shape[0] == 1
+        self.grid, self.extent = boundary_grid(both, RESOLUTION * (4 if one_input else 1))
+        Y_both = np.hstack([d.Y, d.Y_test])
+        self.vmax = (float(np.max(np.abs(Y_both))) or 1.0) if s.regression else None
+        self.test_points = scatter_points(ax, d.X_test, d.Y_test, test=True, vmax=self.vmax)
+        self.points = [scatter_points(ax, d.X, d.Y, vmax=self.vmax), self.test_points]
+        ax.set_xlim(self.extent[0], self.extent[1])
+        if one_input:
+            pad = 0.15 * np.ptp(Y_both)
+            ax.set_ylim(Y_both.min() - pad, Y_both.max() + pad)
+            ax.set_aspect("auto")
+        else:
+            ax.set_ylim(self.extent[2], self.extent[3])
+        ax.set_xticks([])
+        ax.set_yticks([])
+        what = "prediction a[L] (orange +, blue -)" if s.regression else "a[L] = P(y = 1 | x)"
+        self.titles[ax].set_text(f"{s.dataset}: {what}; test points hollow")
+
+    def _draw_network(self, pg, maps):
+        s = pg.settings
+        step = RESOLUTION // TILE
+        if maps[0].shape[1] == RESOLUTION**2:
+            tiles = [A.reshape(-1, RESOLUTION, RESOLUTION)[:, step // 2 :: step, step // 2 :: step] for A in maps]
+        else:
+            tiles = [A[:, step * 2 :: step * 4] for A in maps]
+        tiles[-1] = tiles[-1] - (0 if s.regression else 0.5)  # the output's map: white at a[L] = 0.5
+        if self.sizes != s.layer_sizes:
+            self.sizes = s.layer_sizes
+            bbox = self.ax_net.get_window_extent()
+            self.rows = best_rows(self.sizes, bbox.width, bbox.height)
+        L = len(self.sizes) - 1
+        labels = [f"n[{l}] = {n}" for l, n in enumerate(self.sizes)]
+        labels[0], labels[L] = f"input\n{labels[0]}", f"output\n{labels[L]}"
+        draw_network(self.ax_net, self.sizes, pg.params, MAX_NEURONS_DRAWN, maps=tiles, rows=self.rows, gap=GAP,
+                     labels=labels, input_names=s.features)
+        self.titles[self.ax_net].set_text("each neuron's output over the plane; weights orange +, blue -")
