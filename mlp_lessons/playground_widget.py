@@ -166,7 +166,8 @@ class ControlPanel:
                 if f"width{l}" in c:
                     c[f"width{l}"].disabled = l > len(s.hidden)
             if "edit_l" in c:
-                c["edit_l"].options = list(range(1, len(s.hidden) + 2))
+                if len(c["edit_l"].options) != len(s.hidden) + 1:
+                    c["edit_l"].options = list(range(1, len(s.hidden) + 2))
                 l = c["edit_l"].value
                 W = params[f"W{l}"]
                 c["edit_p"].max, c["edit_q"].max = W.shape[0] - 1, W.shape[1] - 1

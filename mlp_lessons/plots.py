@@ -366,15 +366,14 @@ def plot_loss_curves(ax, train_loss, test_loss=None, title: str | None = "loss p
         drawn["train"].set_data(np.arange(1, len(train_loss) + 1), shown(train_loss))
         if test_loss is not None:
             drawn["test"].set_data(np.arange(1, len(test_loss) + 1), shown(test_loss))
-        ax.set_xlim(0, max(10, len(train_loss)) * 1.02)
-        _loss_scale(ax, values, log)
+        _loss_scale(ax, values, log, len(train_loss))
         return ax
     (drawn["train"],) = ax.plot(np.arange(1, len(train_loss) + 1), shown(train_loss), color="black", lw=1.5, label="train")
     if test_loss is not None:
         (drawn["test"],) = ax.plot(
             np.arange(1, len(test_loss) + 1), shown(test_loss), color="tab:red", lw=1.2, ls="--", label="test"
         )
-    _loss_scale(ax, values, log)
+    _loss_scale(ax, values, log, len(train_loss))
     ax.set_xlabel("epoch")
     ax.set_ylabel("J")
     ax.legend(fontsize=8, frameon=False)
@@ -384,7 +383,9 @@ def plot_loss_curves(ax, train_loss, test_loss=None, title: str | None = "loss p
     return ax
 
 
-def _loss_scale(ax, values, log: bool) -> None:
+def _loss_scale(ax, values, log: bool, epochs: int) -> None:
+    """x limits for the epochs, y limits (and a log scale when every value is positive) for the losses."""
+    ax.set_xlim(0, max(10, epochs) * 1.02)
     if log and values.size and np.all(values > 0):
         ax.set_ylim(*loss_limits(values))
         if ax.get_yscale() != "log":
@@ -394,9 +395,14 @@ def _loss_scale(ax, values, log: bool) -> None:
             ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
             ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _: f"{y:g}"))
             ax.yaxis.set_minor_locator(NullLocator())
-    elif not log or ax.get_yscale() != "log":
+        return
+    if ax.get_yscale() == "log":
+        ax.set_yscale("linear")
+    if values.size:
         ax.relim()
-        ax.autoscale_view()
+        ax.autoscale_view(scalex=False)
+    else:
+        ax.set_ylim(0, 1)
 
 
 def show_digits(X: np.ndarray, titles=None, ncols: int = 10, size: float = 0.9):

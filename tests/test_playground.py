@@ -7,12 +7,31 @@ import numpy as np
 import pytest
 
 import mlp_lessons as ml
-from mlp_lessons.playground_widget import ACTIVATIONS, DATASETS, DEFAULTS, MAX_SEED, OUTPUTS, Playground
+from mlp_lessons.playground_settings import CONTROLS, MAX_SEED, OUTPUTS
+from mlp_lessons.playground_state import PlaygroundState
+from mlp_lessons.playground_view import PlaygroundView
+from mlp_lessons.playground_widget import Playground
 
 
-def diverging():
+def diverging(**kw):
     """Settings that blow up within a few epochs: a linear output, squared error, lr = 10."""
-    return ml.playground(activation="relu", output="identity", loss="half_squared_error", lr=10.0, hidden=[32, 32, 32, 32], batch_size=200)
+    settings = dict(activation="relu", output="identity", loss="half_squared_error", lr=10.0,
+                    hidden=[32, 32, 32, 32], batch_size=200)
+    return ml.playground(**{**settings, **kw})
+
+
+def same_run(a, b) -> bool:
+    """Bit for bit: parameters, losses, counters and messages."""
+    return (
+        set(a.params) == set(b.params)
+        and all(a.params[k].tobytes() == b.params[k].tobytes() for k in a.params)
+        and (a.history.loss, a.history.end_loss, a.history.test_loss) == (b.history.loss, b.history.end_loss, b.history.test_loss)
+        and (a.epoch, a.steps, a.diverged, a.message) == (b.epoch, b.steps, b.diverged, b.message)
+    )
+
+
+def recreated(pg):
+    return eval(pg.code_line(), {"ml": ml})
 
 
 def test_default_run_learns_and_counts():
@@ -22,38 +41,58 @@ def test_default_run_learns_and_counts():
     assert (pg.epoch, pg.steps) == (0, 0)
     pg.step()
     assert (pg.epoch, pg.steps) == (1, 13)  # ceil(200 / 16) mini-batches per epoch
-    first = pg.history.loss[0]
+    first = pg.history.end_loss[0]
     pg.train(30)
     assert (pg.epoch, pg.steps) == (31, 31 * 13)
-    assert len(pg.history.loss) == len(pg.test_loss) == 31
-    assert pg.history.loss[-1] < first / 2
+    assert len(pg.history.loss) == len(pg.history.end_loss) == len(pg.history.test_loss) == 31
+    assert pg.history.end_loss[-1] < first / 2
     assert pg.accuracies()[1] > 0.9
     assert pg.status().startswith("epoch 31, step 403: train loss ")
 
 
 def test_printed_code_recreates_the_run_exactly():
-    pg = ml.playground(dataset="circles", noise=0.05, hidden=[5], activation="relu", lr=0.5, batch_size=7, seed=3)
+    pg = ml.playground(dataset="circles", noise=0.05, hidden=[5], activation="relu", lr=0.5, batch_size=7, seed=3,
+                       features=["x1", "x2", "x1^2"], regularization="L1", reg_rate=0.003)
     pg.train(12)
-    again = eval(pg.code_line(), {"ml": ml})
     namespace = {}
     exec(pg.code(), namespace)
     for name in pg.params:
-        np.testing.assert_array_equal(again.params[name], pg.params[name])
         np.testing.assert_array_equal(namespace["params"][name], pg.params[name])
     assert namespace["history"].loss == pg.history.loss
-    assert again.code_line() == pg.code_line()
+    again = recreated(pg)
+    assert same_run(again, pg) and again.code_line() == pg.code_line()
+
+
+def test_weight_edits_are_part_of_the_line_of_python():
+    pg = ml.playground(hidden=[3], epochs=4)
+    before = pg.params["W1"].copy()
+    pg.set_weight(1, 2, 0, -1.23456)
+    assert pg.params["W1"][2, 0] == -1.23 and pg.epoch == 4  # rounded as printed; the run goes on
+    assert np.array_equal(np.delete(pg.params["W1"].ravel(), 4), np.delete(before.ravel(), 4))
+    pg.train(3)
+    pg.set_weight(2, 0, 1, 0.5)
+    assert pg.code_line().endswith("epochs=4).set_weight(1, 2, 0, -1.23).train(3).set_weight(2, 0, 1, 0.5)")
+    assert same_run(recreated(pg), pg)
+    namespace = {}
+    exec(pg.code(), namespace)
+    assert all(np.array_equal(namespace["params"][k], pg.params[k]) for k in pg.params)
+    for bad, words in [((3, 0, 0, 1.0), "l must be a layer from 1 to L = 2"),
+                       ((1, 3, 0, 1.0), "p must be in 0..2"),
+                       ((1, 0, 0, 99.0), "value must be a number from -10 to 10")]:
+        with pytest.raises(ValueError, match=words):
+            pg.set_weight(*bad)
 
 
 def test_set_starts_a_new_run_and_reset_keeps_settings():
     pg = ml.playground(epochs=5)
     pg.set(hidden=[3, 4, 5], lr=0.01234)
     assert pg.epoch == 0 and pg.layer_sizes == [2, 3, 4, 5, 1]
-    assert pg.settings["lr"] == 0.0123  # three significant digits, as printed
+    assert pg.settings.lr == 0.0123  # three significant digits, as printed
     pg.train(3)
-    W1 = pg.params["W1"].copy()
+    pg.set(show_test=False, discretize=True)  # view options keep the run
+    assert pg.epoch == 3
     pg.reset()
-    assert pg.epoch == 0 and pg.settings["hidden"] == [3, 4, 5]
-    assert not np.array_equal(W1, pg.params["W1"])
+    assert pg.epoch == 0 and pg.settings.hidden == (3, 4, 5)
 
 
 @pytest.mark.parametrize(
@@ -61,12 +100,25 @@ def test_set_starts_a_new_run_and_reset_keeps_settings():
     [
         (dict(hidden=[8] * 5), "0 to 4 hidden layers"),
         (dict(hidden=[0]), "each from 1 to 32"),
-        (dict(lr=0), "lr must be a number from"),
+        (dict(lr=0), "learning rate alpha must be a positive number"),
         (dict(lr=100), "lr must be a number from"),
-        (dict(dataset="sine"), "dataset must be one of"),
-        (dict(batch_size=0), "batch_size must be an integer from 1 to m = 200"),
-        (dict(seed=-1), "seed must be an integer"),
+        (dict(dataset="digits"), "dataset must be one of"),
+        (dict(batch_size=0), "batch_size must be a positive integer"),
+        (dict(batch_size=True), "batch_size must be a positive integer"),
+        (dict(seed=-1), "seed must be a non-negative integer"),
+        (dict(seed=MAX_SEED + 1), "seed must be an integer from 0 to"),
         (dict(learning_rate=0.1), "Unknown setting 'learning_rate'"),
+        (dict(features=["x1", "x3"]), "Unknown feature 'x3'"),
+        (dict(features=[]), "at least one input"),
+        (dict(dataset="sine", features=["x2"]), "needs an input x2"),
+        (dict(regularization="L3"), "regularization must be one of"),
+        (dict(regularization="L2", reg_rate=-0.1), "rate lambda must be a number >= 0"),
+        (dict(m=0), "m must be a positive integer"),
+        (dict(init="ones"), "init must be one of"),
+        (dict(controls=["lr", "speed"]), "controls must be a list of names"),
+        (dict(dataset="hills", loss="binary_cross_entropy"), "hills is a regression data set"),
+        (dict(loss="softmax_cross_entropy"), "a softmax over one unit is always 1"),
+        (dict(output="softmax"), "a softmax over one unit is always 1"),
     ],
 )
 def test_bad_settings_say_what_to_fix(bad, words):
@@ -74,33 +126,94 @@ def test_bad_settings_say_what_to_fix(bad, words):
         ml.playground(**bad)
 
 
-def test_divergence_stops_with_a_message_and_no_exception():
+def test_softmax_with_one_output_is_refused_through_the_widget_too():
+    pg = ml.playground()
+    pg.widget
+    with pytest.raises(Exception):  # not among the loss control's options at all
+        pg.ui.panel.c["loss"].value = "softmax_cross_entropy"
+    pg.ui.change(loss="softmax_cross_entropy")  # and if a value got there, it is refused in words
+    assert "a softmax over one unit is always 1" in pg.ui.status.value and pg.settings.loss == "binary_cross_entropy"
+
+
+def test_defaults_work_for_any_data_size():
+    pg = ml.playground(m=10, epochs=3)  # the default batch of 16 is more than 10 points: the whole set
+    assert pg.settings.batch_size == 10 and (pg.epoch, pg.steps) == (3, 3)
+    pg = ml.playground(m=3, m_test=1, epochs=2)
+    assert pg.epoch == 2
+    assert same_run(recreated(pg), pg)
+
+
+def test_divergence_stops_with_a_message_and_the_line_recreates_it():
     pg = diverging()
     pg.train(50)
     assert pg.diverged and pg.epoch < 50
     assert "Training stopped" in pg.message and "lr = 10 is probably too large" in pg.message
-    assert "Press Reset" in pg.message
+    assert all(np.all(np.isfinite(W)) for W in pg.params.values())
+    assert same_run(recreated(pg), pg)  # the attempted epoch is in the line, so it diverges the same way
     epoch = pg.epoch
     pg.step()
-    pg.start()
-    assert pg.epoch == epoch and not pg.running
-    assert all(np.all(np.isfinite(W)) for W in pg.params.values())
     pg.widget  # draws the state from before the bad step
-    assert "Training stopped" in pg.status_html.value
+    pg.ui.start()
+    assert pg.epoch == epoch and not pg.ui.running
+    assert "Training stopped" in pg.ui.status.value and "Press Reset" in pg.ui.status.value
     pg.reset()
     assert not pg.diverged and pg.message == ""
 
 
-def test_cross_entropy_with_a_linear_output_warns_in_words():
-    pg = ml.playground(output="identity", loss="binary_cross_entropy")
-    assert "sigmoid" in pg.warning()
-    assert ml.playground().warning() == ""
+def test_cross_entropy_with_a_linear_output_names_the_pairing():
+    pg = ml.playground(output="identity", loss="binary_cross_entropy", activation="relu", lr=1.0)
+    assert "sigmoid" in pg.warning() and ml.playground().warning() == ""
+    pg.train(30)
+    assert pg.diverged and "pairing of output and loss, not the learning rate" in pg.message
+
+
+def test_suggested_learning_rate_stays_on_the_slider():
+    pg = ml.playground(lr=1e-4, activation="relu", output="identity", loss="half_squared_error",
+                       hidden=[32, 32, 32, 32], init="random", m=50)
+    assert pg.run.advice.endswith("smaller one (e.g. lr = 1e-05).") is False
+    assert "already the smallest offered" in pg.run.advice
+
+
+def test_zero_start_keeps_every_hidden_unit_identical():
+    pg = ml.playground(init="zeros", hidden=[4], activation="tanh", lr=0.5, epochs=20)
+    assert "every unit of a hidden layer computes the same" in pg.warning()
+    W1 = pg.params["W1"]
+    assert np.all(W1 == W1[0]) and np.all(pg.params["W2"] == pg.params["W2"][0, 0])
+
+
+def test_regression_runs_show_the_prediction_and_no_accuracy():
+    for dataset, n0 in (("sine", 1), ("hills", 2)):
+        pg = ml.playground(dataset=dataset, activation="relu", lr=0.03, epochs=40)
+        assert (pg.settings.output, pg.settings.loss) == ("identity", "half_squared_error")
+        assert pg.layer_sizes[0] == n0 and "accuracy" not in pg.status()
+        assert pg.history.end_loss[-1] < pg.history.end_loss[0]
+        P = pg.view.draw(pg) and pg.predict(pg.data.X)
+        assert P.shape == pg.data.Y.shape
+
+
+def test_features_change_the_inputs_of_the_network():
+    pg = ml.playground(dataset="circles", features=["x1^2", "x2^2"], hidden=[], lr=1.0, epochs=60)
+    np.testing.assert_array_equal(pg.run.X, np.stack([pg.data.X[0] ** 2, pg.data.X[1] ** 2]))
+    assert pg.accuracies()[1] > 0.95  # a linear model solves the circles on x1^2 and x2^2
+    flat = ml.playground(dataset="circles", hidden=[], lr=1.0, epochs=60)
+    assert flat.accuracies()[1] < 0.75
+
+
+def test_regularisation_changes_the_run_and_its_status():
+    free = ml.playground(noise=0.3, hidden=[16, 16], epochs=30)
+    l2 = ml.playground(noise=0.3, hidden=[16, 16], regularization="L2", reg_rate=0.03, epochs=30)
+    size = lambda pg: sum(float(np.sum(pg.params[f"W{l}"] ** 2)) for l in (1, 2, 3))  # noqa: E731
+    assert size(l2) < size(free)
+    assert "penalty" in l2.status() and "penalty" not in free.status()
+
+
+# ---- the controls ------------------------------------------------------------------------------
 
 
 def test_controls_set_the_settings_and_the_architecture():
     pg = ml.playground()
     pg.widget
-    c = pg.controls
+    c = pg.ui.panel.c
     c["hidden_layers"].value = 3
     c["width3"].value = 17
     assert pg.layer_sizes == [2, 8, 8, 17, 1]
@@ -108,139 +221,180 @@ def test_controls_set_the_settings_and_the_architecture():
     c["hidden_layers"].value = 0
     assert pg.layer_sizes == [2, 1] and set(pg.params) == {"W1", "b1"}
     c["lr"].value = 10 ** -2.5
-    assert pg.settings["lr"] == 0.00316
-    c["activation"].value = "relu"
-    c["loss"].value = "half_squared_error"
-    c["dataset"].value = "xor"
-    c["noise"].value = 0.3
-    c["batch_size"].value = 50
-    c["seed"].value = 7
-    c["output"].value = "identity"
-    assert pg.settings == dict(
-        dataset="xor", noise=0.3, hidden=[], activation="relu", output="identity",
-        loss="half_squared_error", lr=0.00316, batch_size=50, seed=7,
-    )
-    assert 'dataset="xor"' in pg.code_html.value and "epochs=0" in pg.code_html.value
+    assert pg.settings.lr == 0.00316
+    for name, value in [("activation", "relu"), ("loss", "half_squared_error"), ("dataset", "xor"), ("noise", 0.3),
+                        ("batch_size", 50), ("seed", 7), ("output", "identity")]:
+        c[name].value = value
+        assert getattr(pg.settings, name) == value
+    assert 'dataset="xor"' in pg.ui.code.value and "epochs=0" in pg.ui.code.value
     pg.set(hidden=[4, 6])  # and back: the controls follow set()
     assert (c["hidden_layers"].value, c["width1"].value, c["width2"].value) == (2, 4, 6)
+
+
+def test_new_controls_headless():
+    pg = ml.playground(epochs=2)
+    pg.widget
+    c = pg.ui.panel.c
+    c["feature x1^2"].value = True
+    assert pg.settings.features == ("x1", "x2", "x1^2") and pg.layer_sizes[0] == 3 and pg.epoch == 0
+    c["feature x1"].value = False
+    assert pg.settings.features == ("x2", "x1^2")
+    c["regularization"].value = "L1"
+    c["reg_rate"].value = 0.03
+    assert (pg.settings.regularization, pg.settings.reg_rate) == ("L1", 0.03) and pg.run.optimizer.rate == 0.03
+    c["ratio"].value = 20
+    assert (pg.settings.m, pg.settings.m_test) == (60, 240) and c["batch_size"].max == 60
+    c["init"].value = "zeros"
+    assert not np.any(pg.params["W1"])
+    pg.train(2)
+    c["show_test"].value = False
+    assert pg.epoch == 2 and not pg.view.test_points.get_visible()
+    c["discretize"].value = True
+    assert pg.epoch == 2 and set(np.unique(pg.view.draw(pg).axes[1].images[0].get_array())) <= {0.1, 0.9}
+    c["dataset"].value = "sine"
+    assert pg.settings.features == ("x1^2",) and pg.settings.output == "identity"
+    assert c["feature x2"].disabled and not c["feature sin x1"].disabled
+    c["dataset"].value = "gaussians"
+    assert (pg.settings.output, pg.settings.loss) == ("sigmoid", "binary_cross_entropy")
+    c["edit_l"].value = 2
+    c["edit_p"].value = 0
+    c["edit_q"].value = 5
+    c["edit_value"].value = -2.0
+    assert pg.params["W2"][0, 5] == -2.0 and ".set_weight(2, 0, 5, -2.0)" in pg.ui.code.value
+    c["edit_q"].value = 4  # picking another weight shows its value
+    assert c["edit_value"].value == float(pg.params["W2"][0, 4])
+
+
+def test_a_refused_combination_is_shown_and_the_controls_go_back():
+    pg = ml.playground(dataset="hills")
+    pg.widget
+    c = pg.ui.panel.c
+    c["loss"].value = "binary_cross_entropy"
+    assert "regression data set" in pg.ui.status.value
+    assert pg.settings.loss == "half_squared_error" and c["loss"].value == "half_squared_error"
+    c["feature x1"].value = False
+    c["feature x2"].value = False  # the last feature cannot go
+    assert pg.settings.features == ("x2",) and c["feature x2"].value and "at least one input" in pg.ui.status.value
+
+
+def test_teacher_chooses_the_controls_and_the_line_keeps_them():
+    pg = ml.playground(controls=["lr", "hidden"])
+    pg.widget
+    assert set(pg.ui.panel.c) == {"lr", "hidden_layers", "width1", "width2", "width3", "width4"}
+    assert 'controls=["hidden", "lr"]' in pg.code_line()
+    assert recreated(pg).settings.controls == ("hidden", "lr")
+    everything = ml.playground()
+    everything.widget
+    assert {"dataset", "feature sin x2", "regularization", "reg_rate", "ratio", "init", "show_test",
+            "discretize", "edit_value"} <= set(everything.ui.panel.c)
+    for name in CONTROLS:  # each control alone
+        one = ml.playground(controls=[name])
+        one.widget
+        assert set(one.ui.panel.rows) == {name}
 
 
 def test_buttons_step_and_reset_redraw_the_picture():
     pg = ml.playground()
     pg.widget
-    before = pg.image.value
-    pg.buttons["step"].click()
+    before = pg.ui.image.value
+    pg.ui.buttons["step"].click()
     assert (pg.epoch, pg.steps) == (1, 13)
-    assert pg.image.value != before
-    assert "epoch 1" in pg.counter.value and "step 13" in pg.counter.value
+    assert pg.ui.image.value != before
+    assert "epoch 1" in pg.ui.counter.value and "step 13" in pg.ui.counter.value
     for _ in range(5):
-        pg.buttons["step"].click()
+        pg.ui.buttons["step"].click()
     assert pg.epoch == 6
-    pg.buttons["reset"].click()
+    pg.ui.buttons["reset"].click()
     assert (pg.epoch, pg.steps) == (0, 0)
-    assert pg.image.value == before  # same seed, same fresh start, same picture
+    assert pg.ui.image.value == before  # same seed, same fresh start, same picture
 
 
-def test_control_change_redraws_the_boundary():
-    pg = ml.playground(epochs=20)
+def test_feature_and_regularisation_change_the_picture():
+    pg = ml.playground(epochs=10)
     pg.widget
-    before = pg.image.value
-    P_before = pg._picture.image.get_array().copy()
-    pg.controls["dataset"].value = "circles"
-    pg.train(20)
-    assert pg.image.value != before
-    assert not np.array_equal(pg._picture.image.get_array(), P_before)
+    pictures = [pg.ui.image.value]
+    pg.ui.panel.c["feature x1*x2"].value = True
+    pg.train(10)
+    pictures.append(pg.ui.image.value)
+    pg.ui.panel.c["regularization"].value = "L2"
+    pg.ui.panel.c["reg_rate"].value = 0.3
+    pg.train(10)
+    pictures.append(pg.ui.image.value)
+    assert len(set(pictures)) == 3
+
+
+def test_every_neuron_has_its_map_in_the_picture():
+    pg = ml.playground(hidden=[32, 32, 32, 32], features=list(ml.FEATURES), epochs=1)
+    fig = pg.figure()
+    from mlp_lessons.plots import _drawn
+
+    canvas = _drawn(pg.view.ax_net, "network")["canvas"]
+    assert len(canvas["rows"]) == 7 + 4 * 32 + 1
+    assert pg.view.to_data(*_pixel_of(fig, pg.view.ax_out, (0.0, 0.0))) == pytest.approx((0.0, 0.0), abs=0.05)
+    assert pg.view.to_data(2, 2) is None
+
+
+def _pixel_of(fig, ax, point):
+    x, y = ax.transData.transform(point)
+    return x, fig.bbox.height - y
+
+
+def test_the_view_only_reads_the_state():
+    state = PlaygroundState(dataset="spirals", epochs=3)
+    before = {k: v.copy() for k, v in state.params.items()}
+    view = PlaygroundView()
+    assert view.png(state)[:4] == b"\x89PNG"
+    assert all(np.array_equal(before[k], state.params[k]) for k in before) and state.epoch == 3
+
+
+# ---- training continuously ---------------------------------------------------------------------
 
 
 def test_train_button_runs_in_the_event_loop_until_pause():
     pg = ml.playground()
     pg.widget
-    train = pg.buttons["train"]
+    train = pg.ui.buttons["train"]
 
     async def session():
         train.click()
-        assert pg.running and train.description == "Pause"
-        for _ in range(200):
+        assert pg.ui.running and train.description == "Pause"
+        for _ in range(300):
             await asyncio.sleep(0.01)
             if pg.epoch >= 10:
                 break
-        pg.controls["lr"].value = 0.1  # a slider moved while training: a new run, still training
-        assert pg.running and pg.settings["lr"] == 0.1
+        pg.ui.panel.c["lr"].value = 0.1  # a slider moved while training: a new run, still training
+        assert pg.ui.running and pg.settings.lr == 0.1
         await asyncio.sleep(0.05)
         train.click()
-        task = pg._task
-        if task is not None:
-            await task
+        if pg.ui.task is not None:
+            await pg.ui.task
 
     asyncio.run(session())
-    assert not pg.running and train.description == "Train"
-    assert pg.epoch > 0 and pg.settings["lr"] == 0.1
+    assert not pg.ui.running and train.description == "Train"
+    assert pg.epoch > 0 and pg.settings.lr == 0.1
+    assert same_run(recreated(pg), pg)
 
 
 def test_run_stops_by_itself_on_divergence():
     pg = diverging()
     pg.widget
-    asyncio.run(pg.run(max_epochs=100))
-    assert pg.diverged and not pg.running
-    assert "Training stopped" in pg.status_html.value
+    asyncio.run(pg.ui.run(max_epochs=100))
+    assert pg.diverged and not pg.ui.running
+    assert "Training stopped" in pg.ui.status.value
 
 
 def test_run_max_epochs():
     pg = ml.playground()
-    asyncio.run(pg.run(max_epochs=12))
-    assert pg.epoch == 12 and not pg.running
+    pg.widget
+    asyncio.run(pg.ui.run(max_epochs=12))
+    assert pg.epoch == 12 and not pg.ui.running
 
 
 def test_train_button_without_an_event_loop_trains_a_burst():
     pg = ml.playground()
     pg.widget
-    pg.buttons["train"].click()
-    assert pg.epoch == 50 and not pg.running
-
-
-def test_every_control_at_its_extremes_never_raises():
-    """A grid of the min and max of every numeric control, with every choice of the others."""
-    pg = ml.playground()
-    pg.widget
-    c = pg.controls
-    numeric = {
-        "noise": (c["noise"].min, c["noise"].max),
-        "hidden_layers": (0, 4),
-        "width": (1, 32),
-        "lr": (10 ** c["lr"].min, 10 ** c["lr"].max),
-        "batch_size": (1, pg.m),
-        "seed": (0, MAX_SEED),
-    }
-    grid = list(itertools.product(*numeric.values()))
-    choices = list(itertools.product(ACTIVATIONS, OUTPUTS, ("binary_cross_entropy", "half_squared_error")))
-    for k, values in enumerate(grid):
-        point = dict(zip(numeric, values))
-        activation, output, loss = choices[k % len(choices)]
-        with pg.hold_redraw():  # each change still starts a new run; one drawing at the end
-            c["dataset"].value = DATASETS[k % len(DATASETS)]
-            c["activation"].value = activation
-            c["output"].value = output
-            c["loss"].value = loss
-            for name in ("noise", "hidden_layers", "lr", "batch_size", "seed"):
-                c[name].value = point[name]
-            for l in range(1, 5):
-                c[f"width{l}"].value = point["width"]
-            assert pg.layer_sizes == [2] + [point["width"]] * point["hidden_layers"] + [1]
-            pg.buttons["step"].click()
-            pg.buttons["step"].click()
-        assert pg.epoch == 2 or pg.diverged
-        assert bytes(pg.image.value[:4]) == b"\x89PNG"
-    # and every hidden activation, output and loss with the default numbers
-    for activation, output, loss in choices:
-        pg.set(**DEFAULTS)
-        pg.set(activation=activation, output=output, loss=loss, lr=10.0)
-        pg.train(3)
-        assert pg.epoch == 3 or pg.diverged
-
-
-def test_playground_class_is_exported_lazily():
-    assert ml.Playground is Playground
-    assert isinstance(ml.playground(), Playground)
+    pg.ui.buttons["train"].click()
+    assert pg.epoch == 50 and not pg.ui.running
 
 
 def test_an_error_while_training_continuously_is_shown_not_lost(monkeypatch):
@@ -250,11 +404,73 @@ def test_an_error_while_training_continuously_is_shown_not_lost(monkeypatch):
     def broken(epochs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(pg, "_train_epochs", broken)
+    monkeypatch.setattr(pg, "train", broken)
     with pytest.raises(RuntimeError):
-        asyncio.run(pg.run())
-    assert not pg.running
-    assert "Training stopped by an error: RuntimeError(&#x27;boom&#x27;)" in pg.status_html.value
+        asyncio.run(pg.ui.run())
+    assert not pg.ui.running
+    assert "Training stopped by an error: RuntimeError(&#x27;boom&#x27;)" in pg.ui.status.value
+
+
+# ---- the grid of extremes ----------------------------------------------------------------------
+
+
+def test_every_control_at_its_extremes_never_raises_and_every_line_recreates_its_run():
+    """The min and max of every numeric control, with every choice of the others; each run re-created from its line."""
+    pg = ml.playground()
+    pg.widget
+    c = pg.ui.panel.c
+    numeric = {
+        "noise": (c["noise"].min, c["noise"].max),
+        "hidden_layers": (0, 4),
+        "width": (1, 32),
+        "lr": (10 ** c["lr"].min, 10 ** c["lr"].max),
+        "batch_size": ("min", "max"),
+        "seed": (0, MAX_SEED),
+    }
+    fewest, most = ["x1"], {1: ["x1", "x1^2", "sin x1"], 2: list(ml.FEATURES)}  # (most by number of inputs)
+    regularizations = [(None, 0.0), ("L1", 10.0), ("L2", 10.0), ("L1", 0.0001), ("L2", 0.0001)]
+    choices = list(itertools.product(ml.ACTIVATIONS, OUTPUTS, ("binary_cross_entropy", "half_squared_error")))
+    datasets = list(ml.DATASETS)
+    diverged = 0
+    for k, values in enumerate(itertools.product(*numeric.values())):
+        point = dict(zip(numeric, values))
+        activation, output, loss = choices[k % len(choices)]
+        dataset = datasets[k % len(datasets)]
+        if dataset in ("sine", "hills"):
+            output, loss = ("identity", "half_squared_error") if k % 2 else ("sigmoid", "half_squared_error")
+        with pg.hold():  # each change still starts a new run; one drawing at the end
+            c["dataset"].value = dataset
+            pg.set(activation=activation, output=output, loss=loss,
+                   features=fewest if k // 2 % 2 else most[1 if dataset == "sine" else 2],
+                   regularization=regularizations[k % 5][0], reg_rate=regularizations[k % 5][1],
+                   init=("random", "zeros")[k // 4 % 2], show_test=bool(k % 3), discretize=bool(k // 3 % 2))
+            c["ratio"].value = (10, 90)[k // 8 % 2]
+            for name in ("noise", "hidden_layers", "lr", "seed"):
+                c[name].value = point[name]
+            c["batch_size"].value = 1 if point["batch_size"] == "min" else c["batch_size"].max
+            for l in range(1, 5):
+                c[f"width{l}"].value = point["width"]
+            assert pg.layer_sizes == [len(pg.settings.features)] + [point["width"]] * point["hidden_layers"] + [1]
+            assert pg.ui.error == "", pg.ui.error
+            pg.ui.buttons["step"].click()
+            pg.ui.buttons["step"].click()
+        assert pg.epoch == 2 or pg.diverged
+        diverged += pg.diverged
+        assert bytes(pg.ui.image.value[:4]) == b"\x89PNG"
+        again = PlaygroundState(**_call_arguments(pg.code_line()))
+        assert same_run(again, pg), pg.code_line()
+    assert diverged > 0  # the grid does reach divergence, and those runs are re-created too
+
+
+def _call_arguments(line: str) -> dict:
+    """The keyword arguments of ml.playground(...) in a line without chained calls."""
+    assert line.startswith("ml.playground(") and line.endswith(")") and ")." not in line
+    return eval("dict(" + line[len("ml.playground("):], {})
+
+
+def test_playground_class_is_exported_lazily():
+    assert ml.Playground is Playground
+    assert isinstance(ml.playground(), Playground)
 
 
 def test_train_runs_in_a_real_kernel_between_cells():
@@ -282,15 +498,15 @@ def test_train_runs_in_a_real_kernel_between_cells():
             assert reply["content"]["status"] == "ok", reply["content"]
 
         outputs = []
-        run("import mlp_lessons as ml\npg = ml.playground()\npg.widget\npg.buttons['train'].click()")
+        run("import mlp_lessons as ml\npg = ml.playground()\npg.widget\npg.ui.buttons['train'].click()")
         time.sleep(2.0)  # the kernel is idle: only the training task runs now
         outputs.clear()
-        run("print(pg.running, pg.epoch > 5, pg.buttons['train'].description)")
+        run("print(pg.ui.running, pg.epoch > 5, pg.ui.buttons['train'].description)")
         assert "True True Pause" in "".join(m["content"].get("text", "") for m in outputs)
-        run("pg.buttons['train'].click()")
+        run("pg.ui.buttons['train'].click()")
         time.sleep(1.0)
         outputs.clear()
-        run("e = pg.epoch\nimport time; time.sleep(0.5)\nprint(pg.running, pg.epoch == e, pg.buttons['train'].description)")
+        run("e = pg.epoch\nimport time; time.sleep(0.5)\nprint(pg.ui.running, pg.epoch == e, pg.ui.buttons['train'].description)")
         assert "False True Train" in "".join(m["content"].get("text", "") for m in outputs)
     finally:
         kc.stop_channels()
