@@ -184,25 +184,25 @@ def check_lr(lr) -> float:
     return float(lr)
 
 
+def check_count(name: str, value, least: int = 0, why: str = "") -> int:
+    """An integer >= least (bool refused: True is not a count), or a message saying so."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < least:
+        kind = "non-negative" if least == 0 else f">= {least}" if least > 1 else "positive"
+        raise ValueError(f"{name} must be a {kind} integer{why}, got {value!r}.")
+    return int(value)
+
+
 def check_epochs(epochs) -> int:
-    if isinstance(epochs, bool) or not isinstance(epochs, numbers.Integral) or epochs < 0:
-        raise ValueError(f"epochs must be a non-negative integer, got {epochs!r}.")
-    return int(epochs)
+    return check_count("epochs", epochs)
 
 
 def check_batch_size(batch_size) -> int | None:
     """A positive integer (columns per mini-batch), or None for the whole set."""
-    if batch_size is not None and (
-        isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral) or batch_size < 1
-    ):
-        raise ValueError(f"batch_size must be a positive integer or None (the whole set), got {batch_size!r}.")
-    return None if batch_size is None else int(batch_size)
+    return None if batch_size is None else check_count("batch_size", batch_size, 1, " or None (the whole set)")
 
 
 def check_seed(seed) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer (it fixes every random draw), got {seed!r}.")
-    return int(seed)
+    return check_count("seed", seed, 0, " (it fixes every random draw)")
 
 
 def check_grads(params: dict, grads) -> None:

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, fields
 
 from .activations import ACTIVATIONS
 from .datasets import DATASETS, REGRESSION
-from .errors import check_batch_size, check_layer_sizes, check_lr, check_seed
+from .errors import check_batch_size, check_count, check_layer_sizes, check_lr, check_seed
 from .features import check_features, features_for
 from .losses import get_loss
 from .optim import GradientDescent
@@ -189,8 +189,7 @@ def _checked(s: dict) -> dict:
     GradientDescent(s["regularization"], s["reg_rate"])
     reg_rate = _number("reg_rate", s["reg_rate"], REG_RATES[0], REG_RATES[-1])
     for name in ("m", "m_test"):
-        if isinstance(s[name], bool) or not isinstance(s[name], numbers.Integral) or s[name] < 1:
-            raise ValueError(f"{name} must be a positive integer (a number of points), got {s[name]!r}.")
+        check_count(name, s[name], 1, " (a number of points)")
     seed = check_seed(s["seed"])
     if seed > MAX_SEED:
         raise ValueError(f"seed must be an integer from 0 to {MAX_SEED}, got {seed!r}.")

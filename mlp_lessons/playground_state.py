@@ -149,13 +149,11 @@ class PlaygroundState:
             return forward(self.params, self.inputs(X), self.activations, check=False)[0]
 
     def status(self) -> str:
-        """One line: the counters, both losses at the end of the last epoch, the accuracies."""
-        h = self.history
-        if not h.loss:
-            return f"epoch {self.epoch}, step {self.steps}: not trained yet"
-        text = f"epoch {self.epoch}, step {self.steps}: train loss {h.end_loss[-1]:.4f}, test loss {h.test_loss[-1]:.4f}"
+        """One line: the counters, both sets' loss with the current weights, the accuracies."""
+        r = self.run
+        text = f"epoch {self.epoch}, step {self.steps}: train loss {r.loss_on(r.X, r.Y):.4f}, test loss {r.loss_on(*r.test):.4f}"
         if self.settings.regularization is not None:
-            text += f", penalty {self.run.penalty():.4f}"
+            text += f", penalty {r.penalty():.4f}"
         if not self.settings.regression:
             train, test = self.accuracies()
             text += f", train accuracy {train:.1%}, test accuracy {test:.1%}"
