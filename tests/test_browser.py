@@ -391,13 +391,15 @@ path => {
     if (!widget.context || !widget.context.path.endsWith(path) || !widget.content || !widget.content.model) continue;
     const cells = widget.content.model.cells;
     const counts = [];
+    let running = 0;
     for (let i = 0; i < cells.length; i++) {
       const cell = cells.get(i);
       counts.push(cell.type === 'code' ? cell.executionCount : null);
+      if (cell.type === 'code' && cell.executionState === 'running') running++;
     }
     const session = widget.sessionContext.session;
     const kernel = session ? session.kernel : null;
-    return {status: kernel ? kernel.status : 'none', counts: counts};
+    return {status: kernel ? kernel.status : 'none', counts: counts, running: running};
   }
   return null;
 }
@@ -405,9 +407,10 @@ path => {
 
 
 def notebook_state(page, notebook: str) -> dict:
-    """The kernel's status and every cell's execution count, read from JupyterLab's own
-    notebook model (not from the rendered prompts, which JupyterLab may not redraw for
-    cells out of view), e.g. {"status": "idle", "counts": [None, 1, 2, ...]}."""
+    """The kernel's status, every cell's execution count and how many cells are queued or
+    running, read from JupyterLab's own notebook model (not from the rendered prompts, which
+    JupyterLab may not redraw for cells out of view),
+    e.g. {"status": "idle", "counts": [None, 1, 2, ...], "running": 0}."""
     state = page.evaluate(NOTEBOOK_STATE_JS, notebook)
     assert state is not None, f"{notebook} is not open in JupyterLab (or window.jupyterapp is missing)"
     return state
@@ -426,7 +429,9 @@ def run_all(lab: LabPage, notebook: str) -> float:
 
     def finished():
         state = notebook_state(page, notebook)
-        if state["status"] != "idle":
+        # A cell still queued or running ([*]) means not done, even when the kernel reports idle:
+        # ipykernel answers widget messages beside a long cell and reports idle after each.
+        if state["status"] != "idle" or state.get("running"):
             idle_since[0] = None
             return False
         idle_since[0] = idle_since[0] or time.monotonic()
