@@ -6,6 +6,7 @@ The layers of the package, bottom to top (no module imports one above it):
     params, forward, backward        init, forward prop, the four boxed equations
     gradcheck, optim, training       finite differences; update rules; the training Run and train()
     datasets, features, digits       toy data, input features and real digits, beside the rest
+    points                           your own 2-D points: reading and checking a CSV
     exercises, grading               checks for the exercise notebooks; grading a class's
                                      notebooks (import them by name)
 
@@ -65,13 +66,22 @@ from .losses import (
 )
 from .optim import GradientDescent, sgd_update
 from .params import init_params, layer_sizes_of
+from .points import PointsError, points_csv, read_points, split_points
 from .training import History, Run, accuracy, divergence_message, train, train_step
 
 __version__ = "0.1.0"
 
 
-def playground(**settings):
-    """The interactive playground, a mlp_lessons.playground_widget.Playground (ipywidgets loads on first use)."""
+def playground(data=None, **settings):
+    """The interactive playground, a mlp_lessons.playground_widget.Playground (ipywidgets loads on first use).
+
+    data: your own points instead of a built-in data set, a CSV file's name
+    (x1, x2, label) or a pair of arrays (X (2, m), Y (1, m)); see own_data.
+    """
+    if data is not None:
+        from .own_data import OwnDataPlayground
+
+        return OwnDataPlayground(data, **settings)
     from .playground_widget import playground as make_playground
 
     return make_playground(**settings)

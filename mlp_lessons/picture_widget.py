@@ -11,6 +11,7 @@ build or install.
 
     picture = Picture(value=png_bytes, alt="what it shows", clickable=True)
     picture.on_click(lambda x, y, shift: print(x, y))
+    picture = swap_in_picture(box, alt)    # in place of the one Image in box, mirroring it
 """
 
 from __future__ import annotations
@@ -81,3 +82,32 @@ class Picture(anywidget.AnyWidget):
     def _on_message(self, widget, content, buffers) -> None:
         if isinstance(content, dict) and content.get("event") == "click":
             self.click(content["x"], content["y"], content.get("shift", False))
+
+
+def swap_in_picture(box, alt) -> Picture:
+    """Put a Picture in place of the one ipywidgets Image among box's children, showing what it shows.
+
+    Whatever sets the Image's value (a playground's redraw) now shows in the
+    Picture too, with alt() as its alt text.  A box that already holds a
+    Picture keeps it.
+    """
+    import ipywidgets as w
+
+    children = list(box.children)
+    pictures = [child for child in children if isinstance(child, Picture)]
+    if pictures:
+        return pictures[0]
+    images = [i for i, child in enumerate(children) if isinstance(child, w.Image)]
+    if len(images) != 1:
+        raise ValueError(f"expected one picture among the widget's parts, found {len(images)}")
+    image = children[images[0]]
+    picture = Picture(value=bytes(image.value), alt=alt())
+
+    def mirror(change):
+        picture.value = bytes(change["new"])
+        picture.alt = alt()
+
+    image.observe(mirror, names="value")
+    children[images[0]] = picture
+    box.children = tuple(children)
+    return picture

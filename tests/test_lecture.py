@@ -10,11 +10,13 @@ critical accessibility problem.  A screenshot goes to artifacts/screenshots/.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -29,7 +31,7 @@ SERIOUS = ("serious", "critical")
 def test_settings_come_from_the_page_address():
     assert settings_from_query("dataset=spirals&hidden=8,8&lr=0.1&voila-x=1") == {
         "dataset": "spirals", "hidden": [8, 8], "lr": 0.1}
-    assert settings_from_query("hidden=16") == {"hidden": 16}
+    assert settings_from_query("hidden=16") == {"hidden": [16]}
 
 
 def test_settings_come_from_the_command_line_and_the_address_adds_to_them(monkeypatch):
@@ -64,17 +66,16 @@ def test_the_lecture_page_puts_the_picture_left_and_the_controls_beside_it(monke
     assert "epoch 5" in page.picture.alt
 
 
-@pytest.fixture(scope="module")
-def voila_url(tmp_path_factory, chromium_browser):  # noqa: F811
-    tmp = tmp_path_factory.mktemp("voila")
+@contextlib.contextmanager
+def serve_lecture_page(tmp: Path, settings: str = ""):
+    """Voila serving the lecture page at a free port on 127.0.0.1 (settings as name=value&...); yields its URL."""
     port = free_port()
     env = voila_env(dict(os.environ, JUPYTER_CONFIG_DIR=str(tmp / "config"), JUPYTER_RUNTIME_DIR=str(tmp / "runtime"),
-                         IPYTHONDIR=str(tmp / "ipython")))
+                         IPYTHONDIR=str(tmp / "ipython"), **{SETTINGS_ENV: settings}))
     log = tmp / "voila.log"
     with log.open("w") as out:
         process = subprocess.Popen(voila_command(sys.executable, port=port, open_browser=False), env=env,
                                    stdout=out, stderr=subprocess.STDOUT, cwd=tmp)
-    url = f"http://127.0.0.1:{port}/"
     try:
         deadline = time.monotonic() + SERVER_START_SECONDS
         while True:
@@ -87,9 +88,15 @@ def voila_url(tmp_path_factory, chromium_browser):  # noqa: F811
                 if time.monotonic() > deadline:
                     pytest.fail(f"Voila did not answer within {SERVER_START_SECONDS} s:\n{log.read_text()[-3000:]}")
                 time.sleep(0.3)
-        yield url
+        yield f"http://127.0.0.1:{port}/"
     finally:
         stop(process)
+
+
+@pytest.fixture(scope="module")
+def voila_url(tmp_path_factory, chromium_browser):  # noqa: F811
+    with serve_lecture_page(tmp_path_factory.mktemp("voila")) as url:
+        yield url
 
 
 def picture_src(page) -> str:

@@ -40,12 +40,12 @@ def settings_from_query(query: str) -> dict:
             value = ast.literal_eval(f"[{text}]" if "," in text else text)
         except (ValueError, SyntaxError):
             value = text
-        settings[name] = value
+        settings[name] = [value] if name == "hidden" and isinstance(value, int) else value
     return settings
 
 
 def projector_layout(pg, title: str = "Neural network playground"):
-    """pg's widget rearranged for a projector, its picture shown with alt text.
+    """pg's widget rearranged for a projector, its picture shown with alt text (a Picture).
 
     The one picture goes left, as wide as the screen allows, followed by what
     the playground shows under it (status, line of Python); what it shows above
@@ -53,21 +53,12 @@ def projector_layout(pg, title: str = "Neural network playground"):
     """
     import ipywidgets as w
 
-    from ..picture_widget import Picture
+    from ..picture_widget import swap_in_picture
 
-    children = list(pg.widget.children)
-    pictures = [i for i, child in enumerate(children) if isinstance(child, w.Image)]
-    if len(pictures) != 1:
-        raise ValueError(f"expected the playground's widget to hold one picture, found {len(pictures)}")
-    i = pictures[0]
-    image = children[i]
-    picture = Picture(value=bytes(image.value), alt=f"{ALT} Now: {pg.status()}")
-
-    def mirror(change):
-        picture.value = bytes(change["new"])
-        picture.alt = f"{ALT} Now: {pg.status()}"
-
-    image.observe(mirror, names="value")
+    box = pg.widget
+    picture = swap_in_picture(box, lambda: f"{ALT} Now: {pg.status()}")
+    children = list(box.children)
+    i = children.index(picture)
     main = w.VBox([picture, *children[i + 1:]], layout=w.Layout(flex="3 1 0%", min_width="0"))
     main.add_class("lecture-main")
     side = w.VBox(children[:i], layout=w.Layout(flex="1 1 0%", min_width="380px", padding="0 0 0 16px"))
@@ -81,7 +72,7 @@ def projector_layout(pg, title: str = "Neural network playground"):
 
 def lecture_page(**settings):
     """A playground laid out for a projector; settings also come from the page address (Voila)."""
-    from ..playground_widget import playground
+    from .. import playground
 
     settings = {**settings_from_query(os.environ.get(SETTINGS_ENV, "")),
                 **settings_from_query(os.environ.get("QUERY_STRING", "")), **settings}

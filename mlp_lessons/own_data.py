@@ -1,0 +1,339 @@
+"""The playground on your own points: click them in, undo, clear, load and save a CSV (top layer).
+
+    pg = ml.playground(data="points.csv")          # a file: x1, x2, label (0 or 1)
+    pg = ml.playground(data=(X, Y))                # or arrays, X (2, m) and Y (1, m)
+    pg.add_point(0.5, -1.0, 1)                     # what a click on the plane does
+    pg.undo(); pg.clear(); pg.load("more.csv"); pg.save("mine.csv")
+
+The points are shuffled by the seed and split into training and test points
+(two thirds train, unless m says otherwise).  Every change of the points starts
+a new run on them, like any other change of a setting, and Train keeps
+training; so the line of Python under the picture re-creates what is on
+screen once the points are saved in the file it names.  Fewer than MIN_POINTS
+points, or points of one class, cannot train: the playground then keeps the
+last run and shows the points collected so far on an empty plane.
+
+In Jupyter the picture is a Picture (picture_widget), an anywidget that
+reports clicks, because ipywidgets' Image reports none; anywidget ships its
+few lines of JavaScript inside the widget, so it works alike in JupyterLab,
+Voila and Colab.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from pathlib import Path
+
+import numpy as np
+
+from .playground_settings import CONTROLS
+from .playground_state import PlaygroundData
+from .playground_widget import Playground
+from .plots import scatter_points
+from .points import MAX_POINTS, MIN_POINTS, PointsError, check_points, points_csv, read_points, split_points
+
+TRAIN_FRACTION = 2 / 3
+DERIVED = ("dataset", "noise", "m_test")   # fixed by the points, not by settings
+OWN_CONTROLS = tuple(c for c in CONTROLS if c not in ("dataset", "noise"))
+
+
+def as_points(data) -> tuple[np.ndarray, np.ndarray]:
+    """(X, Y) from a CSV path, CSV text or bytes, or a pair of arrays."""
+    if isinstance(data, (tuple, list)) and len(data) == 2:
+        return check_points(*data)
+    if isinstance(data, (str, Path, bytes, bytearray, memoryview)):
+        return read_points(data)
+    raise PointsError("data must be a CSV file's name (x1, x2, label on each line) or a pair of arrays "
+                      f"(X of shape (2, m), Y of shape (1, m)); got {type(data).__name__}.")
+
+
+class OwnDataPlayground(Playground):
+    """A Playground whose points are yours: given, clicked in, loaded, undone, cleared, saved."""
+
+    def __init__(self, data, *, epochs: int = 0, **settings):
+        X, Y = as_points(data)
+        for name in DERIVED:
+            if name in settings and name != "m_test":
+                raise ValueError(f"{name} belongs to the built-in data sets; with data=... the points are yours.")
+        self.file = str(data) if isinstance(data, (str, Path)) and str(data).lower().endswith(".csv") else None
+        self.X_points, self.Y_points = X, Y          # the points as they stand (what the plane shows)
+        self.X_run, self.Y_run = X, Y                # the points the run trains on (the last usable ones)
+        self.history_of_points = []                  # earlier (X, Y), for undo
+        self.saved = self.file is not None
+        self.note = ""
+        self.batch_wanted = settings.get("batch_size", 16)
+        n = X.shape[1]
+        m = settings.pop("m", None)
+        m_test = settings.pop("m_test", None)
+        if m is None:
+            m = split_size(n, TRAIN_FRACTION)
+        if m_test is not None and m + m_test != n:
+            raise PointsError(f"m + m_test must be the number of points, {n}; got m={m}, m_test={m_test}.")
+        settings.setdefault("controls", OWN_CONTROLS)
+        super().__init__(epochs=epochs, data_source=self._points_data, m=m, m_test=n - m, **settings)
+
+    # -- the data the run trains on
+
+    def _points_data(self, settings) -> PlaygroundData:
+        return PlaygroundData(*split_points(self.X_run, self.Y_run, settings.m, settings.seed))
+
+    @property
+    def ready(self) -> bool:
+        """Whether the points as they stand can train (enough of them, both classes)."""
+        return self.X_points is self.X_run
+
+    def _use(self, X, Y) -> "OwnDataPlayground":
+        """The points change: a new run on them if they can train, else wait for more."""
+        self.X_points, self.Y_points, self.saved = X, Y, False
+        try:
+            check_points(X, Y)
+        except PointsError as why:
+            self.note = f"{why} Training waits: add points (shift-click adds the other class)."
+            return self.changed()
+        self.note = ""
+        self.X_run, self.Y_run = X, Y
+        s = self.settings
+        m = split_size(X.shape[1], s.m / (s.m + s.m_test))
+        self.settings = s.replace(m=m, m_test=X.shape[1] - m, batch_size=self.batch_wanted)
+        return self.reset()
+
+    # -- what the controls do
+
+    def add_point(self, x1: float, x2: float, label: int) -> "OwnDataPlayground":
+        """One more point (x1, x2) of class label (0 or 1)."""
+        if label not in (0, 1) or isinstance(label, bool):
+            raise PointsError(f"label must be 0 or 1 (two classes), got {label!r}.")
+        if not (np.isfinite(x1) and np.isfinite(x2)):
+            raise PointsError(f"a point needs finite coordinates, got ({x1!r}, {x2!r}).")
+        if self.X_points.shape[1] >= MAX_POINTS:
+            raise PointsError(f"The playground keeps at most {MAX_POINTS} points.")
+        self.history_of_points.append((self.X_points, self.Y_points))
+        X = np.hstack([self.X_points, [[float(x1)], [float(x2)]]])
+        Y = np.hstack([self.Y_points, [[float(label)]]])
+        return self._use(X, Y)
+
+    def undo(self) -> "OwnDataPlayground":
+        """The points as they were before the last change (add, clear or load)."""
+        if not self.history_of_points:
+            self.note = "Nothing to undo."
+            return self.changed()
+        return self._use(*self.history_of_points.pop())
+
+    def clear(self) -> "OwnDataPlayground":
+        """No points at all: click some in (undo brings them back)."""
+        self.history_of_points.append((self.X_points, self.Y_points))
+        return self._use(np.zeros((2, 0)), np.zeros((1, 0)))
+
+    def load(self, source, name: str | None = None) -> "OwnDataPlayground":
+        """Points from a CSV (path, text or bytes) in place of these; a bad file raises PointsError and changes nothing."""
+        X, Y = read_points(source)
+        self.history_of_points.append((self.X_points, self.Y_points))
+        self._use(X, Y)
+        if name or isinstance(source, (str, Path)):
+            self.file, self.saved = str(name or source), True
+        return self.changed()
+
+    def save(self, path="points.csv") -> Path:
+        """Write the points as they stand to a CSV file; the line of Python then reads it."""
+        path = Path(path)
+        path.write_text(points_csv(self.X_points, self.Y_points))
+        self.file, self.saved = str(path), True
+        self.changed()
+        return path
+
+    # -- re-creating the run
+
+    def code_line(self) -> str:
+        """ml.playground(data="file.csv", ...) with the training since: it re-creates the run once saved."""
+        line = super().code_line()
+        start, rest = line.split("(", 1)
+        shown_by_default = f"controls={list(OWN_CONTROLS)!r}".replace("'", '"')
+        kept = [part for part in split_arguments(rest[:rest.index(")")])
+                if part.split("=", 1)[0] not in DERIVED and part != shown_by_default]
+        file = self.file or "points.csv"
+        return f'{start}(data="{file}", {", ".join(kept)}){rest[rest.index(")") + 1:]}'
+
+    def code(self) -> str:
+        """The run written with the lessons' functions, reading the points from their file."""
+        s = self.settings
+        lines = super().code().splitlines()
+        lines[1] = f'X, Y = ml.read_points("{self.file or "points.csv"}")'
+        split = next(i for i, line in enumerate(lines) if line.startswith("X_train, Y_train, X_test, Y_test ="))
+        lines[split] = f"X_train, Y_train, X_test, Y_test = ml.split_points(X, Y, {s.m}, seed={s.seed})"
+        return "\n".join(lines)
+
+    def status(self) -> str:
+        text = super().status()
+        if not self.ready:
+            text = f"{self.X_points.shape[1]} points; the last run (on {self.X_run.shape[1]} points): {text}"
+        return text
+
+    # -- in Jupyter
+
+    @property
+    def widget(self):
+        if self.ui is None:
+            from .picture_widget import swap_in_picture
+
+            super().widget  # noqa: B018  (builds the playground's own widget)
+            self.picture = swap_in_picture(self.ui.box, self.picture_alt)
+            self.picture.clickable = True
+            self.picture.on_click(self._clicked)
+            self.controls = OwnDataControls(self)
+            first, *rest = self.ui.box.children  # the buttons and counters, then the rest
+            self.ui.box.children = (first, self.controls.box, *rest)
+        return self.ui.box
+
+    def png(self) -> bytes:
+        """The playground's picture; while training waits, the points collected so far on an empty plane."""
+        if not self.ready:
+            return self.waiting_png()
+        figure = self.view.draw(self)
+        self.view.titles[self.view.ax_out].set_text("your points: a[L] = P(y = 1 | x); test points hollow")
+        buffer = io.BytesIO()
+        figure.canvas.print_png(buffer)
+        return buffer.getvalue()
+
+    def picture_alt(self) -> str:
+        n0 = int(np.sum(self.Y_points == 0))
+        n1 = int(np.sum(self.Y_points == 1))
+        what = (f"Your {n0 + n1} points on the plane, {n0} of class 0 (blue) and {n1} of class 1 (orange)")
+        if not self.ready:
+            return f"{what}, on an empty plane: training waits for more points."
+        return f"{what}, with the network's output over the plane, the network and the loss curves. {self.status()}"
+
+    def waiting_png(self) -> bytes:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        if getattr(self.view, "extent", None) is None:
+            self.view.draw(self)  # the plane's extent comes from the last usable points
+        fig = self.view.figure
+        self._waiting = Figure(figsize=fig.get_size_inches(), dpi=fig.dpi)
+        FigureCanvasAgg(self._waiting)
+        ax = self._waiting.add_axes(self.view.ax_out.get_position())
+        x1_lo, x1_hi, x2_lo, x2_hi = self.view.extent
+        ax.set_xlim(x1_lo, x1_hi)
+        ax.set_ylim(x2_lo, x2_hi)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        if self.X_points.shape[1]:
+            scatter_points(ax, self.X_points, self.Y_points)
+        note = self._waiting.add_axes(self.view.ax_net.get_position())
+        note.axis("off")
+        note.text(0.5, 0.5, self.note or "Click on the plane to add points.", ha="center", va="center",
+                  fontsize=12, wrap=True, transform=note.transAxes)
+        buffer = io.BytesIO()
+        self._waiting.canvas.print_png(buffer)
+        return buffer.getvalue()
+
+    def to_data(self, x_pixel: float, y_pixel: float):
+        """The point of the plane under pixel (x, y) of the picture shown now (None off the plane)."""
+        return self.view.to_data(x_pixel, y_pixel)
+
+    def _clicked(self, x_pixel: float, y_pixel: float, shift: bool) -> None:
+        point = self.to_data(x_pixel, y_pixel)
+        if point is None:
+            return
+        label = self.controls.label()
+        try:
+            self.add_point(*point, 1 - label if shift else label)
+        except PointsError as error:
+            self.note = str(error)
+            self.changed()
+
+
+def split_size(n: int, fraction: float) -> int:
+    """How many of n points train: the fraction of them, but at least one to train and one to test."""
+    return min(max(round(n * fraction), 1), max(n - 1, 1))
+
+
+def split_arguments(text: str) -> list[str]:
+    """'a=1, b=[1, 2], c="x"' -> ['a=1', 'b=[1, 2]', 'c="x"'] (commas inside brackets or quotes stay)."""
+    parts, depth, quote, current = [], 0, None, ""
+    for ch in text:
+        if quote:
+            quote = None if ch == quote else quote
+        elif ch in "\"'":
+            quote = ch
+        elif ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            parts.append(current.strip())
+            current = ""
+            continue
+        current += ch
+    if current.strip():
+        parts.append(current.strip())
+    return parts
+
+
+class OwnDataControls:
+    """Which class a click adds, Undo, Clear, Load a CSV, Save as CSV, and what happened."""
+
+    def __init__(self, pg: OwnDataPlayground):
+        import ipywidgets as w
+
+        self.pg = pg
+        self.classes = w.ToggleButtons(options=[("class 0 (blue)", 0), ("class 1 (orange)", 1)], value=1,
+                                       description="a click adds", style={"description_width": "95px"})
+        self.undo = w.Button(description="Undo", tooltip="take back the last change of the points")
+        self.clear = w.Button(description="Clear", tooltip="remove every point")
+        self.upload = w.FileUpload(accept=".csv,text/csv,text/plain", multiple=False, description="Load CSV")
+        self.name = w.Text(value=pg.file or "points.csv", description="file", style={"description_width": "40px"},
+                           layout=w.Layout(width="220px"))
+        self.save = w.Button(description="Save CSV", tooltip="write the points to this file, beside the notebook")
+        self.message = w.HTML()
+        self.undo.on_click(lambda _: self._do(pg.undo))
+        self.clear.on_click(lambda _: self._do(pg.clear))
+        self.save.on_click(lambda _: self._save())
+        self.upload.observe(self._uploaded, names="value")
+        pg.listeners.append(self.redraw)
+        self.box = w.VBox([w.HBox([self.classes, self.undo, self.clear], layout=w.Layout(flex_flow="row wrap")),
+                           w.HBox([self.upload, self.name, self.save], layout=w.Layout(flex_flow="row wrap")),
+                           self.message])
+        self.redraw(pg)
+
+    def label(self) -> int:
+        return self.classes.value
+
+    def _do(self, action) -> None:
+        self.pg.note = ""
+        action()
+
+    def _save(self) -> None:
+        try:
+            path = self.pg.save(self.name.value.strip() or "points.csv")
+        except OSError as error:
+            self.pg.note = f"Could not save: {error}"
+            return self.pg.changed()
+        text = points_csv(self.pg.X_points, self.pg.Y_points)
+        link = (f'<a download="{html.escape(path.name)}" href="data:text/csv;base64,'
+                f'{base64.b64encode(text.encode()).decode()}">download {html.escape(path.name)}</a>')
+        self.pg.note = ""
+        self.message.value = f"Saved {self.pg.X_points.shape[1]} points to {html.escape(str(path))} ({link})."
+
+    def _uploaded(self, change) -> None:
+        files = change["new"]
+        if not files:
+            return
+        upload = files[0]
+        try:
+            self.pg.load(bytes(upload["content"]), name=upload["name"])
+            self.name.value = upload["name"]
+            self.message.value = f"Loaded {self.pg.X_points.shape[1]} points from {html.escape(upload['name'])}."
+        except PointsError as error:
+            self.message.value = (f"<span style='color:#b00020'>{html.escape(upload['name'])} was not loaded "
+                                  f"(nothing changed): {html.escape(str(error))}</span>")
+        self.upload.value = ()
+
+    def redraw(self, pg) -> None:
+        if pg.note:
+            self.message.value = f"<span style='color:#8a4b00'>{html.escape(pg.note)}</span>"
+        elif not pg.saved:
+            self.message.value = (f"{pg.X_points.shape[1]} points, not saved yet: Save CSV writes them to the "
+                                  "file that the line of Python below reads.")
