@@ -55,7 +55,7 @@ class Settings:
     loss: str = "binary_cross_entropy"
     lr: float = 0.3
     regularization: str | None = None
-    reg_rate: float = 0.0
+    reg_rate: float = 0.01  # lambda, used when regularization is "L1" or "L2"
     batch_size: int = 16
     m: int = 200  # training points
     m_test: int = 100  # test points, drawn with them from the same data set

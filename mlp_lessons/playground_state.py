@@ -33,6 +33,7 @@ from .playground_settings import LR_RANGE, Settings, lesson_code
 from .training import Run, accuracy
 
 VIEW_ONLY = ("show_test", "discretize", "controls")  # changing these keeps the run
+DATA_SETTINGS = ("dataset", "noise", "m", "m_test", "seed")  # changing these draws new points
 WEIGHT_RANGE = (-10.0, 10.0)
 
 
@@ -87,10 +88,16 @@ class PlaygroundState:
             return self.changed()
         return self.reset()
 
-    def reset(self) -> "PlaygroundState":
-        """Fresh data, fresh weights, epoch 0: the same settings, started again."""
+    def reset(self, new_data: bool = False) -> "PlaygroundState":
+        """Fresh weights, epoch 0: the same settings, started again.
+
+        The data are loaded again when a setting they depend on has changed (or
+        new_data is True, for a data source whose points change by themselves).
+        """
         s = self.settings
-        self.data = self.data_source(s)
+        key = tuple(getattr(s, name) for name in DATA_SETTINGS)
+        if new_data or key != getattr(self, "data_key", None):
+            self.data, self.data_key = self.data_source(s), key
         self.run = Run(
             init_params(s.layer_sizes, seed=s.seed, init=s.init_name),
             self.inputs(self.data.X), self.data.Y, s.activations, loss=s.loss, lr=s.lr,

@@ -16,8 +16,9 @@ import io
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from PIL import Image
 
-from .plots import boundary_grid, draw_network, draw_output_map, layer_outputs, network_layout, plot_loss_curves, scatter_points
+from .plots import boundary_grid, changing_artists, draw_network, draw_output_map, layer_outputs, network_layout, plot_loss_curves, scatter_points
 
 RESOLUTION = 64  # the output map is RESOLUTION x RESOLUTION points of the plane (or RESOLUTION * 4 of a line)
 TILE = 16  # each neuron's map is TILE x TILE of them (every RESOLUTION // TILE-th)
@@ -47,6 +48,7 @@ class PlaygroundView:
         self.figure.subplots_adjust(left=0.005, right=0.99, bottom=0.13, top=0.9)
         self.data = self.sizes = None
         self.points = []
+        self.background = self.background_key = None
         self.titles = {
             ax: ax.text(0.5, 1.03, "", transform=ax.transAxes, ha="center", fontsize=10)
             for ax in (self.ax_net, self.ax_out, self.ax_loss)
@@ -70,9 +72,37 @@ class PlaygroundView:
         return self.figure
 
     def png(self, pg) -> bytes:
-        """draw(pg) as PNG bytes."""
+        """draw(pg) as PNG bytes.
+
+        The parts that stay (titles, labels, frames) are rendered once into a
+        background; each frame restores it and draws only what moves: the weights,
+        the neuron maps, the output map with its points, and the loss panel.
+        """
+        self.draw(pg)
+        kept, replaced = [], []
+        for ax in (self.ax_net, self.ax_out):
+            k, r = changing_artists(ax)
+            kept, replaced = kept + k, replaced + r
+        kept += [*self.points, *self.ax_out.spines.values(), self.ax_loss]
+        moving = sorted(kept + replaced, key=lambda artist: artist.get_zorder())
+        canvas, key = self.figure.canvas, tuple(map(id, kept))
+        for artist in moving:
+            artist.set_animated(True)
+        try:
+            if key != self.background_key:
+                canvas.draw()  # everything but the moving parts
+                self.background, self.background_key = canvas.copy_from_bbox(self.figure.bbox), key
+            else:
+                canvas.restore_region(self.background)
+            for artist in moving:
+                self.figure.draw_artist(artist)
+        finally:
+            for artist in moving:
+                artist.set_animated(False)  # figure() and savefig() draw everything again
+        width, height = canvas.get_width_height()
+        image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert("RGB")
         buffer = io.BytesIO()
-        self.draw(pg).canvas.print_png(buffer, pil_kwargs={"compress_level": 1})  # fast beats small here
+        image.save(buffer, format="png", compress_level=1)  # fast beats small here
         return buffer.getvalue()
 
     def to_data(self, x_pixel: float, y_pixel: float):

@@ -42,6 +42,17 @@ def _forget(ax, what: str) -> dict:
     return _DRAWN[ax][what]
 
 
+def changing_artists(ax) -> tuple[list, list]:
+    """What draw_network and draw_output_map redraw in place on ax, for an animation that blits.
+
+    Returns (kept, replaced): artists updated in place from frame to frame, and
+    artists drawn anew each time (the a[L] = 0.5 contour, the 1-D prediction curve).
+    """
+    network, output = _drawn(ax, "network"), _drawn(ax, "output")
+    kept = [artist for artist in (network.get("lines"), network.get("image"), output.get("image")) if artist]
+    return kept, list(output.get("lines", []))
+
+
 def network_layout(layer_sizes, max_neurons: int = 12, rows: int | None = None, gap: float = 1.0):
     """Where draw_network puts each neuron: a list, for l = 0..L, of (x, y) arrays.
 

@@ -1,6 +1,7 @@
 """The benchmark code runs, on tiny networks (a smoke test: nothing here is timed)."""
 
 import json
+import re
 import types
 
 import nbformat
@@ -90,11 +91,19 @@ def test_json_option_writes_the_numbers(monkeypatch, tmp_path):
 
 
 def test_playground_section_prints_the_medians_measure_returns(monkeypatch):
-    fake = types.SimpleNamespace(measure=lambda repeats: {"defaults: change to redraw": 0.1}, GOAL_SECONDS=0.2)
+    fake = types.SimpleNamespace(measure=lambda repeats: {
+        "largest [7, 32, 1]: control change to redraw": 0.1,
+        "defaults: redraws per second while training, from the frame and the loop's 0.02 s pause": 12.5,
+    }, GOAL_SECONDS=0.2, GOAL_REDRAWS_PER_SECOND=10)
     monkeypatch.setattr(run.importlib, "import_module", lambda name, package=None: fake)
     report = run.Report()
     run.section_playground(report, 1)
-    assert "| defaults: change to redraw | 100 ms |" in "\n".join(report.text)
+    run.section_summary(report)
+    text = re.sub(" +", " ", "\n".join(report.text))  # the tables pad their columns
+    assert "| largest [7, 32, 1]: control change to redraw | 100 ms |" in text
+    assert "pause | 12.5 /s |" in text
+    assert "| playground control change to redraw < 200 ms (largest, every neuron's map) | 100 ms | met |" in text
+    assert "| playground redraws while training >= 10 /s (defaults) | 12.5 /s | met |" in text
 
 
 def test_notebook_timing_runs_a_copy(tmp_path):

@@ -705,7 +705,8 @@ def press_and_wait(page, button, what: str) -> WidgetState:
 
 
 def drive_playground(lab: LabPage, notebook: str) -> None:
-    """Change the architecture and the learning rate, then Step and Train: the picture must follow."""
+    """Change the architecture, the learning rate, a feature and the regularisation, then Step and Train:
+    the picture must follow each."""
     page = lab.page
     state = widget_state(page)
     size = find_slider(page, [r"width|neurons|units|n\[", r"layer|hidden|size"], avoid=r"batch")
@@ -721,6 +722,33 @@ def drive_playground(lab: LabPage, notebook: str) -> None:
     rate = find_slider(page, [r"learning|rate|\blr\b|alpha|α"])
     before, after = move_slider(page, rate, steps=1)
     assert after != before, f"learning-rate slider {slider_name(rate)!r} did not move"
+    settle(page)
+
+    # An input feature switched on: one more input neuron, a new picture, a new line of Python.
+    state = widget_state(page)
+    feature = find_button(page, r"^\s*x1\^2\s*$")
+    assert feature, "the playground shows no toggle for the feature x1^2"
+    feature.scroll_into_view_if_needed()
+    feature.click()
+    wait_for_state(
+        page,
+        lambda now: now.images != state.images and "x1^2" in now.text,
+        "the picture and the line of Python to change after switching on the feature x1^2",
+    )
+    settle(page)
+
+    # Regularisation chosen after a step: a new run (epoch 0, a new picture) whose status shows the penalty.
+    press_and_wait(page, find_button(page, r"^\s*step\b"), "one step")
+    settle(page)
+    state = widget_state(page)
+    choice = page.locator(".jp-NotebookPanel .widget-dropdown:has(.widget-label:has-text('regularisation')) select").first
+    choice.scroll_into_view_if_needed()
+    choice.select_option(label="L2")
+    wait_for_state(
+        page,
+        lambda now: now.images != state.images and 'regularization="L2"' in now.text and "penalty" in now.text,
+        "the picture, the status (penalty) and the line of Python to change after choosing L2 regularisation",
+    )
     settle(page)
 
     step, train = find_button(page, r"^\s*step\b"), find_button(page, r"\btrain\b")
