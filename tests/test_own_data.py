@@ -155,8 +155,9 @@ def test_a_click_on_the_plane_adds_a_point_of_the_chosen_class_there(xor_points)
 # ---- in the browser -----------------------------------------------------------------------
 
 
-PIXELS_NEAR = """([x, y]) => {
+PIXELS_NEAR = """([fx, fy]) => {
   const img = document.querySelector('.mlp-lecture img.mlp-picture');
+  const x = fx * img.naturalWidth, y = fy * img.naturalHeight;
   const canvas = document.createElement('canvas');
   canvas.width = img.naturalWidth; canvas.height = img.naturalHeight;
   const context = canvas.getContext('2d');
@@ -252,7 +253,7 @@ def test_click_points_onto_the_plane_in_chromium(tmp_path, chromium_browser, xor
                                        arg=before, timeout=60_000)
                 # A training point is a filled dot, a test point a ring: either way its colour is there.
                 colour = orange if "orange" in choice else blue
-                near = page.evaluate(PIXELS_NEAR, [x, y])
+                near = page.evaluate(PIXELS_NEAR, [x / width, y / height])
                 assert any(colour(*p) for p in near), f"no {choice} point drawn where clicked"
             assert "not saved yet" in page.locator(".mlp-lecture").inner_text()
 

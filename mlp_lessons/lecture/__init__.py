@@ -20,6 +20,7 @@ PAGE = Path(__file__).with_name("playground.ipynb")
 JUPYTER_PATH = Path(__file__).with_name("jupyter")   # holds voila/templates/mlp-lecture
 TEMPLATE = "mlp-lecture"
 SETTINGS_ENV = "MLP_LESSONS_PLAYGROUND"   # name=value&... from the command line, for every page
+PICTURE_DPI = 100   # the notebook's 72 dpi, shown 1.5 times larger on a projector, would blur
 ALT = ("The playground's picture: left, the network, each neuron drawn as a small map of its output over the "
        "input plane and each weight as a line, orange positive and blue negative; middle, the network's output "
        "over the plane with the training points filled and the test points hollow; right, the training and test "
@@ -76,7 +77,10 @@ def lecture_page(**settings):
 
     settings = {**settings_from_query(os.environ.get(SETTINGS_ENV, "")),
                 **settings_from_query(os.environ.get("QUERY_STRING", "")), **settings}
+    from ..playground_view import PlaygroundView
+
     pg = playground(**settings)
+    pg.view = PlaygroundView(dpi=PICTURE_DPI)
     page = projector_layout(pg)
     page.playground = pg
     return page
