@@ -316,3 +316,49 @@ def test_screenshots_of_two_site_pages(site_url, watched):
     page = watched.open(site_url + "01_forward_prop.html")
     page.locator("figure.frames").first.scroll_into_view_if_needed()
     page.screenshot(path=str(SCREENSHOT_DIR / "site-01_forward_prop-slider.png"))
+
+
+def test_the_pages_workflow_publishes_what_run_py_site_builds():
+    import yaml
+
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "pages.yml").read_text())
+    assert workflow.get("on", workflow.get(True))["push"]["branches"] == ["main"]
+    assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    build, deploy = workflow["jobs"]["build"]["steps"], workflow["jobs"]["deploy"]["steps"]
+    (command,) = [step["run"] for step in build if "run" in step]
+    (upload,) = [step for step in build if step.get("uses", "").startswith("actions/upload-pages-artifact")]
+    assert command == f"python run.py site --out {upload['with']['path']}"
+    assert any(step.get("uses", "").startswith("actions/deploy-pages") for step in deploy)
+
+
+# Machado, Oliveira and Fernandes (2009), severity 1, in linear RGB.
+COLOUR_BLINDNESS = {
+    "deuteranopia": [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413], [-0.011820, 0.042940, 0.968881]],
+    "protanopia": [[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216], [-0.003882, -0.048116, 1.051998]],
+    "tritanopia": [[1.255528, -0.076749, -0.178779], [-0.078411, 0.930809, 0.147602], [0.004733, 0.691367, 0.303900]],
+}
+
+
+def lab_of_linear(rgb):
+    import numpy as np
+
+    xyz = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]]) @ np.clip(rgb, 0, 1)
+    f = np.cbrt(np.maximum(xyz / [0.9505, 1.0, 1.089], 0.008856))
+    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
+
+
+def test_the_two_class_colours_stay_apart_for_colour_blind_readers():
+    """Orange and blue (the classes, the weights' signs, in every lesson and the playground), simulated."""
+    import numpy as np
+    from matplotlib.colors import to_rgb
+
+    from mlp_lessons.plots import BLUE, ORANGE
+
+    def linear(colour):
+        c = np.array(to_rgb(colour))
+        return np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+
+    for kind, matrix in COLOUR_BLINDNESS.items():
+        delta_e = np.linalg.norm(lab_of_linear(np.array(matrix) @ linear(ORANGE))
+                                 - lab_of_linear(np.array(matrix) @ linear(BLUE)))
+        assert delta_e > 40, f"orange and blue look alike with {kind} (colour difference {delta_e:.0f})"
