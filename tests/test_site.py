@@ -362,3 +362,15 @@ def test_the_two_class_colours_stay_apart_for_colour_blind_readers():
         delta_e = np.linalg.norm(lab_of_linear(np.array(matrix) @ linear(ORANGE))
                                  - lab_of_linear(np.array(matrix) @ linear(BLUE)))
         assert delta_e > 40, f"orange and blue look alike with {kind} (colour difference {delta_e:.0f})"
+
+
+def test_the_navigation_names_each_page_briefly():
+    from mlp_lessons.site.build import Page, nav_label
+
+    def label(kind, title):
+        return nav_label(Page("x.ipynb", "x.html", kind, title=title))
+
+    assert label("lesson", "Lesson 2: Backpropagation") == "Lesson 2"
+    assert label("exercise", "Exercises for lesson 3: batching") == "Exercises 3"
+    assert label("exercise", "Exercises: gradient checking") == "Exercises: gradient checking"
+    assert label("doc", "Notation crosswalk: reading other material") == "Notation crosswalk"

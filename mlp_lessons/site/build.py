@@ -315,8 +315,9 @@ def png_size(png: bytes) -> tuple[int, int]:
 
 
 def nav_label(page: Page) -> str:
-    if page.kind == "exercise":
-        return page.title.replace("Exercises for lesson", "Exercises").split(":")[0]
+    if page.kind == "exercise":  # "Exercises for lesson 2: ..." -> "Exercises 2"; other titles stay whole
+        found = re.match(r"Exercises for lesson (\d+)", page.title)
+        return f"Exercises {found.group(1)}" if found else page.title
     if page.kind == "lesson":
         return page.title.split(":")[0] if ":" in page.title else page.title
     return page.title.split(":")[0]
