@@ -24,6 +24,7 @@ RESOLUTION = 64  # the output map is RESOLUTION x RESOLUTION points of the plane
 TILE = 16  # each neuron's map is TILE x TILE of them (every RESOLUTION // TILE-th)
 MAX_NEURONS_DRAWN = 32
 GAP = 2.0  # between the layers of the network picture, in neuron spacings
+MANY_WEIGHTS = 1000  # with more, the thinnest lines are left out: they only thicken the tangle
 
 
 def best_rows(layer_sizes, width: float, height: float) -> int:
@@ -48,7 +49,7 @@ class PlaygroundView:
         self.figure.subplots_adjust(left=0.005, right=0.99, bottom=0.13, top=0.9)
         self.data = self.sizes = None
         self.points = []
-        self.background = self.background_key = None
+        self.background = self.background_key = self.loss_background = self.loss_key = None
         self.titles = {
             ax: ax.text(0.5, 1.03, "", transform=ax.transAxes, ha="center", fontsize=10)
             for ax in (self.ax_net, self.ax_out, self.ax_loss)
@@ -68,7 +69,7 @@ class PlaygroundView:
         h = pg.history
         plot_loss_curves(self.ax_loss, h.end_loss, h.test_loss, title=None)
         self.ax_loss.set_ylabel("")
-        self.titles[self.ax_loss].set_text(f"J at each epoch's end: epoch {pg.epoch}, step {pg.steps}")
+        self.titles[self.ax_loss].set_text("J of both sets at each epoch's end")
         return self.figure
 
     def png(self, pg) -> bytes:
@@ -76,28 +77,37 @@ class PlaygroundView:
 
         The parts that stay (titles, labels, frames) are rendered once into a
         background; each frame restores it and draws only what moves: the weights,
-        the neuron maps, the output map with its points, and the loss panel.
+        the neuron maps, the output map with its points, and the loss curves.
         """
         self.draw(pg)
         kept, replaced = [], []
-        for ax in (self.ax_net, self.ax_out):
+        for ax in (self.ax_net, self.ax_out, self.ax_loss):
             k, r = changing_artists(ax)
             kept, replaced = kept + k, replaced + r
-        kept += [*self.points, *self.ax_out.spines.values(), self.ax_loss]
+        kept += [*self.points, *self.ax_out.spines.values()]
         moving = sorted(kept + replaced, key=lambda artist: artist.get_zorder())
-        canvas, key = self.figure.canvas, tuple(map(id, kept))
-        for artist in moving:
+        canvas, loss = self.figure.canvas, self.ax_loss
+        # Two backgrounds: the network and output panels' titles and labels, and the loss
+        # panel's ticks, which stay until its limits move on to the next 1-2-5 step.
+        keys = tuple(map(id, kept)), (loss.get_xlim(), loss.get_ylim(), loss.get_yscale())
+        for artist in [*moving, loss]:
             artist.set_animated(True)
         try:
-            if key != self.background_key:
-                canvas.draw()  # everything but the moving parts
-                self.background, self.background_key = canvas.copy_from_bbox(self.figure.bbox), key
+            if keys[0] != self.background_key:
+                canvas.draw()  # everything but the moving parts and the loss panel
+                self.background, self.background_key, self.loss_key = canvas.copy_from_bbox(self.figure.bbox), keys[0], None
+            canvas.restore_region(self.background)
+            if keys[1] != self.loss_key:
+                loss.set_animated(False)
+                self.figure.draw_artist(loss)  # its curves are still animated: left out
+                box = loss.get_tightbbox(canvas.get_renderer()).expanded(1.02, 1.02)
+                self.loss_background, self.loss_key = canvas.copy_from_bbox(box), keys[1]
             else:
-                canvas.restore_region(self.background)
+                canvas.restore_region(self.loss_background)
             for artist in moving:
                 self.figure.draw_artist(artist)
         finally:
-            for artist in moving:
+            for artist in [*moving, loss]:
                 artist.set_animated(False)  # figure() and savefig() draw everything again
         width, height = canvas.get_width_height()
         image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert("RGB")
@@ -153,6 +163,10 @@ class PlaygroundView:
         L = len(self.sizes) - 1
         labels = [f"n[{l}] = {n}" for l, n in enumerate(self.sizes)]
         labels[0], labels[L] = f"input\n{labels[0]}", f"output\n{labels[L]}"
+        wide = sum(n * n_next for n, n_next in zip(self.sizes, self.sizes[1:])) > MANY_WEIGHTS
         draw_network(self.ax_net, self.sizes, pg.params, MAX_NEURONS_DRAWN, maps=tiles, rows=self.rows, gap=GAP,
-                     labels=labels, input_names=s.features)
-        self.titles[self.ax_net].set_text("each neuron's output over the plane; weights orange +, blue -")
+                     labels=labels, input_names=s.features, hide_below=0.1 if wide else 0.0)
+        self.titles[self.ax_net].set_text(
+            "each neuron's output over the plane; weights orange +, blue -"
+            + ("\n(weights under a tenth of the largest are not drawn)" if wide else "")
+        )

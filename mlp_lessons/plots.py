@@ -43,13 +43,14 @@ def _forget(ax, what: str) -> dict:
 
 
 def changing_artists(ax) -> tuple[list, list]:
-    """What draw_network and draw_output_map redraw in place on ax, for an animation that blits.
+    """What draw_network, draw_output_map and plot_loss_curves redraw in place on ax, for blitting.
 
     Returns (kept, replaced): artists updated in place from frame to frame, and
     artists drawn anew each time (the a[L] = 0.5 contour, the 1-D prediction curve).
     """
-    network, output = _drawn(ax, "network"), _drawn(ax, "output")
-    kept = [artist for artist in (network.get("lines"), network.get("image"), output.get("image")) if artist]
+    network, output, loss = _drawn(ax, "network"), _drawn(ax, "output"), _drawn(ax, "loss")
+    kept = [network.get("lines"), network.get("image"), output.get("image"), loss.get("train"), loss.get("test")]
+    kept = [artist for artist in kept if artist]
     return kept, list(output.get("lines", []))
 
 
@@ -74,7 +75,7 @@ def network_layout(layer_sizes, max_neurons: int = 12, rows: int | None = None, 
 
 def draw_network(
     ax, layer_sizes, params: dict | None = None, max_neurons: int = 12, title: str | None = None,
-    *, maps=None, rows: int | None = None, gap: float = 1.0, labels=None, input_names=None,
+    *, maps=None, rows: int | None = None, gap: float = 1.0, labels=None, input_names=None, hide_below: float = 0.0,
 ):
     """Draw a fully connected network: one column of circles per layer l = 0..L.
 
@@ -88,7 +89,8 @@ def draw_network(
     drawn as that small heatmap (orange positive, blue negative, white 0, scaled
     per neuron) instead of a circle.  rows and gap: see network_layout; labels:
     one text per layer above it (default "n[l]" and the size); input_names: a
-    name left of each input neuron.
+    name left of each input neuron; hide_below: connections whose |W| is under
+    this fraction of the largest are left out (a wide network's thinnest lines).
     Drawing again on the same axes with the same shapes only restyles the lines
     and repaints the maps, which is fast enough to animate.
     """
@@ -97,23 +99,21 @@ def draw_network(
            None if labels is None else tuple(labels), None if input_names is None else tuple(input_names))
     drawn = _drawn(ax, "network")
     if drawn.get("key") == key:
-        colors, widths = weight_styles(sizes, params, max_neurons)
-        drawn["lines"].set_color(colors)
-        drawn["lines"].set_linewidth(widths)
+        _style_lines(drawn["lines"], drawn["segments"], *weight_styles(sizes, params, max_neurons), hide_below)
         if maps is not None:
             drawn["image"].set_data(_map_tiles(drawn["layout"], maps, drawn["canvas"]))
         return ax
     drawn = _forget(ax, "network")
     layout = network_layout(sizes, max_neurons, rows, gap)
     L = len(sizes) - 1
-    segments = [
+    segments = np.array([
         [(layout[l - 1][0][q], layout[l - 1][1][q]), (layout[l][0][p], layout[l][1][p])]
         for l in range(1, L + 1)
         for p in range(len(layout[l][0]))
         for q in range(len(layout[l - 1][0]))
-    ]
-    colors, widths = weight_styles(sizes, params, max_neurons)
-    lines = ax.add_collection(LineCollection(segments, colors=colors, linewidths=widths, alpha=0.85, zorder=1))
+    ]).reshape(-1, 2, 2)
+    lines = ax.add_collection(LineCollection([], alpha=0.85, zorder=1))
+    _style_lines(lines, segments, *weight_styles(sizes, params, max_neurons), hide_below)
     xs, ys = np.concatenate([x for x, _ in layout]), np.concatenate([y for _, y in layout])
     top = ys.max() + 1
     artists = [lines]
@@ -142,8 +142,16 @@ def draw_network(
     ax.axis("off")
     if title:
         ax.set_title(title)
-    drawn.update(key=key, lines=lines, layout=layout, artists=artists)
+    drawn.update(key=key, lines=lines, layout=layout, artists=artists, segments=segments)
     return ax
+
+
+def _style_lines(lines, segments, colors, widths, hide_below: float) -> None:
+    """The connections drawn, coloured and sized; those thinner than hide_below's share left out."""
+    shown = np.asarray(widths) >= 0.3 + 3.0 * hide_below if hide_below else slice(None)
+    lines.set_segments(segments[shown])
+    lines.set_color(np.asarray(colors, dtype=object)[shown].tolist() if isinstance(colors, list) else colors[shown])
+    lines.set_linewidth(np.asarray(widths)[shown])
 
 
 TILE = 0.8  # a neuron's heatmap is TILE x TILE in the units of network_layout (neurons 1 apart)
@@ -349,17 +357,26 @@ def plot_decision_boundary(
 
 
 def loss_limits(values) -> tuple[float, float]:
-    """y limits for a log-scale loss plot: a margin around the values, at most up to 1e100.
+    """y limits for a log-scale loss plot: the 1-2-5 steps (..., 0.1, 0.2, 0.5, 1, 2, ...) around
+    the values, at most up to 1e100.
 
-    A diverging run reaches losses near 1e300, where matplotlib's log-scale ticks
-    overflow; such a curve leaves the top of the plot instead.
+    Steps, so that the axis stays put while a curve moves within them (an animation
+    redraws its ticks only now and then).  A diverging run reaches losses near 1e300,
+    where matplotlib's log-scale ticks overflow; such a curve leaves the top of the plot instead.
     """
     values = np.asarray(values, dtype=np.float64)
     values = values[np.isfinite(values) & (values > 0)]
     if values.size == 0:
         return 1e-2, 1.0
-    lo = min(values.min(), MAX_LOSS_SHOWN / 10) / 1.5
-    return lo, min(values.max() * 1.5, MAX_LOSS_SHOWN)
+    lo = _step_125(min(values.min(), MAX_LOSS_SHOWN / 10) / 1.2, down=True)
+    return lo, min(_step_125(values.max() * 1.2), MAX_LOSS_SHOWN)
+
+
+def _step_125(x: float, down: bool = False) -> float:
+    """The nearest of 1, 2, 5 times a power of ten above x (below it with down=True)."""
+    power = 10.0 ** np.floor(np.log10(x))
+    steps = [power * k for k in (0.5, 1, 2, 5, 10, 20)]
+    return max(v for v in steps if v <= x) if down else min(v for v in steps if v >= x)
 
 
 def plot_loss_curves(ax, train_loss, test_loss=None, title: str | None = "loss per epoch", log: bool = True):
@@ -396,7 +413,7 @@ def plot_loss_curves(ax, train_loss, test_loss=None, title: str | None = "loss p
 
 def _loss_scale(ax, values, log: bool, epochs: int) -> None:
     """x limits for the epochs, y limits (and a log scale when every value is positive) for the losses."""
-    ax.set_xlim(0, max(10, epochs) * 1.02)
+    ax.set_xlim(0, _step_125(max(10, epochs)) * 1.02)
     if log and values.size and np.all(values > 0):
         ax.set_ylim(*loss_limits(values))
         if ax.get_yscale() != "log":
