@@ -11,12 +11,12 @@ input plane, for whoever adds mouse events.
 
 from __future__ import annotations
 
-import io
+import struct
+import zlib
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from PIL import Image
 
 from .plots import boundary_grid, changing_artists, draw_network, draw_output_map, layer_outputs, network_layout, plot_loss_curves, scatter_points
 
@@ -25,6 +25,24 @@ TILE = 16  # each neuron's map is TILE x TILE of them (every RESOLUTION // TILE-
 MAX_NEURONS_DRAWN = 32
 GAP = 2.0  # between the layers of the network picture, in neuron spacings
 MANY_WEIGHTS = 1000  # with more, the thinnest lines are left out: they only thicken the tangle
+
+
+def png_bytes(rgb: np.ndarray) -> bytes:
+    """An (height, width, 3) uint8 image as PNG: no row filter, zlib level 1.
+
+    Written out here because it is three times faster than Pillow's PNG writer (which
+    tries every row filter) and, on these flat-coloured pictures, no larger.
+    """
+    height, width, _ = rgb.shape
+    rows = np.empty((height, 1 + 3 * width), np.uint8)
+    rows[:, 0] = 0  # filter type 0: none
+    rows[:, 1:] = rgb.reshape(height, -1)
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB, no interlace
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows.tobytes(), 1)) + chunk(b"IEND", b"")
 
 
 def best_rows(layer_sizes, width: float, height: float) -> int:
@@ -109,11 +127,7 @@ class PlaygroundView:
         finally:
             for artist in [*moving, loss]:
                 artist.set_animated(False)  # figure() and savefig() draw everything again
-        width, height = canvas.get_width_height()
-        image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert("RGB")
-        buffer = io.BytesIO()
-        image.save(buffer, format="png", compress_level=1)  # fast beats small here
-        return buffer.getvalue()
+        return png_bytes(np.asarray(canvas.buffer_rgba())[..., :3])
 
     def to_data(self, x_pixel: float, y_pixel: float):
         """The point of the input plane under pixel (x, y) of the PNG (origin top left), or None off the map."""

@@ -363,26 +363,25 @@ def plot_decision_boundary(
 
 
 def loss_limits(values) -> tuple[float, float]:
-    """y limits for a log-scale loss plot: the 1-2-5 steps (..., 0.1, 0.2, 0.5, 1, 2, ...) around
-    the values, at most up to 1e100.
+    """y limits for a log-scale loss plot: the powers of ten around the values, at most 1e100.
 
-    Steps, so that the axis stays put while a curve moves within them (an animation
-    redraws its ticks only now and then).  A diverging run reaches losses near 1e300,
-    where matplotlib's log-scale ticks overflow; such a curve leaves the top of the plot instead.
+    Whole decades, so that the axis stays put while a curve moves within them (an
+    animation redraws its ticks only now and then).  A diverging run reaches losses
+    near 1e300, where matplotlib's log-scale ticks overflow; such a curve leaves the
+    top of the plot instead.
     """
     values = np.asarray(values, dtype=np.float64)
     values = values[np.isfinite(values) & (values > 0)]
     if values.size == 0:
         return 1e-2, 1.0
-    lo = _step_125(min(values.min(), MAX_LOSS_SHOWN / 10) / 1.2, down=True)
-    return lo, min(_step_125(values.max() * 1.2), MAX_LOSS_SHOWN)
+    lo = 10.0 ** np.floor(np.log10(min(values.min(), MAX_LOSS_SHOWN / 10) / 1.2))
+    return lo, min(10.0 ** np.ceil(np.log10(values.max() * 1.2)), MAX_LOSS_SHOWN)
 
 
-def _step_125(x: float, down: bool = False) -> float:
-    """The nearest of 1, 2, 5 times a power of ten above x (below it with down=True)."""
+def _step_125(x: float) -> float:
+    """The smallest of 1, 2, 5 times a power of ten that is at least x."""
     power = 10.0 ** np.floor(np.log10(x))
-    steps = [power * k for k in (0.5, 1, 2, 5, 10, 20)]
-    return max(v for v in steps if v <= x) if down else min(v for v in steps if v >= x)
+    return min(v for v in (power, 2 * power, 5 * power, 10 * power) if v >= x)
 
 
 def plot_loss_curves(ax, train_loss, test_loss=None, title: str | None = "loss per epoch", log: bool = True):
@@ -421,12 +420,15 @@ def _loss_scale(ax, values, log: bool, epochs: int) -> None:
     """x limits for the epochs, y limits (and a log scale when every value is positive) for the losses."""
     ax.set_xlim(0, _step_125(max(10, epochs)) * 1.02)
     if log and values.size and np.all(values > 0):
-        ax.set_ylim(*loss_limits(values))
+        lo, hi = loss_limits(values)
         if ax.get_yscale() != "log":
             ax.set_yscale("log")
-            # Ticks at 1, 2 and 5 times the powers of ten, written as plain numbers: easy to
-            # read, and much faster to draw than mathtext's 10^k with minor ticks.
-            ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+        if ax.get_ylim() != (lo, hi):
+            ax.set_ylim(lo, hi)
+            # Ticks at the powers of ten (and 2 and 5 times them over two decades or less),
+            # written as plain numbers: easy to read, and faster to draw than mathtext's 10^k.
+            subs = (1.0, 2.0, 5.0) if hi / lo <= 100 else (1.0,)
+            ax.yaxis.set_major_locator(LogLocator(base=10, subs=subs))
             ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _: f"{y:g}"))
             ax.yaxis.set_minor_locator(NullLocator())
         return
