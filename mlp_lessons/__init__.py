@@ -11,6 +11,24 @@ The layers of the package, bottom to top (no module imports one above it):
                                      notebooks (import them by name)
 
 Examples are stacked as columns: X has shape (n[0], m).  Layers run l = 1..L.
+
+Bad input gets a message, never a wrong result.  Every public function checks
+its arguments and raises ShapeError (a ValueError), ValueError or TypeError
+naming the equation or argument, what was expected, what was given and the
+likely fix; the passes' inner steps skip that with check=False.  The rules:
+
+- Dtype: the network computes in its parameters' dtype (float64 unless
+  init_params(dtype=...)).  forward, loss_and_grads, backward, sgd_update and
+  train convert X, Y, dJ/dA[L] and the gradients to it, so float32 parameters
+  stay float32; parameters of mixed or integer dtypes are refused.  The
+  per-equation functions compute in W's dtype where W is an argument.
+- Integer, bool and list inputs are converted to float64; complex, object and
+  string arrays, None and other types are refused.
+- NaN and inf are refused in every input, except by the elementwise
+  activations and their derivatives (NaN gives NaN, +-inf the limits); a
+  result that would overflow is refused too.
+- Shapes never broadcast: every array must have exactly its equation's shape;
+  m = 0 examples is refused.
 """
 
 from .activations import (

@@ -5,96 +5,295 @@ returns dJ/dW[l], dJ/db[l] and dJ/dA[l-1] for layer l-1.  Examples are
 columns; for m = 1 these are exactly the seed's single-example equations, and
 for m > 1 the sums over examples happen inside the matrix product (for dW) and
 the row sum (for db).  The 1/m of the averaged loss is already inside dJ/dA[L].
+Every function checks its arguments (shapes, dtypes, finite values) and names
+its equation when one is wrong; check=False skips that, for the inner steps of
+backward and loss_and_grads, whose inputs are checked once.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .activations import get_activation
-from .errors import ShapeError, check_activations, check_params, shape_str
+from .activations import ACTIVATIONS, check_activation_names, get_activation
+from .errors import (
+    ShapeError,
+    biggest,
+    check_array,
+    check_callable,
+    check_no_overflow,
+    check_overflow,
+    check_params,
+    describe,
+    param_names,
+    shape_str,
+)
 from .forward import LayerCache
-from .losses import fused_output, get_loss
+from .losses import check_output_and_loss, evaluate_loss, fused_output, get_loss
+
+EQ1 = "backprop_dZ, boxed equation 1, dJ/dZ[l] = dJ/dA[l] * phi'(Z[l])"
+EQ2 = "backprop_dW, boxed equation 2, dJ/dW[l] = dJ/dZ[l] A[l-1]^T"
+EQ3 = "backprop_db, boxed equation 3, dJ/db[l] = dJ/dZ[l] summed over the m columns"
+EQ4 = "backprop_dA_prev, boxed equation 4, dJ/dA[l-1] = W[l]^T dJ/dZ[l]"
 
 
-def backprop_dZ(dA: np.ndarray, Z: np.ndarray, phi_prime) -> np.ndarray:
+def backprop_dZ(dA: np.ndarray, Z: np.ndarray, phi_prime, check: bool = True) -> np.ndarray:
     """Boxed equation 1: dJ/dZ[l] = dJ/dA[l] * phi'[l](Z[l])   (elementwise product).
 
     Shapes: (n[l], m) * (n[l], m) -> (n[l], m).
     """
+    if check:
+        dA, Z, phi_prime = check_backprop_dZ(dA, Z, phi_prime)
     return dA * phi_prime(Z)
 
 
-def backprop_dW(dZ: np.ndarray, A_prev: np.ndarray) -> np.ndarray:
+def backprop_dW(dZ: np.ndarray, A_prev: np.ndarray, check: bool = True) -> np.ndarray:
     """Boxed equation 2: dJ/dW[l] = dJ/dZ[l] @ A[l-1].T.
 
     Component-wise dJ/dW_pq = sum_i dJ/dZ_pi A[l-1]_qi: with one example an outer
     product, with m examples the sum of the m outer products.
     Shapes: (n[l], m) @ (m, n[l-1]) -> (n[l], n[l-1]), the shape of W[l].
     """
+    if check:
+        dZ, A_prev = check_backprop_dW(dZ, A_prev)
     return dZ @ A_prev.T
 
 
-def backprop_db(dZ: np.ndarray) -> np.ndarray:
+def backprop_db(dZ: np.ndarray, check: bool = True) -> np.ndarray:
     """Boxed equation 3: dJ/db[l] = dJ/dZ[l], summed over the m columns (examples).
 
     b[l] is added to every column, so its gradient collects every column's dJ/dz.
     Shapes: (n[l], m) -> (n[l], 1), the shape of b[l].
     """
+    if check:
+        dZ = check_backprop_db(dZ)
     return dZ.sum(axis=1, keepdims=True)
 
 
-def backprop_dA_prev(W: np.ndarray, dZ: np.ndarray) -> np.ndarray:
+def backprop_dA_prev(W: np.ndarray, dZ: np.ndarray, check: bool = True) -> np.ndarray:
     """Boxed equation 4: dJ/dA[l-1] = W[l].T @ dJ/dZ[l].
 
     Entry q is the dot product of column q of W[l] with dJ/dz[l].
     Shapes: (n[l-1], n[l]) @ (n[l], m) -> (n[l-1], m), the shape of A[l-1].
     """
+    if check:
+        W, dZ = check_backprop_dA_prev(W, dZ)
     return W.T @ dZ
 
 
+def _transposed(a: np.ndarray, b: np.ndarray) -> str:
+    return " It looks transposed." if a.shape == b.shape[::-1] and a.shape != b.shape else ""
+
+
+def check_backprop_dZ(dA, Z, phi_prime):
+    """dA, Z as finite float arrays of one shape, and phi_prime wrapped to check what it returns."""
+    Z = check_array("Z", Z, ndim=None, where=EQ1)  # elementwise: any shape, the same for both
+    dA = check_array("dA", dA, ndim=None, where=EQ1)
+    if dA.shape != Z.shape:
+        raise ShapeError(
+            f"{EQ1}: the product is elementwise, so dA = dJ/dA[l] must have the shape of Z[l], "
+            f"(n[l], m) = {shape_str(Z.shape)}, but dA has shape {shape_str(dA.shape)}.{_transposed(dA, Z)}"
+        )
+    phis = {a.phi: a.name for a in ACTIVATIONS.values()}
+    if isinstance(phi_prime, str):
+        raise TypeError(
+            f"{EQ1}: phi_prime must be the derivative function, e.g. ml.relu_prime or "
+            f"ml.get_activation({phi_prime!r}).phi_prime, not the name {phi_prime!r}."
+        )
+    check_callable("phi_prime", phi_prime, 1, "a function Z -> phi'(Z), e.g. ml.relu_prime", EQ1)
+    if phi_prime in phis:
+        raise ValueError(
+            f"{EQ1}: phi_prime is {phis[phi_prime]}, the activation phi itself; the equation needs "
+            f"its derivative, {phis[phi_prime]}_prime."
+        )
+
+    def checked_phi_prime(Z):
+        D = check_array("phi_prime(Z)", phi_prime(Z), ndim=None, where=EQ1)
+        if D.shape != Z.shape:
+            raise ShapeError(
+                f"{EQ1}: phi_prime(Z) must return phi'(z) for every entry of Z, an array of Z's shape "
+                f"{shape_str(Z.shape)}, but it returned shape {shape_str(D.shape)} (it would broadcast). "
+                f"For a constant derivative use np.ones_like(Z) times it."
+            )
+        check_no_overflow(EQ1, "dJ/dZ", biggest(dA) * biggest(D), np.result_type(dA, D),
+                          {"dA": biggest(dA), "phi'(Z)": biggest(D)})
+        return D
+
+    return dA, Z, checked_phi_prime
+
+
+def check_backprop_dW(dZ, A_prev):
+    dZ = check_array("dZ", dZ, where=EQ2)
+    A_prev = check_array("A_prev", A_prev, where=EQ2)
+    if dZ.shape[1] != A_prev.shape[1]:
+        hint = ""
+        if A_prev.shape[0] == dZ.shape[1]:
+            hint = (f" A_prev of shape {shape_str(A_prev.shape)} looks transposed: pass A[l-1] itself, "
+                    f"(n[l-1], m) with examples as columns; the function transposes it.")
+        raise ShapeError(
+            f"{EQ2}: dZ has m = {dZ.shape[1]} columns but A_prev has {A_prev.shape[1]}; they must hold "
+            f"the same examples, one per column (dZ is {shape_str(dZ.shape)}, A_prev is "
+            f"{shape_str(A_prev.shape)}).{hint}"
+        )
+    check_no_overflow(EQ2, "dJ/dW", dZ.shape[1] * biggest(dZ) * biggest(A_prev), np.result_type(dZ, A_prev),
+                      {"dZ": biggest(dZ), "A_prev": biggest(A_prev)})
+    return dZ, A_prev
+
+
+def check_backprop_db(dZ):
+    dZ = check_array("dZ", dZ, where=EQ3)
+    check_no_overflow(EQ3, "dJ/db", dZ.shape[1] * biggest(dZ), dZ.dtype, {"dZ": biggest(dZ)})
+    return dZ
+
+
+def check_backprop_dA_prev(W, dZ):
+    W = check_array("W", W, where=EQ4)
+    dZ = check_array("dZ", dZ, where=EQ4, dtype=W.dtype)
+    if W.shape[0] != dZ.shape[0]:
+        hint = ""
+        if W.shape[1] == dZ.shape[0]:
+            hint = " Pass W[l] itself, (n[l], n[l-1]); the function transposes it."
+        elif dZ.shape[1] == W.shape[0]:
+            hint = " dZ looks transposed: it is (n[l], m), one column per example."
+        raise ShapeError(
+            f"{EQ4}: W has shape {shape_str(W.shape)}, so n[l] = {W.shape[0]} and dZ must have "
+            f"{W.shape[0]} rows (one per neuron of layer l), but dZ has shape {shape_str(dZ.shape)}.{hint}"
+        )
+    check_no_overflow(EQ4, "dJ/dA[l-1]", W.shape[0] * biggest(W) * biggest(dZ), W.dtype,
+                      {"W": biggest(W), "dZ": biggest(dZ)})
+    return W, dZ
+
+
 def dZ_of_layer(dA: np.ndarray, Z: np.ndarray, activation: str) -> np.ndarray:
-    """Boxed equation 1 for the named activation: dA * phi'(Z), or softmax's Jacobian product."""
+    """Boxed equation 1 for the named activation: dA * phi'(Z), or softmax's Jacobian product.
+
+    Unchecked: for the passes, whose arrays are checked before.
+    """
     act = get_activation(activation)
     if act.backprop_dZ is None:
-        return backprop_dZ(dA, Z, act.phi_prime)
-    return act.backprop_dZ(dA, Z)  # softmax: not elementwise, a Jacobian-vector product
+        return backprop_dZ(dA, Z, act.phi_prime, check=False)
+    return act.backprop_dZ(dA, Z, check=False)  # softmax: not elementwise, a Jacobian-vector product
 
 
-def layer_backward(dA: np.ndarray, cache: LayerCache, activation: str, need_dA_prev: bool = True):
+def layer_backward(dA: np.ndarray, cache: LayerCache, activation: str, need_dA_prev: bool = True,
+                   check: bool = True):
     """One layer backwards: the four boxed equations in order.
 
     dA: dJ/dA[l], (n[l], m).  Returns (dA_prev, dW, db) with shapes
     (n[l-1], m), (n[l], n[l-1]), (n[l], 1).  Layer 1 passes need_dA_prev=False:
     dJ/dA[0] = dJ/dX is not needed to train, so it is skipped (dA_prev is None).
     """
+    if check:
+        dA, cache = check_layer_backward(dA, cache, activation, need_dA_prev)
     A_prev, W, Z = cache
     dZ = dZ_of_layer(dA, Z, activation)  # equation 1
-    dW = backprop_dW(dZ, A_prev)  # equation 2
-    db = backprop_db(dZ)  # equation 3
-    dA_prev = backprop_dA_prev(W, dZ) if need_dA_prev else None  # equation 4
+    dW = backprop_dW(dZ, A_prev, check=False)  # equation 2
+    db = backprop_db(dZ, check=False)  # equation 3
+    dA_prev = backprop_dA_prev(W, dZ, check=False) if need_dA_prev else None  # equation 4
     return dA_prev, dW, db
 
 
-def _check_caches(params, caches, activations):
-    L = check_params(params)
-    activations = check_activations(activations, L)
+def check_cache(cache, l=None, where: str = "layer_backward") -> LayerCache:
+    """A cache (A_prev, W, Z) of finite float arrays whose shapes fit z = W a_prev + b."""
+    k, k1 = ("l", "l-1") if l is None else (l, l - 1)
+    if not (isinstance(cache, tuple) and len(cache) == 3):
+        raise TypeError(
+            f"{where}: the cache of layer {k} must be the LayerCache (A_prev, W, Z) that "
+            f"layer_forward or forward made, got {describe(cache)}."
+        )
+    A_prev, W, Z = (check_array(name, value, where=f"{where}, cache of layer {k}")
+                    for name, value in zip(("A_prev", "W", "Z"), cache))
+    if W.shape[1] != A_prev.shape[0] or Z.shape != (W.shape[0], A_prev.shape[1]):
+        raise ShapeError(
+            f"{where}: the cache of layer {k} does not fit z[{k}] = W[{k}] a[{k1}] + b[{k}]: A_prev is "
+            f"{shape_str(A_prev.shape)}, W {shape_str(W.shape)} and Z {shape_str(Z.shape)}, but Z must be "
+            f"(n[{k}], m) = {shape_str((W.shape[0], A_prev.shape[1]))} and A_prev must have {W.shape[1]} rows. "
+            f"Pass the cache that forward made, unchanged."
+        )
+    return LayerCache(A_prev, W, Z)
+
+
+def check_layer_backward(dA, cache, activation, need_dA_prev):
+    get_activation(activation)
+    if not isinstance(need_dA_prev, (bool, np.bool_)):
+        raise TypeError(f"layer_backward: need_dA_prev must be True or False, got {describe(need_dA_prev)}.")
+    cache = check_cache(cache)
+    dA = check_array("dA", dA, where="layer_backward, dJ/dA[l]", dtype=cache.W.dtype)
+    if dA.shape != cache.Z.shape:
+        raise ShapeError(
+            f"layer_backward: dA = dJ/dA[l] must have the shape of A[l] and Z[l], (n[l], m) = "
+            f"{shape_str(cache.Z.shape)}, but it has shape {shape_str(dA.shape)}.{_transposed(dA, cache.Z)}"
+        )
+    return dA, cache
+
+
+def caches_look_right(caches, params, L) -> bool:
+    """The quick test of check_caches (no messages built): True if every rule holds."""
+    if type(caches) is not list or not caches or (L is not None and len(caches) != L):
+        return False
+    names = param_names(len(caches))
+    for l, cache in enumerate(caches):
+        if type(cache) is not LayerCache:
+            return False
+        A_prev, W, Z = cache
+        if not (type(A_prev) is type(W) is type(Z) is np.ndarray and A_prev.ndim == W.ndim == Z.ndim == 2):
+            return False
+        if A_prev.dtype.kind != "f" or W.dtype.kind != "f" or Z.dtype.kind != "f" or Z.size == 0:
+            return False
+        if W.shape[1] != A_prev.shape[0] or Z.shape != (W.shape[0], A_prev.shape[1]):
+            return False
+        if l > 0 and A_prev.shape != caches[l - 1].Z.shape:
+            return False
+        if params is not False and W is not params[names[l][0]]:
+            if W.shape != params[names[l][0]].shape or not np.isfinite(W).all():
+                return False
+        if not (np.isfinite(A_prev).all() and np.isfinite(Z).all()):
+            return False
+    return True
+
+
+def check_caches(caches, activations, params=False) -> tuple[list, list[str]]:
+    """caches: the list of L LayerCaches that forward made (for these params, unless params=False).
+
+    Returns (caches, activations) checked; the forward(...) pair and other
+    look-alikes get a message that says what to pass instead.
+    """
     if isinstance(caches, tuple) and len(caches) == 2 and isinstance(caches[1], list):
         raise TypeError(
             "caches must be the list of layer caches, the second thing forward returns: "
             "write AL, caches = forward(params, X, activations), then pass caches "
             "(not the whole (AL, caches) pair)."
         )
-    if not isinstance(caches, (list, tuple)) or len(caches) != L:
-        got = len(caches) if isinstance(caches, (list, tuple)) else type(caches).__name__
-        raise ValueError(f"backward needs the L = {L} caches returned by forward, got {got}.")
+    L = check_params(params) if params is not False else None
+    if caches_look_right(caches, params, L):
+        return caches, check_activation_names(activations, len(caches))
+    # Something is wrong: find it and say what.
+    if not isinstance(caches, (list, tuple)) or not caches or (L is not None and len(caches) != L):
+        got = f"{len(caches)} of them" if isinstance(caches, (list, tuple)) else describe(caches)
+        want = f"the L = {L} caches" if L is not None else "the list of caches"
+        raise ValueError(f"backward needs {want} returned by forward, one per layer, got {got}.")
+    activations = check_activation_names(activations, len(caches))
+    checked = []
     for l, cache in enumerate(caches, start=1):
         if not isinstance(cache, LayerCache):
             raise TypeError(
                 f"caches[{l - 1}] (layer {l}) must be the LayerCache that forward made, got "
-                f"{type(cache).__name__}. Pass the caches list from AL, caches = forward(...)."
+                f"{describe(cache)}. Pass the caches list from AL, caches = forward(...)."
             )
-    return activations
+        cache = check_cache(cache, l, "backward")
+        if l > 1 and cache.A_prev.shape != checked[-1].Z.shape:
+            raise ShapeError(
+                f"backward: caches[{l - 1}].A_prev is {shape_str(cache.A_prev.shape)}, but layer {l - 1}'s "
+                f"Z is {shape_str(checked[-1].Z.shape)}: the caches come from different forward passes. "
+                f"Pass the caches of one forward(params, X, activations)."
+            )
+        if params is not False and cache.W.shape != params[f"W{l}"].shape:
+            raise ShapeError(
+                f"backward: caches[{l - 1}].W is {shape_str(cache.W.shape)} but params['W{l}'] is "
+                f"{shape_str(params[f'W{l}'].shape)}: the caches come from another network. Run "
+                f"forward with these params first."
+            )
+        checked.append(cache)
+    return checked, activations
 
 
 def backward(params: dict, caches: list, dAL: np.ndarray, activations, check: bool = True) -> dict:
@@ -104,37 +303,59 @@ def backward(params: dict, caches: list, dAL: np.ndarray, activations, check: bo
     dJ/dA[L] into dJ/dZ[L] = dJ/dA[L] * phi'(Z[L]).  Any loss works, but with a
     sigmoid or softmax output whose units saturate, dJ/dA[L] (computed from A[L]
     alone) loses the information; loss_and_grads starts from the logits instead.
-    Returns grads with keys dW1..dWL, db1..dbL, each of its parameter's shape.
+    Returns grads with keys dW1..dWL, db1..dbL, each of its parameter's shape
+    and dtype (dAL is converted to the parameters' dtype).
     """
     if check:
-        activations = _check_caches(params, caches, activations)
+        caches, activations = check_caches(caches, activations, params)
         L = len(caches)
         AL_shape = caches[-1].Z.shape
-        if not isinstance(dAL, np.ndarray) or dAL.shape != AL_shape:
-            got = shape_str(dAL.shape) if isinstance(dAL, np.ndarray) else type(dAL).__name__
+        dAL = check_array("dAL", dAL, where=f"backward, layer {L}, dJ/dA[{L}]", dtype=params["W1"].dtype)
+        if dAL.shape != AL_shape:
             raise ShapeError(
                 f"Layer {L}: dJ/dA[{L}] must have the shape of A[{L}], (n[{L}], m) = "
-                f"{shape_str(AL_shape)}, but dAL is {got}. It comes from the loss, e.g. "
+                f"{shape_str(AL_shape)}, but dAL is {shape_str(dAL.shape)}. It comes from the loss, e.g. "
                 f"dJ/da[L] = a[L] - y."
             )
+        with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported next
+            grads = backward(params, caches, dAL, activations, check=False)
+        check_grads_finite(grads)
+        return grads
     dZL = dZ_of_layer(dAL, caches[-1].Z, activations[-1])
-    return backward_from_dZL(caches, dZL, activations)
+    return backward_from_dZL(caches, dZL, activations, check=False)
 
 
-def backward_from_dZL(caches: list, dZL: np.ndarray, activations) -> dict:
+def check_grads_finite(grads: dict) -> None:
+    for name, g in grads.items():
+        check_overflow(name, g, f"backprop, {name}")
+
+
+def backward_from_dZL(caches: list, dZL: np.ndarray, activations, check: bool = True) -> dict:
     """Layers L..1 given the output layer's dJ/dZ[L]: equations 2-4 at layer L, all four below.
 
-    Unvalidated: the shared inner loop of backward and loss_and_grads.
+    The shared inner loop of backward and loss_and_grads (which call it with check=False).
     Returns grads with keys dW1..dWL, db1..dbL.
     """
+    if check:
+        caches, activations = check_caches(caches, activations)
+        dZL = check_array("dZL", dZL, where=f"backward_from_dZL, dJ/dZ[{len(caches)}]", dtype=caches[-1].W.dtype)
+        if dZL.shape != caches[-1].Z.shape:
+            raise ShapeError(
+                f"backward_from_dZL: dZL = dJ/dZ[L] must have the shape of Z[L], "
+                f"{shape_str(caches[-1].Z.shape)}, but it has shape {shape_str(dZL.shape)}."
+            )
+        with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported next
+            grads = backward_from_dZL(caches, dZL, activations, check=False)
+        check_grads_finite(grads)
+        return grads
     grads = {}
     L = len(caches)
     A_prev, W, _ = caches[L - 1]
-    grads[f"dW{L}"], grads[f"db{L}"] = backprop_dW(dZL, A_prev), backprop_db(dZL)
-    dA = backprop_dA_prev(W, dZL) if L > 1 else None
+    grads[f"dW{L}"], grads[f"db{L}"] = backprop_dW(dZL, A_prev, check=False), backprop_db(dZL, check=False)
+    dA = backprop_dA_prev(W, dZL, check=False) if L > 1 else None
     for l in range(L - 1, 0, -1):
         dA, grads[f"dW{l}"], grads[f"db{l}"] = layer_backward(
-            dA, caches[l - 1], activations[l - 1], need_dA_prev=l > 1
+            dA, caches[l - 1], activations[l - 1], need_dA_prev=l > 1, check=False
         )
     return grads
 
@@ -149,15 +370,27 @@ def output_dZ(
     (losses.FUSED_OUTPUTS): dJ/dZ[L] = (A[L] - Y) / m, exact however saturated.
     Any other pair takes the seed's general route: J, dJ/dA[L] from the loss, then
     boxed equation 1, dJ/dZ[L] = dJ/dA[L] * phi'(Z[L]).  AL may be None: it is
-    then recomputed from ZL, where the general route needs it.  check=False skips
-    validating Y in the fused pairs (the training loop checks it once).
+    then recomputed from ZL, where the general route needs it.
+    check=False skips checking the arguments (the loss then checks nothing either).
     """
+    if check:
+        act = get_activation(activation, where="output_dZ, the output activation")
+        get_loss(loss)
+        ZL = check_array("ZL", ZL, where="output_dZ, Z[L]")
+        check_output_and_loss(act.name, loss, ZL.shape[0])
+        if AL is not None:
+            AL = check_array("AL", AL, where="output_dZ, A[L]", dtype=ZL.dtype)
+            if AL.shape != ZL.shape:
+                raise ShapeError(
+                    f"output_dZ: A[L] = phi(Z[L]) has the shape of Z[L], {shape_str(ZL.shape)}, but AL "
+                    f"has shape {shape_str(AL.shape)}."
+                )
     fused = fused_output(activation, loss)
     if fused is not None:
-        return fused(ZL, Y, check)
+        return fused(ZL, Y, check=check)
     if AL is None:
-        AL = get_activation(activation).phi(ZL)
-    J, dAL = get_loss(loss)(AL, Y)
+        AL = get_activation(activation).phi(ZL, check=False)
+    J, dAL = evaluate_loss(loss, AL, Y, check)
     return J, dZ_of_layer(dAL, ZL, activation)
 
 
@@ -167,11 +400,16 @@ def loss_and_grads(params: dict, caches: list, Y: np.ndarray, activations, loss,
     The output layer goes through output_dZ (from the logits where the output and
     loss pair allows it), then backward_from_dZL runs the four boxed equations
     down to layer 1.  This is what training, the playground and grad_check use.
-    Y: (n[L], m).  grads has keys dW1..dWL, db1..dbL, each of its parameter's shape.
-    check=False skips validation, for a training loop's inner steps.
+    Y: (n[L], m), converted to the parameters' dtype.  grads has keys dW1..dWL,
+    db1..dbL, each of its parameter's shape.  check=False skips validation, for a
+    training loop's inner steps.
     """
     if check:
-        activations = _check_caches(params, caches, activations)
-        get_loss(loss)
-    J, dZL = output_dZ(None, caches[-1].Z, Y, activations[-1], loss, check)
-    return J, backward_from_dZL(caches, dZL, activations)
+        caches, activations = check_caches(caches, activations, params)
+        J, dZL = output_dZ(None, caches[-1].Z, Y, activations[-1], loss)
+        with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported next
+            grads = backward_from_dZL(caches, dZL, activations, check=False)
+        check_grads_finite(grads)
+        return J, grads
+    J, dZL = output_dZ(None, caches[-1].Z, Y, activations[-1], loss, check=False)
+    return J, backward_from_dZL(caches, dZL, activations, check=False)

@@ -10,19 +10,20 @@ from __future__ import annotations
 
 import numpy as np
 
+from .errors import check_count, check_real, check_seed
+
 
 def _columns(points: np.ndarray, labels: np.ndarray):
     """(m, 2) points and (m,) labels -> X (2, m), Y (1, m)."""
     return np.ascontiguousarray(points.T, dtype=np.float64), labels.reshape(1, -1).astype(np.float64)
 
 
-def _rng(m, noise, seed):
-    """The random generator of a data set, after checking m and noise."""
-    if isinstance(m, bool) or not isinstance(m, (int, np.integer)) or m < 1:
-        raise ValueError(f"m, the number of examples, must be a positive integer, got {m!r}.")
-    if not (isinstance(noise, (int, float)) and noise >= 0):
-        raise ValueError(f"noise must be a number >= 0, got {noise!r}.")
-    return np.random.default_rng(seed)
+def _rng(m, noise, seed, where: str):
+    """The random generator of a data set, after checking m, noise and seed; where: the maker's name."""
+    check_count("m", m, 1, " (the number of examples)", where)
+    check_real("noise", noise, where, low=0, high=1e6,
+               meaning=" (the standard deviation of the noise added to each point; 1 already hides the pattern)")
+    return np.random.default_rng(check_seed(seed, where))
 
 
 def xor(m: int = 200, noise: float = 0.1, seed: int = 0):
@@ -30,7 +31,7 @@ def xor(m: int = 200, noise: float = 0.1, seed: int = 0):
 
     With noise=0 and m=4 this is the XOR truth table itself.
     """
-    rng = _rng(m, noise, seed)
+    rng = _rng(m, noise, seed, "xor")
     corners = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float64)
     which = np.arange(m) % 4
     points = corners[which] + noise * rng.standard_normal((m, 2))
@@ -40,7 +41,7 @@ def xor(m: int = 200, noise: float = 0.1, seed: int = 0):
 
 def moons(m: int = 200, noise: float = 0.1, seed: int = 0):
     """Two interleaving half circles; label 1 for the lower one."""
-    rng = _rng(m, noise, seed)
+    rng = _rng(m, noise, seed, "moons")
     label = np.arange(m) % 2
     t = rng.uniform(0, np.pi, m)
     points = np.where(
@@ -54,7 +55,7 @@ def moons(m: int = 200, noise: float = 0.1, seed: int = 0):
 
 def circles(m: int = 200, noise: float = 0.1, seed: int = 0):
     """A disc of radius about 0.5 (label 1) inside a ring of radius about 1 (label 0)."""
-    rng = _rng(m, noise, seed)
+    rng = _rng(m, noise, seed, "circles")
     label = np.arange(m) % 2
     t = rng.uniform(0, 2 * np.pi, m)
     r = np.where(label == 1, 0.5, 1.0)
@@ -64,7 +65,7 @@ def circles(m: int = 200, noise: float = 0.1, seed: int = 0):
 
 def spirals(m: int = 200, noise: float = 0.1, seed: int = 0):
     """Two spirals winding around each other, one and a half turns each."""
-    rng = _rng(m, noise, seed)
+    rng = _rng(m, noise, seed, "spirals")
     label = np.arange(m) % 2
     t = rng.uniform(0.05, 1, m)
     angle = 3 * np.pi * t + np.pi * label
@@ -78,7 +79,7 @@ def gaussians(m: int = 200, noise: float = 0.1, seed: int = 0):
     Their spread grows with the noise (standard deviation 0.4 + noise), so at
     noise 0.5 the clouds overlap and no boundary separates them all.
     """
-    rng = _rng(m, noise, seed)
+    rng = _rng(m, noise, seed, "gaussians")
     label = np.arange(m) % 2
     centre = np.where(label[:, None] == 1, 1.0, -1.0)
     points = centre + (0.4 + noise) * rng.standard_normal((m, 2))
@@ -91,7 +92,7 @@ def hills(m: int = 200, noise: float = 0.1, seed: int = 0):
     Two hills and two valleys, a surface a network can only fit with hidden units
     (or with the features sin x1 and sin x2 and one hidden layer).  X (2, m), Y (1, m).
     """
-    rng = _rng(m, noise, seed)
+    rng = _rng(m, noise, seed, "hills")
     points = rng.uniform(-3, 3, (m, 2))
     y = np.sin(points[:, 0]) * np.sin(points[:, 1]) + noise * rng.standard_normal(m)
     return _columns(points, y)
@@ -99,7 +100,7 @@ def hills(m: int = 200, noise: float = 0.1, seed: int = 0):
 
 def sine(m: int = 200, noise: float = 0.1, seed: int = 0):
     """Regression: x uniform in [-pi, pi], y = sin(x) + noise. X is (1, m), Y is (1, m)."""
-    rng = _rng(m, noise, seed)
+    rng = _rng(m, noise, seed, "sine")
     x = rng.uniform(-np.pi, np.pi, m)
     y = np.sin(x) + noise * rng.standard_normal(m)
     return x.reshape(1, -1), y.reshape(1, -1)

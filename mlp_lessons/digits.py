@@ -14,10 +14,13 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .errors import ShapeError, check_array, check_float_dtype, check_count, check_real, check_seed, describe, shape_str
+
 DATA_FILE = Path(__file__).parent / "data" / "optdigits.csv.gz"
 N_CLASSES = 10
 SIDE = 8  # images are SIDE x SIDE pixels
 MAX_PIXEL = 16  # each pixel counts the on-pixels of a 4x4 block, 0..16
+N_IMAGES = 1797
 
 
 class Digits(NamedTuple):
@@ -31,14 +34,40 @@ class Digits(NamedTuple):
 
 def one_hot(labels, n_classes: int = N_CLASSES) -> np.ndarray:
     """Labels (m,) of integers 0..n_classes-1 -> Y (n_classes, m), a single 1 per column."""
-    labels = np.asarray(labels, dtype=int)
+    n_classes = check_count("n_classes", n_classes, 1, " (the number of classes)", "one_hot")
+    labels = check_labels("labels", labels, n_classes, "one_hot")
     Y = np.zeros((n_classes, labels.size))
     Y[labels, np.arange(labels.size)] = 1.0
     return Y
 
 
+def check_labels(name: str, labels, n_classes: int, where: str) -> np.ndarray:
+    """labels as a 1-D integer array of classes 0..n_classes-1 (whole-number floats are accepted)."""
+    raw = labels
+    labels = check_array(name, labels, ndim=(1, 2), where=where)
+    if labels.ndim == 2:
+        hint = (f" It looks like one-hot targets or network outputs: take labels_of({name})."
+                if labels.shape[0] > 1 and labels.shape[1] > 1 else f" Pass {name}.ravel().")
+        raise ShapeError(
+            f"{where}: {name} must be a 1-D array of class labels, one per example, but it has "
+            f"shape {shape_str(labels.shape)}.{hint}"
+        )
+    bad = (labels != np.round(labels)) | (labels < 0) | (labels >= n_classes)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ValueError(
+            f"{where}: {name} must hold whole numbers 0..{n_classes - 1} (n_classes = {n_classes}), "
+            f"but {name}[{i}] = {labels[i]:g} ({int(bad.sum())} such label(s)). A label names a class: "
+            f"negative or fractional labels are mistakes, and a label >= n_classes needs a larger n_classes."
+        )
+    if isinstance(raw, np.ndarray) and raw.dtype.kind in "iu":
+        return raw
+    return labels.astype(np.int64)
+
+
 def labels_of(Y: np.ndarray) -> np.ndarray:
     """The class of each column, (n_classes, m) -> (m,): argmax, so it works for A[L] too."""
+    Y = check_array("Y", Y, where="labels_of, the class of each column (argmax)")
     return np.argmax(Y, axis=0)
 
 
@@ -49,8 +78,17 @@ def load_digits(test_fraction: float = 0.2, seed: int = 0, dtype=np.float64) -> 
     examples with `seed` and keeps the first round(1797 * test_fraction) for testing
     (359 with the defaults, leaving 1,438 to train on).
     """
-    if not 0 < test_fraction < 1:
-        raise ValueError(f"test_fraction must lie strictly between 0 and 1, got {test_fraction!r}.")
+    where = "load_digits"
+    check_real("test_fraction", test_fraction, where, low=0, high=1, meaning=" (the share of examples kept for testing)")
+    seed = check_seed(seed, where)
+    dtype = check_float_dtype(dtype, where)
+    n_test = round(N_IMAGES * test_fraction)
+    if not 1 <= n_test <= N_IMAGES - 1:
+        raise ValueError(
+            f"{where}: test_fraction = {test_fraction!r} keeps {n_test} of the {N_IMAGES} images for "
+            f"testing and {N_IMAGES - n_test} for training; each set needs at least one. Values "
+            f"such as 0.2 keep a fifth for testing."
+        )
     if not DATA_FILE.exists():
         raise FileNotFoundError(
             f"The digits file {DATA_FILE} is missing: this installation of mlp_lessons left out "
@@ -61,20 +99,36 @@ def load_digits(test_fraction: float = 0.2, seed: int = 0, dtype=np.float64) -> 
     X = (data[:, :-1].T / MAX_PIXEL).astype(dtype)
     Y = one_hot(data[:, -1]).astype(dtype)
     order = np.random.default_rng(seed).permutation(X.shape[1])
-    n_test = round(X.shape[1] * test_fraction)
     test, train = order[:n_test], order[n_test:]
     return Digits(X[:, train], Y[:, train], X[:, test], Y[:, test])
 
 
 def confusion_matrix(true_labels, predicted_labels, n_classes: int = N_CLASSES) -> np.ndarray:
     """C[i, j] = how many examples of class i were predicted as class j.  Right answers are on the diagonal."""
+    where = "confusion_matrix"
+    n_classes = check_count("n_classes", n_classes, 1, " (the number of classes)", where)
+    true = check_labels("true_labels", true_labels, n_classes, where)
+    predicted = check_labels("predicted_labels", predicted_labels, n_classes, where)
+    if true.shape != predicted.shape:
+        raise ShapeError(
+            f"{where}: true_labels and predicted_labels must have one label per example each, but "
+            f"they have {true.size} and {predicted.size}."
+        )
     C = np.zeros((n_classes, n_classes), dtype=int)
-    np.add.at(C, (np.asarray(true_labels), np.asarray(predicted_labels)), 1)
+    np.add.at(C, (true, predicted), 1)
     return C
 
 
 def format_confusion(C: np.ndarray) -> str:
     """The confusion matrix as a text table: rows true digit, columns predicted digit."""
+    where = "format_confusion"
+    C = check_array("C", C, where=where)
+    if C.shape[0] != C.shape[1] or np.any(C < 0) or np.any(C != np.round(C)) or float(C.max()) > 2**53:
+        raise ValueError(
+            f"{where}: C must be a square matrix of counts (whole numbers >= 0), as confusion_matrix "
+            f"makes, got {describe(C)} with entries from {C.min():g} to {C.max():g}."
+        )
+    C = C.astype(np.int64)
     n = C.shape[0]
     width = max(3, len(str(C.max())) + 1)
     lines = ["true\\pred" + "".join(f"{j:>{width}}" for j in range(n))]

@@ -1,12 +1,16 @@
 """Errors that teach: every message says what was expected, what was given and why.
 
-This module sits at the bottom of the package with the math; the passes above
-it validate once at their public entry points and raise these errors, so a
-student sees one clear sentence instead of a numpy traceback.
+This module sits at the bottom of the package with the math; the functions
+above it validate their arguments with these helpers (at their public entry
+points; the passes' inner steps call them with check=False) and raise
+ShapeError, ValueError or TypeError, so a student sees one clear sentence that
+names the equation or argument instead of a numpy traceback.
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
 import numbers
 
 import numpy as np
@@ -21,46 +25,216 @@ class TrainingDiverged(RuntimeError):
 
 
 def shape_str(shape) -> str:
-    return "(" + ", ".join(str(s) for s in shape) + ")"
+    return "(" + ", ".join(str(s) for s in shape) + (",)" if len(shape) == 1 else ")")
 
 
-def check_array(name: str, value, ndim: int = 2) -> np.ndarray:
-    """Return `value` as a floating numpy array with `ndim` dimensions, or explain why not."""
-    if not isinstance(value, np.ndarray):
-        if isinstance(value, (list, tuple)) or isinstance(value, numbers.Number):
-            value = np.asarray(value, dtype=np.float64)
+def describe(value) -> str:
+    """What was given, for a message: an array's shape and dtype, or a value's type and repr."""
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {shape_str(value.shape)} and dtype {value.dtype}"
+    text = repr(value)
+    if len(text) > 60:
+        text = text[:57] + "..."
+    return f"{type(value).__name__} {text}"
+
+
+def _type_hint(name: str, value) -> str:
+    if value is None:
+        return f" Did a function that should return {name} return None (a missing `return`)?"
+    if isinstance(value, dict):
+        return " A dict (params or grads?) was passed where one array is expected."
+    if isinstance(value, str):
+        return " A string was passed where numbers are expected."
+    if callable(value):
+        return f" A function was passed; call it to get {name}."
+    return ""
+
+
+def _prefix(where: str) -> str:
+    return f"{where}: " if where else ""
+
+
+def check_array(
+    name: str,
+    value,
+    ndim: int | tuple = 2,
+    where: str = "",
+    dtype=None,
+    finite: bool = True,
+    empty: bool = False,
+    fix: str = "",
+) -> np.ndarray:
+    """Return `value` as a floating numpy array with `ndim` dimensions, or explain why not.
+
+    Lists, tuples and numbers are converted; integer and bool arrays become
+    float64 (or `dtype`), since the equations need fractions; a float array of
+    another dtype than `dtype` is converted to it.  Complex, object and string
+    arrays, None and other types are refused.  ndim may be a tuple of allowed
+    numbers of dimensions, or None for any.  finite=True refuses NaN and inf;
+    empty=False refuses arrays with no entries (m = 0 examples).
+    where names the function or equation for the message; fix is the likely fix
+    for non-finite values.  A float numpy array of the right dtype is returned
+    as it is, never copied.
+    """
+    p = _prefix(where)
+    if type(value) is not np.ndarray:
+        if isinstance(value, np.ndarray) or isinstance(value, (list, tuple, numbers.Number, np.generic)):
+            try:
+                value = np.asarray(value)
+            except ValueError:
+                raise TypeError(
+                    f"{p}{name} must be a numpy array, but it is a ragged {type(value).__name__} "
+                    f"(its rows have different lengths)."
+                ) from None
         else:
-            raise TypeError(f"{name} must be a numpy array, got {type(value).__name__}.")
-    if value.dtype.kind not in "fiub":
-        raise TypeError(f"{name} must hold numbers, but its dtype is {value.dtype}.")
-    if value.dtype.kind != "f":
-        value = value.astype(np.float64)
-    if value.ndim != ndim:
+            raise TypeError(f"{p}{name} must be a numpy array, got {describe(value)}.{_type_hint(name, value)}")
+    kind = value.dtype.kind
+    if kind == "c":
+        raise TypeError(
+            f"{p}{name} holds complex numbers (dtype {value.dtype}), but the network works with "
+            f"real numbers: pass {name}.real if the imaginary parts are 0."
+        )
+    if kind not in "fiub":
+        raise TypeError(
+            f"{p}{name} must hold numbers, but its dtype is {value.dtype}. Convert it with "
+            f"np.asarray({name}, dtype=float) if its entries are numbers."
+        )
+    if kind != "f":
+        value = value.astype(np.float64 if dtype is None else dtype)
+    elif dtype is not None and value.dtype != dtype:
+        value = value.astype(dtype)
+    ndims = (ndim,) if isinstance(ndim, int) else ndim
+    if ndims is not None and value.ndim not in ndims:
+        want = " or ".join(f"{n}-D" for n in ndims)
         hint = ""
-        if value.ndim == 1 and ndim == 2:
+        if value.ndim == 1 and 2 in ndims:
             hint = (
                 f" A 1-D array of length {value.shape[0]} is ambiguous: use "
                 f"{name}.reshape(-1, 1) for one example (a column), or "
                 f"{name}.reshape(1, -1) for one feature over many examples."
             )
+        elif value.ndim == 0 and 2 in ndims:
+            hint = f" A single number is the 2-D array [[{name}]], of shape (1, 1)."
+        raise ShapeError(f"{p}{name} must be a {want} array, but it has shape {shape_str(value.shape)}.{hint}")
+    if not empty and value.size == 0:
+        what = "no entries"
+        if value.ndim == 2 and value.shape[1] == 0:
+            what = "m = 0 columns, so no examples"
         raise ShapeError(
-            f"{name} must be a {ndim}-D array, but it has shape {shape_str(value.shape)}.{hint}"
+            f"{p}{name} has shape {shape_str(value.shape)}: it holds {what}. Pass at least one "
+            f"example (one column); check the slicing that made it."
         )
+    if finite:
+        check_finite(name, value, where, fix)
     return value
 
 
-def check_finite(name: str, value: np.ndarray) -> None:
-    if not np.all(np.isfinite(value)):
-        bad = int(np.size(value) - np.count_nonzero(np.isfinite(value)))
+def check_finite(name: str, value: np.ndarray, where: str = "", fix: str = "") -> None:
+    """Refuse NaN and inf, saying how many there are and where the first one is."""
+    ok = np.isfinite(value)
+    if not ok.all():
+        bad = int(ok.size - np.count_nonzero(ok))
+        first = tuple(int(i) for i in np.argwhere(~ok)[0]) if value.ndim else ()
+        fix = fix or (
+            "NaN or inf here comes from the data or from an earlier step that overflowed: find "
+            "where it first appears." if where else
+            "Clean the data (for example drop or fill missing values) before passing it to the network."
+        )
         raise ValueError(
-            f"{name} contains {bad} NaN or infinite value(s). Clean the data "
-            f"(for example drop or fill missing values) before passing it to the network."
+            f"{_prefix(where)}{name} contains NaN or infinite values ({bad} of them; the first, at "
+            f"index {first}, is {value[first]}). {fix}"
         )
 
 
-def check_inputs(X, n0: int, name: str = "X") -> np.ndarray:
-    """Check that X holds examples as columns for a network with n[0] = n0 inputs."""
-    X = check_array(name, X)
+def biggest(value: np.ndarray) -> float:
+    """max |entry| of a non-empty finite array, as a Python float."""
+    return float(np.max(np.abs(value)))
+
+
+def check_no_overflow(where: str, result: str, bound: float, dtype, sizes: dict) -> None:
+    """Refuse a computation whose result could overflow: |result| <= bound, from the inputs' sizes.
+
+    sizes: {"W[2]": max |W[2]|, ...}, named in the message.
+    """
+    if not bound <= np.finfo(dtype).max:
+        given = ", ".join(f"|{k}| up to {v:.3g}" for k, v in sizes.items())
+        raise ValueError(
+            f"{_prefix(where)}the entries are too large: {given}, so {result} could reach "
+            f"{bound:.3g}, past the largest {np.dtype(dtype)} ({np.finfo(dtype).max:.3g}), and "
+            f"overflow to inf. Scale the inputs (e.g. to mean 0 and standard deviation 1) or "
+            f"start from smaller parameters."
+        )
+
+
+def check_overflow(name: str, value: np.ndarray, where: str) -> None:
+    """Refuse a computed result that overflowed to inf or NaN, although its inputs were finite."""
+    if not np.isfinite(value).all():
+        raise ValueError(
+            f"{_prefix(where)}{name} overflowed to inf or NaN, although the inputs and parameters "
+            f"are finite: some are too large. Scale the inputs (e.g. to mean 0 and standard "
+            f"deviation 1) or start from smaller parameters."
+        )
+
+
+def finite_number(value) -> bool:
+    """Whether a real number is finite (also for ints too large for a float)."""
+    try:
+        return bool(np.isfinite(float(value)))
+    except OverflowError:
+        return False
+
+
+def check_count(name: str, value, least: int = 0, why: str = "", where: str = "") -> int:
+    """An integer >= least (numpy integers too; bools and floats are refused: True is not a count)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Integral, np.integer)) or value < least:
+        kind = "non-negative" if least == 0 else "positive" if least == 1 else f">= {least}"
+        raise ValueError(f"{_prefix(where)}{name} must be a {kind} integer{why}, got {describe(value)}.")
+    return int(value)
+
+
+def check_seed(seed, where: str = "") -> int:
+    """A seed is a non-negative integer: the same seed gives the same numbers, bit for bit."""
+    return check_count(
+        "seed", seed, 0,
+        " such as 0 (it fixes every random draw, so each run repeats exactly)", where,
+    )
+
+
+def check_real(name: str, value, where: str = "", low: float = -np.inf, high: float = np.inf,
+               meaning: str = "") -> float:
+    """A finite real number in [low, high] (numpy floats too; bools are refused)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{_prefix(where)}{name} must be a real number{meaning}, got {describe(value)}.")
+    try:
+        number = float(value)
+    except OverflowError:  # an int past the largest float
+        number = float("inf")
+    if not (np.isfinite(number) and low <= number <= high):
+        bounds = f" between {low:g} and {high:g}" if np.isfinite(low) and np.isfinite(high) else (
+            f" >= {low:g}" if np.isfinite(low) else f" <= {high:g}" if np.isfinite(high) else "")
+        raise ValueError(f"{_prefix(where)}{name} must be a finite number{bounds}{meaning}, got {value!r}.")
+    return number
+
+
+def check_float_dtype(dtype, where: str) -> np.dtype:
+    """dtype as a numpy floating dtype (float64, float32, ...), or a message."""
+    try:
+        dtype = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(
+            f"{where}: dtype must be a floating type such as np.float64 or np.float32, got {describe(dtype)}."
+        ) from None
+    if dtype.kind != "f":
+        raise TypeError(
+            f"{where}: dtype must be a floating type such as np.float64 or np.float32, got {dtype} "
+            f"(the network's numbers are fractions: an integer type would round them away)."
+        )
+    return dtype
+
+
+def check_inputs(X, n0: int, name: str = "X", dtype=None) -> np.ndarray:
+    """Check that X holds examples as columns for a network with n[0] = n0 inputs; return it as `dtype`."""
+    X = check_array(name, X, dtype=dtype, finite=False)
     if X.shape[0] != n0:
         hint = ""
         if X.shape[1] == n0:
@@ -77,29 +251,31 @@ def check_inputs(X, n0: int, name: str = "X") -> np.ndarray:
     return X
 
 
-def check_targets(Y, shape: tuple, name: str = "Y") -> np.ndarray:
+def check_targets(Y, shape: tuple, name: str = "Y", dtype=None, where: str = "") -> np.ndarray:
     """Check that the targets Y have the shape (n[L], m) of the network's output A[L]."""
-    Y = check_array(name, Y)
+    Y = check_array(name, Y, dtype=dtype, finite=False, where=where)
     if Y.shape != tuple(shape):
         hint = ""
         if Y.shape == tuple(shape)[::-1]:
             hint = f" It looks like {name} is stacked as rows; pass {name}.T."
         raise ShapeError(
-            f"The loss compares a[L] with {name} column by column, so {name} must have the "
-            f"shape of a[L], (n[L], m) = {shape_str(shape)}, but it has shape "
+            f"{_prefix(where)}The loss compares a[L] with {name} column by column, so {name} must "
+            f"have the shape of a[L], (n[L], m) = {shape_str(shape)}, but it has shape "
             f"{shape_str(Y.shape)}.{hint}"
         )
-    check_finite(name, Y)
+    check_finite(name, Y, where)
     return Y
 
 
 def check_layer_sizes(layer_sizes) -> list[int]:
+    if isinstance(layer_sizes, (str, bytes, dict)):
+        layer_sizes = None  # iterable, but never a list of sizes
     try:
         sizes = list(layer_sizes)
     except TypeError:
         raise TypeError(
             f"layer_sizes must be a list of positive integers [n[0], n[1], ..., n[L]], "
-            f"got {layer_sizes!r}."
+            f"got {describe(layer_sizes)}."
         ) from None
     if len(sizes) < 2:
         raise ValueError(
@@ -107,7 +283,7 @@ def check_layer_sizes(layer_sizes) -> list[int]:
             f"size n[L], got {sizes!r}."
         )
     for l, n in enumerate(sizes):
-        if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
+        if isinstance(n, (bool, np.bool_)) or not isinstance(n, (numbers.Integral, np.integer)) or n < 1:
             raise ValueError(
                 f"layer_sizes[{l}] = {n!r}, but every layer size n[{l}] must be a positive "
                 f"integer (the number of neurons in layer {l}). Got {sizes!r}."
@@ -118,53 +294,169 @@ def check_layer_sizes(layer_sizes) -> list[int]:
 def num_layers(params: dict) -> int:
     """L, the number of layers with weights, read off the keys W1..WL."""
     if not isinstance(params, dict):
-        raise TypeError(f"params must be a dict with keys 'W1', 'b1', ..., got {type(params).__name__}.")
+        hint = ""
+        if isinstance(params, tuple) and len(params) == 2 and isinstance(params[0], dict):
+            hint = " It looks like train's (params, history) pair: write params, history = ml.train(...)."
+        raise TypeError(
+            f"params must be a dict with keys 'W1', 'b1', ..., as init_params makes, got "
+            f"{type(params).__name__}.{hint}"
+        )
     L = 0
     while f"W{L + 1}" in params:
         L += 1
     if L == 0:
         raise ValueError(
             f"params has no 'W1'; expected keys 'W1'..'WL' and 'b1'..'bL' as made by "
-            f"init_params, got keys {sorted(params)}."
+            f"init_params, got keys {sorted(map(str, params))}."
         )
     return L
 
 
+@functools.lru_cache(maxsize=32)
+def param_names(L: int) -> tuple:
+    """(("W1", "b1"), ..., ("WL", "bL")), made once per L."""
+    return tuple((f"W{l}", f"b{l}") for l in range(1, L + 1))
+
+
+def params_look_right(params: dict, L: int) -> bool:
+    """The quick test of check_params (no messages built): True if every rule holds."""
+    if len(params) != 2 * L:
+        return False
+    dtype, n_prev = params["W1"].dtype if type(params.get("W1")) is np.ndarray else None, None
+    for W_key, b_key in param_names(L):
+        W, b = params.get(W_key), params.get(b_key)
+        if type(W) is not np.ndarray or type(b) is not np.ndarray or W.ndim != 2 or b.ndim != 2:
+            return False
+        if b.shape != (W.shape[0], 1) or (n_prev is not None and W.shape[1] != n_prev):
+            return False
+        if W.dtype != dtype or b.dtype != dtype or dtype.kind != "f":
+            return False
+        if not (np.isfinite(W).all() and np.isfinite(b).all()):
+            return False
+        n_prev = W.shape[0]
+    return True
+
+
+PARAMS_FIX = (
+    "Start again from init_params(...), or from the params of a run that did not diverge."
+)
+
+
 def check_params(params: dict) -> int:
-    """Check W[l] is (n[l], n[l-1]) and b[l] is (n[l], 1) with consistent sizes; return L."""
+    """Check W[l] is (n[l], n[l-1]) and b[l] is (n[l], 1) with consistent sizes; return L.
+
+    The parameters must be finite float arrays of one dtype (the dtype that the
+    network computes in; see the package docstring) and the keys exactly
+    W1..WL, b1..bL.  When shapes disagree, the message blames the array that
+    the others contradict (a transposed W[l], not the b[l] beside it).
+    """
     L = num_layers(params)
+    if params_look_right(params, L):
+        return L
+    # Something is wrong: find it, and say which array is to blame.
+    wanted = {f"{p}{l}" for l in range(1, L + 1) for p in "Wb"}
+    missing, extra = sorted(wanted - set(params)), sorted(set(map(str, params)) - wanted)
+    if missing or extra:
+        raise ValueError(
+            f"params must have exactly the keys W1..W{L} and b1..b{L} (one W[l] and one b[l] "
+            f"per layer, as init_params makes), but it"
+            + (f" lacks {', '.join(map(repr, missing))}" if missing else "")
+            + (" and" if missing and extra else "")
+            + (f" has the unexpected key(s) {', '.join(map(repr, extra))}" if extra else "")
+            + "."
+        )
+    dtype = None
     for l in range(1, L + 1):
-        W = params[f"W{l}"]
-        if f"b{l}" not in params:
-            raise ValueError(f"params has 'W{l}' but no 'b{l}'.")
-        b = params[f"b{l}"]
-        if not isinstance(W, np.ndarray) or W.ndim != 2:
-            raise ShapeError(f"W[{l}] must be a 2-D array of shape (n[{l}], n[{l - 1}]).")
-        if l > 1:
-            n_prev = params[f"W{l - 1}"].shape[0]
-            if W.shape[1] != n_prev:
+        for key in (f"W{l}", f"b{l}"):
+            value = params[key]
+            sym = f"{key[0]}[{l}]"
+            if not isinstance(value, np.ndarray) or value.ndim != 2:
+                if key[0] == "b" and isinstance(value, np.ndarray) and value.ndim == 1:
+                    raise ShapeError(
+                        f"Layer {l}, z[{l}] = W[{l}] a[{l - 1}] + b[{l}]: b[{l}] must be a column of "
+                        f"shape (n[{l}], 1) = {shape_str((params[f'W{l}'].shape[0], 1))}, but it has "
+                        f"shape {shape_str(value.shape)}. Use b.reshape(-1, 1) so it broadcasts over "
+                        f"the m columns (a 1-D b would broadcast along the rows instead)."
+                    )
+                want = f"(n[{l}], n[{l - 1}])" if key[0] == "W" else f"(n[{l}], 1)"
                 raise ShapeError(
-                    f"Layer {l}, z[{l}] = W[{l}] a[{l - 1}] + b[{l}]: a[{l - 1}] has "
-                    f"n[{l - 1}] = {n_prev} rows (W[{l - 1}] has {n_prev} rows), so W[{l}] "
-                    f"must have {n_prev} columns, but W[{l}] has shape {shape_str(W.shape)}."
+                    f"Layer {l}: {sym} = params[{key!r}] must be a 2-D array of shape {want}, "
+                    f"got {describe(value)}."
                 )
-        if not isinstance(b, np.ndarray) or b.shape != (W.shape[0], 1):
-            got = shape_str(b.shape) if isinstance(b, np.ndarray) else type(b).__name__
+            if value.dtype.kind != "f":
+                raise TypeError(
+                    f"Layer {l}: {sym} = params[{key!r}] has dtype {value.dtype}, but parameters "
+                    f"must be floating point (gradient descent moves them by fractions): use "
+                    f"params = {{k: v.astype(float) for k, v in params.items()}}."
+                )
+            if dtype is None:
+                dtype = value.dtype
+            elif value.dtype != dtype:
+                raise TypeError(
+                    f"Layer {l}: {sym} has dtype {value.dtype} but W[1] has {dtype}; all "
+                    f"parameters must share one dtype, the one the network computes in. Make "
+                    f"them with init_params(..., dtype=...) or convert every one with .astype."
+                )
+    for l in range(1, L + 1):
+        W, b = params[f"W{l}"], params[f"b{l}"]
+        eq = f"Layer {l}, z[{l}] = W[{l}] a[{l - 1}] + b[{l}]"
+        n_prev = params[f"W{l - 1}"].shape[0] if l > 1 else None
+        n_next_cols = params[f"W{l + 1}"].shape[1] if l < L else None
+        if b.shape[1] != 1:
             hint = ""
-            if isinstance(b, np.ndarray) and b.shape == (W.shape[0],):
-                hint = " Use b.reshape(-1, 1) so it broadcasts over the m columns."
+            if b.shape[0] == 1 and b.shape[1] == W.shape[0]:
+                hint = " It is a row: pass its transpose, b.T."
+            elif b.shape[0] == W.shape[0]:
+                hint = (f" It has {b.shape[1]} columns; b[{l}] is one shift per neuron, the same "
+                        f"for every example (was it updated with an unsummed db?).")
             raise ShapeError(
-                f"Layer {l}, z[{l}] = W[{l}] a[{l - 1}] + b[{l}]: b[{l}] must be a column "
-                f"of shape (n[{l}], 1) = {shape_str((W.shape[0], 1))}, but it is {got}.{hint}"
+                f"{eq}: b[{l}] must be a column of shape (n[{l}], 1) = {shape_str((W.shape[0], 1))}, "
+                f"but it has shape {shape_str(b.shape)}.{hint}"
             )
+        W_fits_left = n_prev is None or W.shape[1] == n_prev
+        if W.shape[0] != b.shape[0] or not W_fits_left:
+            # Which one is wrong?  W[l] transposed fits both b[l] and W[l-1].
+            if W.shape[1] == b.shape[0] and (n_prev is None or W.shape[0] == n_prev) and W.shape[0] != W.shape[1]:
+                want = (b.shape[0], W.shape[0])
+                raise ShapeError(
+                    f"{eq}: W[{l}] has shape {shape_str(W.shape)}, but b[{l}] has {b.shape[0]} rows"
+                    + (f" and a[{l - 1}] has n[{l - 1}] = {n_prev} rows" if n_prev is not None else "")
+                    + f", so W[{l}] must be (n[{l}], n[{l - 1}]) = {shape_str(want)}: it looks "
+                    f"transposed. W[{l}] has one row per neuron of layer {l}; pass W.T."
+                )
+            if not W_fits_left:
+                raise ShapeError(
+                    f"{eq}: a[{l - 1}] has n[{l - 1}] = {n_prev} rows (W[{l - 1}] has {n_prev} rows), "
+                    f"so W[{l}] must have {n_prev} columns, but W[{l}] has shape {shape_str(W.shape)}."
+                )
+            if n_next_cols is not None and n_next_cols == b.shape[0]:
+                raise ShapeError(
+                    f"{eq}: W[{l}] has {W.shape[0]} rows, but b[{l}] and W[{l + 1}]'s columns say "
+                    f"n[{l}] = {b.shape[0]}: W[{l}] must be (n[{l}], n[{l - 1}]) = "
+                    f"{shape_str((b.shape[0], W.shape[1]))}, and it has shape {shape_str(W.shape)}."
+                )
+            raise ShapeError(
+                f"{eq}: b[{l}] must be a column of shape (n[{l}], 1) = {shape_str((W.shape[0], 1))} "
+                f"(one entry per row of W[{l}], whose shape is {shape_str(W.shape)}), but it has "
+                f"shape {shape_str(b.shape)}."
+            )
+    for key, value in params.items():
+        check_finite(key, value, "params", PARAMS_FIX)
     return L
 
 
 def check_activations(activations, L: int) -> list[str]:
+    """activations: a list of L names, one per layer (output layer last)."""
+    example = ["relu"] * (L - 1) + ["sigmoid"]
     if isinstance(activations, str):
         raise TypeError(
             f"activations must be a list of {L} names, one per layer (output layer last), "
-            f"e.g. {['relu'] * (L - 1) + ['sigmoid']}; got the single string {activations!r}."
+            f"e.g. {example}; got the single string {activations!r}."
+        )
+    if activations is None or isinstance(activations, (dict, bytes)) or not hasattr(activations, "__iter__"):
+        raise TypeError(
+            f"activations must be a list of {L} names, one per layer 1..L (output layer last), "
+            f"e.g. {example}; got {describe(activations)}."
         )
     activations = list(activations)
     if len(activations) != L:
@@ -175,8 +467,21 @@ def check_activations(activations, L: int) -> list[str]:
     return activations
 
 
+def check_callable(name: str, fn, n_args: int, what: str, where: str = "") -> None:
+    """fn must be a function that can be called with n_args arguments; what describes it for the message."""
+    if not callable(fn) or isinstance(fn, type):
+        raise TypeError(f"{_prefix(where)}{name} must be {what}, got {describe(fn)}.")
+    try:
+        inspect.signature(fn).bind(*[None] * n_args)
+    except TypeError as e:
+        raise TypeError(f"{_prefix(where)}{name} must be {what}, but {describe(fn)} cannot be called "
+                        f"with {n_args} argument(s): {e}.") from None
+    except ValueError:  # no signature to read (some built-ins): calling it will tell
+        pass
+
+
 def check_lr(lr) -> float:
-    if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not np.isfinite(lr) or lr <= 0:
+    if isinstance(lr, (bool, np.bool_)) or not isinstance(lr, numbers.Real) or not finite_number(lr) or lr <= 0:
         raise ValueError(
             f"The learning rate alpha must be a positive number (W := W - alpha dJ/dW), "
             f"got lr = {lr!r}. Typical values lie between 0.001 and 1."
@@ -184,55 +489,63 @@ def check_lr(lr) -> float:
     return float(lr)
 
 
-def check_count(name: str, value, least: int = 0, why: str = "") -> int:
-    """An integer >= least (bool refused: True is not a count), or a message saying so."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < least:
-        kind = "non-negative" if least == 0 else f">= {least}" if least > 1 else "positive"
-        raise ValueError(f"{name} must be a {kind} integer{why}, got {value!r}.")
-    return int(value)
+def check_epochs(epochs, where: str = "") -> int:
+    return check_count("epochs", epochs, 0, where=where)
 
 
-def check_epochs(epochs) -> int:
-    return check_count("epochs", epochs)
-
-
-def check_batch_size(batch_size) -> int | None:
+def check_batch_size(batch_size, where: str = "") -> int | None:
     """A positive integer (columns per mini-batch), or None for the whole set."""
-    return None if batch_size is None else check_count("batch_size", batch_size, 1, " or None (the whole set)")
+    if batch_size is None:
+        return None
+    return check_count("batch_size", batch_size, 1, " or None (the whole set in one batch)", where)
 
 
-def check_seed(seed) -> int:
-    return check_count("seed", seed, 0, " (it fixes every random draw)")
+def check_grads(params: dict, grads) -> dict:
+    """Check grads has exactly one dX for every parameter X, of X's shape (never broadcast).
 
-
-def check_grads(params: dict, grads) -> None:
-    """Check grads has exactly one dX for every parameter X, of X's shape (never broadcast)."""
+    Returns the gradients as finite arrays of the parameters' dtype.
+    """
     if not isinstance(grads, dict):
         raise TypeError(
-            f"grads must be a dict with keys 'dW1', 'db1', ..., as backward returns, "
-            f"got {type(grads).__name__}."
+            f"sgd_update: grads must be a dict with keys 'dW1', 'db1', ..., as backward returns, "
+            f"got {describe(grads)}."
         )
     wanted = {"d" + name for name in params}
-    missing, extra = sorted(wanted - set(grads)), sorted(set(grads) - wanted)
+    missing, extra = sorted(wanted - set(grads)), sorted(set(map(str, grads)) - wanted)
     if missing or extra:
         parts = []
         if missing:
-            parts.append(f"missing {', '.join(repr(k) for k in missing)}")
+            parts.append(f"it lacks {', '.join(repr(k) for k in missing)}")
         if extra:
-            parts.append(f"unexpected {', '.join(repr(k) for k in extra)}")
-        raise KeyError(
-            f"grads needs one gradient per parameter, named 'd' + the parameter's name "
-            f"({', '.join(sorted(wanted))}), but it has {' and '.join(parts)}. Use the dict "
-            f"that backward returns for these params."
+            parts.append(f"it has the unexpected key(s) {', '.join(repr(k) for k in extra)}")
+        raise ValueError(
+            f"sgd_update: grads needs one gradient per parameter, named 'd' + the parameter's "
+            f"name ({', '.join(sorted(wanted))}), but {' and '.join(parts)}. Use the dict that "
+            f"backward or loss_and_grads returns for these params."
         )
+    checked = {}
     for name, value in params.items():
-        g = grads["d" + name]
-        if not isinstance(g, np.ndarray) or g.dtype.kind not in "fiu":
-            raise TypeError(f"d{name} must be a numeric numpy array of shape {shape_str(value.shape)}, got {type(g).__name__}.")
+        g = check_array(f"d{name}", grads["d" + name], ndim=None, where=f"sgd_update, {name} := {name} - lr d{name}",
+                        dtype=value.dtype, finite=False, empty=True)
         if g.shape != value.shape:
-            eq = "summed over the m columns: dZ.sum(axis=1, keepdims=True)" if name.startswith("b") else "dZ @ A_prev.T"
+            hint = ""
+            if name.startswith("b"):
+                eq = "dZ summed over the m columns: dZ.sum(axis=1, keepdims=True)"
+                if g.ndim == 2 and g.shape[0] == value.shape[0]:
+                    hint = f" It has {g.shape[1]} columns: it looks unsummed."
+                elif g.ndim == 1 and g.shape[0] == value.shape[0]:
+                    hint = " It is 1-D: keep the column with keepdims=True (or .reshape(-1, 1))."
+            else:
+                eq = "dZ @ A_prev.T"
+                if g.shape == value.shape[::-1]:
+                    hint = " It looks transposed."
             raise ShapeError(
                 f"d{name} must have the shape of {name}, {shape_str(value.shape)}, but it has "
                 f"shape {shape_str(g.shape)}; the update {name} := {name} - lr d{name} would "
-                f"broadcast it into the wrong shape. d{name} is {eq}."
+                f"broadcast it into the wrong shape.{hint} d{name} is {eq}."
             )
+        check_finite(f"d{name}", g, "sgd_update",
+                     "A NaN or infinite gradient would make the parameters NaN: check the loss and "
+                     "the inputs that produced it.")
+        checked["d" + name] = g
+    return checked

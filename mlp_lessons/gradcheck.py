@@ -7,12 +7,26 @@ is the referee for every boxed equation.
 
 from __future__ import annotations
 
+import numbers
 from typing import Callable
 
 import numpy as np
 
+from .activations import check_activation_names
 from .backward import loss_and_grads, output_dZ
-from .errors import check_activations, check_params
+from .errors import (
+    ShapeError,
+    biggest,
+    check_array,
+    check_callable,
+    check_finite,
+    check_inputs,
+    check_params,
+    check_real,
+    check_targets,
+    describe,
+    shape_str,
+)
 from .forward import forward
 from .losses import get_loss
 
@@ -27,36 +41,101 @@ def numerical_gradient(f: Callable[[], float], x: np.ndarray, eps: float = 1e-4,
              rounding in f matters far less (tiny gradients are checked too).
     x is perturbed in place (and restored), so f must read x, e.g.
     numerical_gradient(lambda: loss_of(params), params["W1"]).  Returns x's shape.
+    x must be a float array (an integer array cannot hold x + eps).
     """
-    if order not in (2, 4):
-        raise ValueError(f"order must be 2 or 4, got {order!r}.")
+    check_numerical_gradient(f, x, eps, order)
+
+    def J():
+        return scalar_of(f(), x)
 
     def D(k, h):
         saved = x[k]
         x[k] = saved + h
-        J_plus = f()
+        J_plus = J()
         x[k] = saved - h
-        J_minus = f()
+        J_minus = J()
         x[k] = saved
         return J_plus - J_minus
 
     grad = np.zeros_like(x, dtype=np.float64)
-    for k in np.ndindex(x.shape):
-        if order == 2:
-            grad[k] = D(k, eps) / (2 * eps)
-        else:
-            grad[k] = (8 * D(k, eps) - D(k, 2 * eps)) / (12 * eps)
+    with np.errstate(over="ignore", invalid="ignore"):  # a J that overflows is reported by scalar_of
+        for k in np.ndindex(x.shape):
+            if order == 2:
+                grad[k] = D(k, eps) / (2 * eps)
+            else:
+                grad[k] = (8 * D(k, eps) - D(k, 2 * eps)) / (12 * eps)
     return grad
 
 
+WHERE_NUMERICAL = "numerical_gradient, dJ/dx_k ~ (f(x + eps e_k) - f(x - eps e_k)) / (2 eps)"
+
+
+def check_numerical_gradient(f, x, eps, order) -> None:
+    where = WHERE_NUMERICAL
+    check_callable("f", f, 0, "a function of no arguments that returns J and reads x, e.g. lambda: loss_of(params)", where)
+    if type(x) is not np.ndarray:
+        raise TypeError(
+            f"{where}: x must be the numpy array that f reads (it is changed in place, entry by "
+            f"entry, and put back), got {describe(x)}."
+        )
+    if x.dtype.kind != "f":
+        raise TypeError(
+            f"{where}: x has dtype {x.dtype}, which cannot hold x + eps (eps = {eps!r}): every "
+            f"difference would be rounded away and the estimate would be wrong. Make x a float "
+            f"array, x = x.astype(float), and let f read that array."
+        )
+    if not x.flags.writeable:
+        raise ValueError(f"{where}: x is read-only, but it is changed in place; pass a writeable copy that f reads.")
+    check_real("eps", eps, where, low=np.finfo(np.float64).tiny, high=1,
+               meaning=", the small step of the differences (e.g. 1e-4)")
+    if order not in (2, 4) or isinstance(order, bool):
+        raise ValueError(f"{where}: order must be 2 or 4, got {order!r}.")
+    check_finite("x", x, where)
+    lost = (x + x.dtype.type(eps)) == x
+    if lost.any():
+        raise ValueError(
+            f"{where}: eps = {eps!r} is lost in rounding: x + eps == x in {x.dtype} where |x| = "
+            f"{float(np.max(np.abs(x[lost]))):.3g}. Use a larger eps, or float64 for x."
+        )
+
+
+def scalar_of(J, x):
+    """f()'s value as a finite real number, or a message saying what f returned instead."""
+    where = WHERE_NUMERICAL
+    if isinstance(J, tuple):
+        hint = " A loss returns the pair (J, dAL): take its first item, loss(AL, Y)[0]." if len(J) == 2 else ""
+        raise TypeError(f"{where}: f() must return the number J, but it returned a tuple of {len(J)}.{hint}")
+    if isinstance(J, np.ndarray) and J.size == 1 and J.dtype.kind in "fiu":
+        J = J.reshape(())[()]
+    if isinstance(J, (bool, np.bool_)) or not isinstance(J, (numbers.Real, np.floating, np.integer)):
+        raise TypeError(f"{where}: f() must return a real number J, got {describe(J)}.")
+    if not np.isfinite(J):
+        raise ValueError(
+            f"{where}: f() returned {J} with x perturbed by eps; J must be finite near x (is x at a "
+            f"point where the loss is infinite, or is eps too large?)."
+        )
+    return J
+
+
 def relative_error(a: np.ndarray, b: np.ndarray) -> float:
-    """||a - b|| / (||a|| + ||b||): about 1e-9 when two float64 gradients agree, 0 if both are 0."""
-    a = np.asarray(a, dtype=np.float64)
-    b = np.asarray(b, dtype=np.float64)
-    denom = np.linalg.norm(a) + np.linalg.norm(b)
-    if denom == 0:
+    """||a - b|| / (||a|| + ||b||): about 1e-9 when two float64 gradients agree, 0 if both are 0.
+
+    a and b must have the same shape (no broadcasting).
+    """
+    where = "relative_error, ||a - b|| / (||a|| + ||b||)"
+    a = check_array("a", a, ndim=None, where=where, dtype=np.float64)
+    b = check_array("b", b, ndim=None, where=where, dtype=np.float64)
+    if a.shape != b.shape:
+        raise ShapeError(
+            f"{where}: a and b must have the same shape, but a is {shape_str(a.shape)} and b is "
+            f"{shape_str(b.shape)}; a - b would broadcast them into a different shape. Compare "
+            f"like with like, e.g. b.reshape(a.shape) if they hold the same numbers."
+        )
+    scale = max(biggest(a), biggest(b))  # divided out so the norms never overflow
+    if scale == 0:
         return 0.0
-    return float(np.linalg.norm(a - b) / denom)
+    a, b = a / scale, b / scale
+    return float(np.linalg.norm(a - b) / (np.linalg.norm(a) + np.linalg.norm(b)))
 
 
 def grad_check(params: dict, X, Y, activations, loss="half_squared_error", eps: float = 1e-4) -> dict:
@@ -68,15 +147,15 @@ def grad_check(params: dict, X, Y, activations, loss="half_squared_error", eps: 
     small network: the check costs four forward passes per parameter entry.
     """
     L = check_params(params)
-    activations = check_activations(activations, L)
+    activations = check_activation_names(activations, L)
     loss_fn = get_loss(loss)
     work = {k: v.astype(np.float64, copy=True) for k, v in params.items()}
-    X = np.asarray(X, dtype=np.float64)
-    Y = np.asarray(Y, dtype=np.float64)
+    X = check_inputs(X, work["W1"].shape[1], dtype=np.float64)
+    Y = check_targets(Y, (work[f"W{L}"].shape[0], X.shape[1]), dtype=np.float64)
 
     def J() -> float:
-        AL, caches = forward(work, X, activations)
-        return output_dZ(AL, caches[-1].Z, Y, activations[-1], loss_fn)[0]
+        AL, caches = forward(work, X, activations, check=False)
+        return output_dZ(AL, caches[-1].Z, Y, activations[-1], loss_fn, check=False)[0]
 
     _, caches = forward(work, X, activations)
     grads = loss_and_grads(work, caches, Y, activations, loss_fn)[1]

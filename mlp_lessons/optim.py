@@ -13,20 +13,26 @@ import numbers
 
 import numpy as np
 
-from .errors import check_grads, check_lr, check_params
+from .errors import check_grads, check_lr, check_overflow, check_params
 
 
 def sgd_update(params: dict, grads: dict, lr: float, check: bool = True) -> dict:
     """W[l] := W[l] - lr dJ/dW[l] and b[l] := b[l] - lr dJ/db[l], for every layer.
 
-    Returns a new dict of new arrays; params and grads are left untouched.  Each
-    dJ/dW[l] must have W[l]'s shape and each dJ/db[l] b[l]'s (never broadcast).
-    check=False skips validation, for a training loop's inner steps.
+    Returns a new dict of new arrays, of the parameters' dtype; params and grads
+    are left untouched.  Each dJ/dW[l] must have W[l]'s shape and each dJ/db[l]
+    b[l]'s (never broadcast); gradients of another dtype are converted to the
+    parameters'.  check=False skips validation, for a training loop's inner steps.
     """
     if check:
         lr = check_lr(lr)
         check_params(params)
-        check_grads(params, grads)
+        grads = check_grads(params, grads)
+        with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported next
+            new = sgd_update(params, grads, lr, check=False)
+        for name, value in new.items():
+            check_overflow(name, value, f"sgd_update, {name} := {name} - lr d{name} with lr = {lr:g}")
+        return new
     # W + (-lr dW) is W - lr dW to the last bit, but written this way numpy stores the
     # sum in the temporary (-lr dW) instead of allocating one more array, which on a
     # large W[l] saves a pass over memory and its page faults.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .errors import check_layer_sizes
+from .errors import check_float_dtype, check_layer_sizes, check_params, check_seed
 
 INITS = ("he", "xavier", "zeros")
 
@@ -21,11 +21,10 @@ def init_params(layer_sizes, seed: int = 0, init: str = "he", dtype=np.float64) 
     The same seed gives the same numbers, bit for bit.
     """
     sizes = check_layer_sizes(layer_sizes)
-    if init not in INITS:
+    seed = check_seed(seed, "init_params")
+    if not isinstance(init, str) or init not in INITS:
         raise ValueError(f"Unknown init {init!r}. Valid names are: {', '.join(INITS)}.")
-    dtype = np.dtype(dtype)
-    if dtype.kind != "f":
-        raise TypeError(f"dtype must be a floating type such as np.float64 or np.float32, got {dtype}.")
+    dtype = check_float_dtype(dtype, "init_params")
     rng = np.random.default_rng(seed)
     params = {}
     for l in range(1, len(sizes)):
@@ -41,9 +40,6 @@ def init_params(layer_sizes, seed: int = 0, init: str = "he", dtype=np.float64) 
 
 def layer_sizes_of(params: dict) -> list[int]:
     """[n[0], n[1], ..., n[L]] read off the shapes of W[1]..W[L]."""
-    sizes = [params["W1"].shape[1]]
-    l = 1
-    while f"W{l}" in params:
-        sizes.append(params[f"W{l}"].shape[0])
-        l += 1
-    return sizes
+    L = check_params(params)
+    return [params["W1"].shape[1]] + [params[f"W{l}"].shape[0] for l in range(1, L + 1)]
+

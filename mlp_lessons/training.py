@@ -12,20 +12,25 @@ from typing import Callable
 
 import numpy as np
 
+from .activations import check_activation_names
 from .backward import loss_and_grads, output_dZ
 from .errors import (
+    ShapeError,
     TrainingDiverged,
-    check_activations,
+    check_array,
     check_batch_size,
     check_epochs,
     check_inputs,
     check_lr,
     check_params,
+    check_real,
     check_seed,
     check_targets,
+    describe,
+    shape_str,
 )
 from .forward import forward
-from .losses import get_loss
+from .losses import check_loss_targets, check_output_and_loss, evaluate_loss, get_loss, loss_name
 from .optim import sgd_update
 
 # Past this size a parameter means the run has blown up, even while the loss is finite.
@@ -36,17 +41,17 @@ MAX_PARAM = 1e8
 MAX_LOSS_GROWTH, LOSS_FLOOR = 100.0, 10.0
 
 
-def train_step(params, X, Y, activations, loss, lr, update=sgd_update):
+def train_step(params, X, Y, activations, loss, lr, update=sgd_update, check: bool = True):
     """One step of gradient descent on the batch (X, Y); returns (new_params, J).
 
     forward, then the loss and the gradients (loss_and_grads: from the logits for a
     sigmoid or softmax output with cross-entropy), then the update: sgd_update, or
-    another rule's step with the same call (see optim.GradientDescent).  Inputs are
-    not validated here: Run and train() do that once, before their loop.
+    another rule's step with the same call (see optim.GradientDescent).  Run and
+    train() check their inputs once, before their loop, and call this with check=False.
     """
-    AL, caches = forward(params, X, activations, check=False)
-    J, grads = loss_and_grads(params, caches, Y, activations, loss, check=False)
-    return update(params, grads, lr, check=False), J
+    AL, caches = forward(params, X, activations, check=check)
+    J, grads = loss_and_grads(params, caches, Y, activations, loss, check=check)
+    return update(params, grads, lr, check=check), J
 
 
 @dataclass
@@ -144,29 +149,41 @@ class Run:
 
     def __init__(self, params, X, Y, activations, *, loss="half_squared_error", lr=0.1, batch_size=None,
                  seed=0, optimizer=None, X_test=None, Y_test=None, min_lr: float = 0.0):
-        L = check_params(params)
-        self.activations = check_activations(activations, L)
+        L = check_params(params)  # finite floats of one dtype, shapes that fit
+        self.activations = check_activation_names(activations, L)
         self.lr = check_lr(lr)
         self.loss = get_loss(loss)
         self.batch_size = check_batch_size(batch_size)
-        for name, value in params.items():
-            if not np.all(np.isfinite(value)):
-                raise ValueError(
-                    f"{name} contains NaN or infinite values, so no step can be taken. Start from "
-                    f"init_params(...), or from the params of a run that did not diverge."
-                )
-        dtype = params["W1"].dtype
-        self.X = check_inputs(X, params["W1"].shape[1]).astype(dtype, copy=False)
-        self.Y = check_targets(Y, (params[f"W{L}"].shape[0], self.X.shape[1])).astype(dtype, copy=False)
+        seed = check_seed(seed)
+        min_lr = check_real("min_lr", min_lr, low=0)
+        if optimizer is not None and not callable(getattr(optimizer, "step", None)):
+            raise TypeError(
+                f"optimizer must be an update rule with a step(params, grads, lr, check) method, such as "
+                f"GradientDescent(...), or None for plain gradient descent; got {describe(optimizer)}."
+            )
+        n0, nL, dtype = params["W1"].shape[1], params[f"W{L}"].shape[0], params["W1"].dtype
+        check_output_and_loss(self.activations[-1], self.loss, nL)
+        self.X = check_inputs(X, n0, dtype=dtype)
+        self.Y = check_targets(Y, (nL, self.X.shape[1]), dtype=dtype)
+        name = loss_name(self.loss)
+        check_loss_targets(name, self.Y, f"loss={name!r}")
         self.test = None
+        if (X_test is None) != (Y_test is None):
+            raise ValueError("X_test and Y_test come together: pass both (the test set) or neither.")
         if X_test is not None:
-            X_test = check_inputs(X_test, params["W1"].shape[1], "X_test").astype(dtype, copy=False)
-            Y_test = check_targets(Y_test, (params[f"W{L}"].shape[0], X_test.shape[1]), "Y_test")
-            self.test = X_test, Y_test.astype(dtype, copy=False)
+            X_test = check_inputs(X_test, n0, "X_test", dtype=dtype)
+            Y_test = check_targets(Y_test, (nL, X_test.shape[1]), "Y_test", dtype=dtype)
+            check_loss_targets(name, Y_test, f"loss={name!r}, Y_test")
+            self.test = X_test, Y_test
+        if name is None:  # a loss of the user's own: what it returns is checked once, on the first outputs
+            with np.errstate(all="ignore"):
+                AL = forward(params, self.X, self.activations, check=False)[0]
+            if np.all(np.isfinite(AL)):
+                evaluate_loss(self.loss, AL, self.Y)
         self.params = params
         self.update = sgd_update if optimizer is None else optimizer.step
         self.optimizer = optimizer
-        self.rng = np.random.default_rng(check_seed(seed))
+        self.rng = np.random.default_rng(seed)
         self.advice = lr_advice(self.lr, self.activations[-1], loss, min_lr)
         self.history = History()
         self._shuffled = None  # (X, Y) in this epoch's order while an epoch is under way
@@ -186,7 +203,8 @@ class Run:
         (X, Y), start = self._shuffled, self._next
         Xb, Yb = X[:, start : start + self._batch], Y[:, start : start + self._batch]
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-            new_params, J = train_step(self.params, Xb, Yb, self.activations, self.loss, self.lr, self.update)
+            new_params, J = train_step(self.params, Xb, Yb, self.activations, self.loss, self.lr, self.update,
+                                       check=False)
         if not np.isfinite(J):
             self._stop(divergence_message(J, {}, f"at epoch {h.epochs + 1}, step {h.steps + 1}", h.steps > 0, X, self.advice))
             return False
@@ -216,7 +234,7 @@ class Run:
         """J of the current parameters on (X, Y), from the logits as in training."""
         with np.errstate(all="ignore"):
             AL, caches = forward(self.params, X, self.activations, check=False)
-            return float(output_dZ(AL, caches[-1].Z, Y, self.activations[-1], self.loss)[0])
+            return float(output_dZ(AL, caches[-1].Z, Y, self.activations[-1], self.loss, check=False)[0])
 
     def penalty(self) -> float:
         """The optimizer's regularisation term of J (0 for plain gradient descent)."""
@@ -296,6 +314,10 @@ def train(
     epochs = check_epochs(epochs)
     if on_diverge not in ("stop", "raise"):
         raise ValueError(f"on_diverge must be 'stop' or 'raise', got {on_diverge!r}.")
+    if callback is not None and not callable(callback):
+        raise TypeError(f"train: callback must be a function (epoch, params, history) or None, got {describe(callback)}.")
+    if progress is not None and not isinstance(progress, (bool, np.bool_)):
+        raise TypeError(f"train: progress must be True, False or None (automatic), got {describe(progress)}.")
     run = Run(params, X, Y, activations, loss=loss, lr=lr, batch_size=batch_size, seed=seed)
     show = epochs >= 500 if progress is None else bool(progress)
     tick = max(1, epochs // 50)
@@ -315,7 +337,22 @@ def train(
 
 
 def accuracy(AL: np.ndarray, Y: np.ndarray) -> float:
-    """Fraction of columns classified right: threshold 0.5 for one output, argmax for several."""
+    """Fraction of columns classified right: threshold 0.5 for one output, argmax for several.
+
+    AL and Y: (n[L], m), the same shape (never broadcast).  A column of AL with a
+    NaN (a network that overflowed) picks no class, so it counts as wrong.
+    """
+    where = "accuracy, the share of columns where A[L] and Y pick the same class"
+    AL = check_array("AL", AL, where=where, finite=False)
+    Y = check_array("Y", Y, where=where)
+    if AL.shape != Y.shape:
+        hint = " It looks like one of them is transposed: pass Y.T." if AL.shape == Y.shape[::-1] else ""
+        raise ShapeError(
+            f"{where}: AL and Y are compared column by column, so they must have the same shape "
+            f"(n[L], m), but AL is {shape_str(AL.shape)} and Y is {shape_str(Y.shape)}.{hint}"
+        )
     if AL.shape[0] == 1:
-        return float(np.mean((AL > 0.5) == (Y > 0.5)))
-    return float(np.mean(np.argmax(AL, axis=0) == np.argmax(Y, axis=0)))
+        right = (AL[0] > 0.5) == (Y[0] > 0.5)
+    else:
+        right = np.argmax(AL, axis=0) == np.argmax(Y, axis=0)
+    return float(np.mean(right & ~np.isnan(AL).any(axis=0)))
