@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import json
 import numbers
+from functools import partial
 from math import ceil
 from typing import Callable, NamedTuple
 
@@ -693,9 +694,13 @@ def _backward_inputs(d, rng):
     return _normal(rng, (sizes[L], m)), A, Z, W, {l: phis[l][1] for l in range(1, L + 1)}
 
 
-def _backward_with(dZ=backprop_dZ, dW=backprop_dW, db=backprop_db, dA_prev=backprop_dA_prev,
+def _backward_with(dZ=partial(backprop_dZ, check=False), dW=partial(backprop_dW, check=False),
+                   db=partial(backprop_db, check=False), dA_prev=partial(backprop_dA_prev, check=False),
                    A_in=lambda A, l: A[l - 1], phi_prime_at=lambda Z, A, l: Z[l]):
-    """backward() from the four equations; a wrong one gets one wrong piece."""
+    """backward() from the four equations; a wrong one gets one wrong piece.
+
+    The equations run unchecked, as a student's numpy lines would: a wrong piece
+    broadcasts into the next one instead of stopping there."""
     def run(dAL, A, Z, W, phi_prime):
         grads_W, grads_b, dA = {}, {}, dAL
         for l in range(len(W), 0, -1):

@@ -235,7 +235,7 @@ def layer_outputs(params: dict, activations, G: np.ndarray, features=None) -> li
 
     a[0] holds the input features of G (G itself when features is None); a[l] is
     (n[l], number of grid points).  Overflow in a diverged network gives inf or
-    NaN entries, not warnings.
+    NaN entries, not warnings or errors (the picture shows any state of a run).
     """
     A0 = G if features is None else input_features(G, features)
     blocks = []
@@ -243,7 +243,7 @@ def layer_outputs(params: dict, activations, G: np.ndarray, features=None) -> li
         # Blocks of GRID_BLOCK points: products this small stay on one BLAS thread, which on a
         # busy machine is several times faster than waking the others for a 32 x 4096 product.
         for start in range(0, A0.shape[1], GRID_BLOCK):
-            AL, caches = forward(params, A0[:, start : start + GRID_BLOCK], activations)
+            AL, caches = forward(params, A0[:, start : start + GRID_BLOCK], activations, check=False)
             blocks.append([cache.A_prev for cache in caches] + [AL])
     return [np.hstack(parts) for parts in zip(*blocks)]
 

@@ -162,7 +162,10 @@ class Run:
                 f"GradientDescent(...), or None for plain gradient descent; got {describe(optimizer)}."
             )
         n0, nL, dtype = params["W1"].shape[1], params[f"W{L}"].shape[0], params["W1"].dtype
-        check_output_and_loss(self.activations[-1], self.loss, nL)
+        # An output that leaves (0, 1) with cross-entropy is allowed here (the playground shows
+        # what it does; the divergence advice names the pairing); a softmax over one unit is not.
+        if self.activations[-1] == "softmax" or loss_name(self.loss) == "softmax_cross_entropy":
+            check_output_and_loss(self.activations[-1], self.loss, nL)
         self.X = check_inputs(X, n0, dtype=dtype)
         self.Y = check_targets(Y, (nL, self.X.shape[1]), dtype=dtype)
         name = loss_name(self.loss)

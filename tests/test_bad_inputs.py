@@ -234,7 +234,7 @@ def test_wrong_types_get_a_message(net):
             ml.sgd_update(params, bad, 0.1)
         assert words in message(e) and "dW1, dW2, db1, db2" in message(e)
 
-    with pytest.raises(TypeError, match=r"batch_size must be a positive integer.*bool True"):
+    with pytest.raises(ValueError, match=r"batch_size must be a positive integer.*bool True"):
         ml.train(params, X, Y, ACTS, batch_size=True)  # was accepted as 1
     X_moons, _ = ml.moons(m=4, noise=np.float32(0.1))  # was refused
     assert X_moons.shape == (2, 4)
