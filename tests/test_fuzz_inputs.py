@@ -15,8 +15,9 @@ or misnamed keys, caches and activations of the wrong length, and so on.
     pytest tests/test_fuzz_inputs.py          the hypothesis test and one exhaustive sweep
     python tests/test_fuzz_inputs.py [seeds]  the sweep, with counts of inputs tried and failures
 
-(The playground, the exercise checkers and train_epoch / divergence_message,
-the training loop's unvalidated inner parts, are not fuzzed here.)
+(Not fuzzed here: the playground and its settings, the exercise checkers,
+and the training loop's own parts, Run, GradientDescent and divergence_message;
+Run's argument checks are train's, which is fuzzed.)
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ import mlp_lessons as ml
 
 PACKAGE_DIR = Path(ml.__file__).resolve().parent
 ELEMENTWISE = ["identity", "relu", "leaky_relu", "sigmoid", "tanh"]
+DATASET_MAKERS = tuple(sorted(ml.DATASETS))
 NETS = [  # (output activation, loss), each a sensible pair
     ("sigmoid", "binary_cross_entropy"),
     ("softmax", "softmax_cross_entropy"),
@@ -124,7 +126,7 @@ def good_args(name, rng):
         return {"ZL": Z, "Y": one_hot_columns(rng, k, m)}
     if name == "get_loss":
         return {"name": str(rng.choice(sorted(ml.LOSSES)))}
-    if name in ("xor", "moons", "circles", "spirals", "sine", "load_dataset"):
+    if name in DATASET_MAKERS + ("load_dataset",):
         args = {"m": int(rng.integers(1, 30)), "noise": float(rng.random()), "seed": int(rng.integers(100))}
         if name == "load_dataset":
             args = {"name": str(rng.choice(sorted(ml.DATASETS))), **args}
@@ -190,8 +192,8 @@ FUNCTIONS = sorted(
     + ["softmax", "softmax_backprop_dZ", "get_activation", "linear_forward", "layer_forward", "backprop_dZ",
        "backprop_dW", "backprop_db", "backprop_dA_prev", "layer_backward", "half_squared_error",
        "binary_cross_entropy", "softmax_cross_entropy", "sigmoid_binary_cross_entropy",
-       "softmax_cross_entropy_from_logits", "get_loss", "xor", "moons", "circles", "spirals", "sine",
-       "load_dataset", "load_digits", "one_hot", "labels_of", "confusion_matrix", "format_confusion",
+       "softmax_cross_entropy_from_logits", "get_loss", *DATASET_MAKERS, "load_dataset", "load_digits",
+       "one_hot", "labels_of", "confusion_matrix", "format_confusion",
        "numerical_gradient", "relative_error", "init_params", "forward", "predict", "layer_sizes_of",
        "backward", "backward_from_dZL", "loss_and_grads", "output_dZ", "accuracy", "sgd_update",
        "grad_check", "train_step", "train"]
@@ -391,7 +393,7 @@ def check_result(name, result, a, ok):
         assert isinstance(result, ml.activations.Activation)
     elif name == "get_loss":
         assert callable(result)
-    elif name in ("xor", "moons", "circles", "spirals", "sine", "load_dataset"):
+    elif name in DATASET_MAKERS + ("load_dataset",):
         X, Y = result
         expect_array(X, (X.shape[0], int(a["m"])), True, "X")
         expect_array(Y, (1, int(a["m"])), True, "Y")
