@@ -17,6 +17,7 @@ import zlib
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.transforms import Bbox
 
 from .plots import boundary_grid, changing_artists, draw_network, draw_output_map, layer_outputs, network_layout, plot_loss_curves, scatter_points
 
@@ -43,6 +44,11 @@ def png_bytes(rgb: np.ndarray) -> bytes:
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB, no interlace
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows.tobytes(), 1)) + chunk(b"IEND", b"")
+
+
+def _same(a, b) -> bool:
+    """The same artists (by identity) and the same texts, in the same order."""
+    return b is not None and len(a) == len(b) and all(x is y or (isinstance(x, str) and x == y) for x, y in zip(a, b))
 
 
 def best_rows(layer_sizes, width: float, height: float) -> int:
@@ -107,18 +113,22 @@ class PlaygroundView:
         canvas, loss = self.figure.canvas, self.ax_loss
         # Two backgrounds: the network and output panels' titles and labels, and the loss
         # panel's ticks, which stay until its limits move on to the next 1-2-5 step.
-        keys = tuple(map(id, kept)), (loss.get_xlim(), loss.get_ylim(), loss.get_yscale())
+        # The artists themselves, not their id()s: a new artist may get a freed one's id.
+        keys = ([*kept, *(t.get_text() for t in self.titles.values())],
+                (loss.get_xlim(), loss.get_ylim(), loss.get_yscale()))
         for artist in [*moving, loss]:
             artist.set_animated(True)
         try:
-            if keys[0] != self.background_key:
+            if not _same(keys[0], self.background_key):
                 canvas.draw()  # everything but the moving parts and the loss panel
                 self.background, self.background_key, self.loss_key = canvas.copy_from_bbox(self.figure.bbox), keys[0], None
             canvas.restore_region(self.background)
             if keys[1] != self.loss_key:
                 loss.set_animated(False)
                 self.figure.draw_artist(loss)  # its curves are still animated: left out
-                box = loss.get_tightbbox(canvas.get_renderer()).expanded(1.02, 1.02)
+                x0, y0, x1, y1 = loss.get_window_extent().extents
+                pt = self.figure.dpi / 72  # room for its tick labels, axis label and title, in points
+                box = Bbox.from_extents(x0 - 50 * pt, y0 - 38 * pt, x1 + 6 * pt, y1 + 22 * pt)
                 self.loss_background, self.loss_key = canvas.copy_from_bbox(box), keys[1]
             else:
                 canvas.restore_region(self.loss_background)
@@ -172,8 +182,9 @@ class PlaygroundView:
         tiles[-1] = tiles[-1] - (0 if s.regression else 0.5)  # the output's map: white at a[L] = 0.5
         if self.sizes != s.layer_sizes:
             self.sizes = s.layer_sizes
-            bbox = self.ax_net.get_window_extent()
-            self.rows = best_rows(self.sizes, bbox.width, bbox.height)
+            # The panel's box as laid out, not as the last picture's aspect shrank it.
+            box = self.ax_net.get_position(original=True).transformed(self.figure.transFigure)
+            self.rows = best_rows(self.sizes, box.width, box.height)
         L = len(self.sizes) - 1
         labels = [f"n[{l}] = {n}" for l, n in enumerate(self.sizes)]
         labels[0], labels[L] = f"input\n{labels[0]}", f"output\n{labels[L]}"

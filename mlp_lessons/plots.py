@@ -149,8 +149,10 @@ def draw_network(
 
 def _style_lines(lines, segments, colors, widths, hide_below: float) -> None:
     """The connections drawn, coloured and sized; those thinner than hide_below's share left out."""
-    shown = np.asarray(widths) >= 0.3 + 3.0 * hide_below if hide_below else slice(None)
-    lines.set_segments(segments[shown])
+    shown = np.asarray(widths) >= 0.3 + 3.0 * hide_below if hide_below else np.ones(len(segments), bool)
+    if not np.array_equal(shown, getattr(lines, "shown", None)):  # new paths only when the set changes
+        lines.set_segments(segments[shown])
+        lines.shown = shown
     lines.set_color(np.asarray(colors, dtype=object)[shown].tolist() if isinstance(colors, list) else colors[shown])
     lines.set_linewidth(np.asarray(widths)[shown])
 

@@ -511,3 +511,24 @@ def test_train_runs_in_a_real_kernel_between_cells():
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
+
+
+def test_the_redrawn_picture_matches_one_drawn_from_scratch():
+    """Each frame redraws only what moves onto a saved background; after any sequence of changes
+    the picture must be (nearly to the pixel) the one a fresh view draws of the same state."""
+    import io
+
+    from PIL import Image
+
+    def pixels(png):
+        return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=np.int16)
+
+    pg = ml.playground(lr=0.1)
+    for change in (dict(), dict(hidden=[3]), dict(dataset="hills"), dict(features=["x1", "sin x2"]),
+                   dict(dataset="sine"), dict(dataset="circles", hidden=[32, 32, 32, 32]), dict(discretize=True)):
+        pg.set(**change)
+        for epochs in (1, 30):
+            pg.train(epochs)
+            live, fresh = pixels(pg.png()), pixels(PlaygroundView().png(pg))
+            differ = np.mean(np.any(live != fresh, axis=2))
+            assert differ < 0.002, (change, epochs, differ)
