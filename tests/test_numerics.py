@@ -138,16 +138,20 @@ def backprop(params, X, Y, activations, loss):
     return ml.loss_and_grads(params, caches, Y, activations, loss)
 
 
-def assert_close(grads, ref, resolution):
+def assert_close(grads, ref, resolution, J):
     """Relative error < 1e-7 of the largest entry, or absolute error < 1e-12, per array,
-    beyond the reference's own resolution."""
+    beyond the reference's own resolution: the spread of its estimates at h and h/2, and
+    the rounding of J itself in long double, which no step h can see below
+    (about eps * |J| / h: 1e-13 |J| at h = 1e-4)."""
+    rounding = 64 * np.finfo(LD).eps * max(abs(J), 1.0) / LD("1e-4")
     for name, g in grads.items():
-        excess = np.max(np.abs(g.astype(LD) - ref[name]) - 2 * resolution[name])
+        excess = np.max(np.abs(g.astype(LD) - ref[name]) - 2 * resolution[name] - rounding)
         scale = np.max(np.abs(ref[name]))
         assert excess < 1e-12 or excess < 1e-7 * scale, (name, float(excess), float(scale))
 
 
-@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@settings(max_examples=2000, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(networks())
 def test_backprop_matches_long_double_differences_including_saturation(net):
     params, X, Y, activations, loss = net
@@ -156,7 +160,7 @@ def test_backprop_matches_long_double_differences_including_saturation(net):
         ref, resolution = ref_gradient(params, X, Y, activations, loss)
     except CrossedKink:
         assume(False)
-    assert_close(grads, ref, resolution)
+    assert_close(grads, ref, resolution, J)
     J_ref = ref_J({k: v.astype(LD) for k, v in params.items()}, X.astype(LD), Y.astype(LD), activations, loss)
     assert abs(J - J_ref) <= 1e-12 * max(1.0, abs(J_ref))
 
