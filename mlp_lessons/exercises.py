@@ -449,9 +449,9 @@ LAYER_FORWARD = Exercise(
     "a[l] = phi(W[l] a[l-1] + b[l])",
     "W, A_prev, b, phi",
     lambda W, A_prev, b, phi: phi(linear_forward(W, A_prev, b)),
-    lambda d, rng: (*_linear_inputs(d, rng), tanh),
+    lambda d, rng: (*_linear_inputs(d, rng), d.get("phi", tanh)),
     [dict(n=3, p=4, m=5), dict(n=2, p=6, m=3), dict(n=4, p=4, m=5), dict(n=3, p=3, m=2), dict(n=4, p=4, m=4),
-     dict(n=3, p=3, m=3)],
+     dict(n=3, p=3, m=3), dict(n=3, p=4, m=5, phi=sigmoid)],
     [
         Mistake("forgot_phi", "You returned z: apply the activation, a = phi(z).",
                 lambda W, A, b, phi: W @ A + b),
@@ -463,6 +463,9 @@ LAYER_FORWARD = Exercise(
         Mistake("transposed_W", "W[l] is (n[l], n[l-1]) and is used as is: W @ a_prev, with no transpose.",
                 lambda W, A, b, phi: phi(W.T @ A + b)),
         Mistake("swapped_arguments", SWAPPED, lambda W, A, b, phi: phi(A @ W + b)),
+        Mistake("fixed_activation", "Apply the phi you are given, phi(z): it is an argument, so that the same "
+                "function serves every layer's activation. Your code always applies tanh.",
+                lambda W, A, b, phi: np.tanh(W @ A + b)),
     ],
     describe=lambda a: f"a[l] has shape {shape_str((a[0].shape[0], a[1].shape[1]))}, (n[l], m).",
 )
@@ -501,7 +504,8 @@ def _forward_with(step, index=lambda l: l - 1):
 
 RIGHT_LAYER = _forward_with(lambda l, L, W, A, b, phi, X: phi(W @ A + b))
 ACTIVATION_INDEX = ("Layer l's activation is activations[l - 1]: the layers count from 1, Python's lists "
-                    "from 0, and your index is one off.")
+                    "from 0, and your code read the wrong entry. Check the index, and that the loop stops at "
+                    "layer L = len(activations) (not len(params), which holds two arrays, W and b, per layer).")
 
 FORWARD = Exercise(
     "forward(params, X, activations) -> A[L]",
@@ -541,7 +545,7 @@ BOXED = "the boxed equation"
 
 
 def _dZ_inputs(d, rng):
-    return _normal(rng, (d["n"], d["m"])), _normal(rng, (d["n"], d["m"])), sigmoid_prime
+    return _normal(rng, (d["n"], d["m"])), _normal(rng, (d["n"], d["m"])), d.get("phi_prime", sigmoid_prime)
 
 
 MATRIX_PRODUCT = ("This product is elementwise (the circled dot), one entry per neuron and example: "
@@ -554,7 +558,7 @@ DZ = Exercise(
     "dA, Z, phi_prime",
     backprop_dZ,
     _dZ_inputs,
-    [dict(n=3, m=5), dict(n=4, m=2), dict(n="m", m=5), dict(n="m", m=3)],
+    [dict(n=3, m=5), dict(n=4, m=2), dict(n="m", m=5), dict(n="m", m=3), dict(n=3, m=5, phi_prime=tanh_prime)],
     [
         Mistake("forgot_phi_prime", "You forgot phi'(z): dJ/dz = dJ/da * phi'(z[l]) (the chain rule through "
                 "a = phi(z)).", lambda dA, Z, pp: dA),
@@ -566,6 +570,9 @@ DZ = Exercise(
         Mistake("matrix_product", MATRIX_PRODUCT, lambda dA, Z, pp: dA @ pp(Z)),
         Mistake("matrix_product", MATRIX_PRODUCT, lambda dA, Z, pp: dA @ pp(Z).T),
         Mistake("matrix_product", MATRIX_PRODUCT, lambda dA, Z, pp: dA.T @ pp(Z)),
+        Mistake("fixed_phi_prime", "Call the phi_prime you are given, phi_prime(Z): it is an argument, so that "
+                "the same function serves every layer's activation. Your code always uses sigmoid'.",
+                lambda dA, Z, pp: dA * sigmoid_prime(Z)),
     ],
     describe=lambda a: f"elementwise, {shape_str(a[0].shape)} * {shape_str(a[1].shape)} -> {shape_str(a[0].shape)}.",
     equation=BOXED,
@@ -895,6 +902,7 @@ def _softmax_inputs(d, rng):
     Z = 2 * rng.standard_normal((d["n"], d["m"]))
     if d.get("big"):
         Z[:, 0] = 800 + 10 * rng.standard_normal(d["n"])  # exp(800) overflows: each column must be shifted
+        Z[0, -1] += 1000  # one score far above its column's others: z - min z still overflows, z - max z cannot
     return (Z,)
 
 
@@ -924,6 +932,11 @@ SOFTMAX = Exercise(
         Mistake("global_max", "Subtract each column's own max (Z.max(axis=0, keepdims=True)), not the max of the "
                 "whole batch: a column far below the batch's max underflows to 0 / 0.",
                 lambda Z: _exp_normalised(np.exp(Z - Z.max()), 0)),
+        Mistake("wrong_axis", f"You normalised the rows: {COLUMN_SUM}",
+                lambda Z: _exp_normalised(np.exp(Z - Z.max(axis=1, keepdims=True)), 1)),
+        Mistake("min_shift", "Subtract each column's max, not its min: after z - min z every exponent is 0 or "
+                "more, and exp overflows to inf above about 709. After z - max z every exponent is 0 or less, "
+                "so the largest term is exactly 1.", lambda Z: _exp_normalised(np.exp(Z - Z.min(axis=0, keepdims=True)), 0)),
         Mistake("not_normalised", "You returned exp(z): divide by each column's sum so that each example's "
                 "outputs add up to 1.", lambda Z: np.exp(Z - Z.max(axis=0, keepdims=True))),
     ],
@@ -1118,8 +1131,10 @@ TRAIN = Exercise(
         Mistake("no_shuffle", "The batches come in the same order every epoch (0, 1, 2, ...): shuffle the "
                 "columns at the start of each epoch, order = rng.permutation(m), so that each step sees a "
                 "different random batch.", _loop(shuffle="none")),
-        Mistake("shuffled_once", "You shuffle once for the whole run, so every epoch repeats the same batches: "
-                "draw a new order = rng.permutation(m) inside the epoch loop.", _loop(shuffle="once")),
+        Mistake("shuffled_once", "Every epoch repeats the same batches, in the same order. Make the generator "
+                "once, before the epoch loop, rng = np.random.default_rng(seed), and draw a new order = "
+                "rng.permutation(m) inside the epoch loop (a generator made again from the seed in every "
+                "epoch gives the same order every time).", _loop(shuffle="once")),
         Mistake("dropped_last_batch", "The last, smaller batch is missing: when m is not a multiple of the batch "
                 "size, range(0, m, batch_size) still covers every example; the last slice is simply shorter.",
                 _loop(last_batch=False)),
