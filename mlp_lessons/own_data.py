@@ -178,7 +178,7 @@ class OwnDataPlayground(Playground):
             from .picture_widget import swap_in_picture
 
             super().widget  # noqa: B018  (builds the playground's own widget)
-            self.picture = swap_in_picture(self.ui.box, self.picture_alt)
+            self.picture = swap_in_picture(self.ui, self.picture_alt)
             self.picture.clickable = True
             self.picture.on_click(self._clicked)
             self.controls = OwnDataControls(self)

@@ -11,7 +11,7 @@ build or install.
 
     picture = Picture(value=png_bytes, alt="what it shows", clickable=True)
     picture.on_click(lambda x, y, shift: print(x, y))
-    picture = swap_in_picture(box, alt)    # in place of the one Image in box, mirroring it
+    picture = swap_in_picture(pg.ui, alt)  # in place of a playground widget's Image
 """
 
 from __future__ import annotations
@@ -84,30 +84,20 @@ class Picture(anywidget.AnyWidget):
             self.click(content["x"], content["y"], content.get("shift", False))
 
 
-def swap_in_picture(box, alt) -> Picture:
-    """Put a Picture in place of the one ipywidgets Image among box's children, showing what it shows.
+def swap_in_picture(ui, alt) -> Picture:
+    """Put a Picture in place of ui.image, the ipywidgets Image of a PlaygroundWidget ui, and close the Image.
 
-    Whatever sets the Image's value (a playground's redraw) now shows in the
-    Picture too, with alt() as its alt text.  A box that already holds a
-    Picture keeps it.
+    ui.image is the Picture from then on, so the playground's redraw sends each
+    picture once, to the one widget shown (a hidden Image kept in step would
+    send every frame's PNG a second time); alt() gives its alt text, updated
+    with every new picture.  A ui that already shows a Picture keeps it.
     """
-    import ipywidgets as w
-
-    children = list(box.children)
-    pictures = [child for child in children if isinstance(child, Picture)]
-    if pictures:
-        return pictures[0]
-    images = [i for i, child in enumerate(children) if isinstance(child, w.Image)]
-    if len(images) != 1:
-        raise ValueError(f"expected one picture among the widget's parts, found {len(images)}")
-    image = children[images[0]]
+    image = ui.image
+    if isinstance(image, Picture):
+        return image
     picture = Picture(value=bytes(image.value), alt=alt())
-
-    def mirror(change):
-        picture.value = bytes(change["new"])
-        picture.alt = alt()
-
-    image.observe(mirror, names="value")
-    children[images[0]] = picture
-    box.children = tuple(children)
+    picture.observe(lambda _: setattr(picture, "alt", alt()), names="value")
+    ui.box.children = tuple(picture if child is image else child for child in ui.box.children)
+    ui.image = picture
+    image.close()
     return picture

@@ -66,6 +66,22 @@ def test_the_lecture_page_puts_the_picture_left_and_the_controls_beside_it(monke
     assert "epoch 5" in page.picture.alt
 
 
+def test_each_frame_sends_its_picture_once(monkeypatch):
+    """One PNG per frame goes to the browser: the Picture shown, not also a hidden Image kept in step."""
+    import ipywidgets as w
+
+    page = lecture_page(dataset="circles")
+    pg, sent, send = page.playground, [], w.Widget._send
+    monkeypatch.setattr(w.Widget, "_send", lambda self, msg, buffers=None: (
+        sent.append((self, sum(len(b) for b in buffers or ()))), send(self, msg, buffers))[-1])
+    pg.train(1)
+    png = len(pg.png())
+    pictures = [(widget, n) for widget, n in sent if n > png // 2]
+    assert [widget for widget, _ in pictures] == [page.picture], f"pictures sent in one frame: {pictures}"
+    assert sum(n for _, n in sent) < 1.1 * png, "about one PNG's bytes per frame"
+    assert not any(isinstance(child, w.Image) for child in pg.ui.box.children) and pg.ui.image is page.picture
+
+
 @contextlib.contextmanager
 def serve_lecture_page(tmp: Path, settings: str = ""):
     """Voila serving the lecture page at a free port on 127.0.0.1 (settings as name=value&...); yields its URL."""
