@@ -94,7 +94,9 @@ def playground(data=None, **settings):
     """The interactive playground, a mlp_lessons.playground_widget.Playground (ipywidgets loads on first use).
 
     data: your own points instead of a built-in data set, a CSV file's name
-    (x1, x2, label) or a pair of arrays (X (2, m), Y (1, m)); see own_data.
+    (x1, x2, label 0 or 1; or x1, x2, target for regression) or a pair of arrays
+    (X (2, m), Y (1, m)); task="classification" or "regression" where the values
+    leave it open (points.TASK_RULE); see own_data.
     """
     if data is not None:
         from .own_data import OwnDataPlayground

@@ -1,7 +1,8 @@
 """The playground on your own points: click them in, undo, clear, load and save a CSV (top layer).
 
-    pg = ml.playground(data="points.csv")          # a file: x1, x2, label (0 or 1)
+    pg = ml.playground(data="points.csv")          # a file: x1, x2, label (0 or 1) or x1, x2, target
     pg = ml.playground(data=(X, Y))                # or arrays, X (2, m) and Y (1, m)
+    pg = ml.playground(data=(X, Y), task="regression")   # say the task where the values leave it open
     pg.add_point(0.5, -1.0, 1)                     # what a click on the plane does
     pg.undo(); pg.clear(); pg.load("more.csv"); pg.save("mine.csv")
 
@@ -12,6 +13,12 @@ training; so the line of Python under the picture re-creates what is on
 screen once the points are saved in the file it names.  Fewer than MIN_POINTS
 points, or points of one class, cannot train: the playground then keeps the
 last run and shows the points collected so far on an empty plane.
+
+Labels 0 and 1 make a classifier (sigmoid output, cross-entropy); real-valued
+targets a regression (identity output, half squared error, the prediction
+shaded over the plane), as for the built-in sine and hills.  Which one a file
+or a pair of arrays is follows points.TASK_RULE, or task="classification" /
+"regression"; the line of Python names task="regression" when it is one.
 
 In Jupyter the picture is a Picture (picture_widget), an anywidget that
 reports clicks, because ipywidgets' Image reports none; anywidget ships its
@@ -32,31 +39,31 @@ from .playground_settings import CONTROLS
 from .playground_state import PlaygroundData
 from .playground_widget import Playground
 from .plots import scatter_points
-from .points import MAX_POINTS, MIN_POINTS, PointsError, check_points, points_csv, read_points, split_points
+from .points import MAX_POINTS, PointsError, check_points, points_and_task, points_csv, split_points
 
 TRAIN_FRACTION = 2 / 3
 DERIVED = ("dataset", "noise", "m_test")   # fixed by the points, not by settings
 OWN_CONTROLS = tuple(c for c in CONTROLS if c not in ("dataset", "noise"))
+# The built-in data set whose task the settings take (output, loss, two inputs); its points are never drawn.
+TASK_DATASET = {"classification": "moons", "regression": "hills"}
 
 
-def as_points(data) -> tuple[np.ndarray, np.ndarray]:
-    """(X, Y) from a CSV path, CSV text or bytes, or a pair of arrays."""
-    if isinstance(data, (tuple, list)) and len(data) == 2:
-        return check_points(*data)
-    if isinstance(data, (str, Path, bytes, bytearray, memoryview)):
-        return read_points(data)
-    raise PointsError("data must be a CSV file's name (x1, x2, label on each line) or a pair of arrays "
-                      f"(X of shape (2, m), Y of shape (1, m)); got {type(data).__name__}.")
+def check_task_loss(task: str, loss: str) -> None:
+    """Cross-entropy needs labels 0 and 1: a regression on your points says so (not 'hills')."""
+    if task == "regression" and loss == "binary_cross_entropy":
+        raise ValueError("Your points have real-valued targets (regression), not labels 0 or 1, so cross-entropy "
+                         "does not apply. Use loss half_squared_error (with output identity).")
 
 
 class OwnDataPlayground(Playground):
     """A Playground whose points are yours: given, clicked in, loaded, undone, cleared, saved."""
 
-    def __init__(self, data, *, epochs: int = 0, **settings):
-        X, Y = as_points(data)
+    def __init__(self, data, *, task: str | None = None, epochs: int = 0, **settings):
+        X, Y, self.task = points_and_task(data, task)
         for name in DERIVED:
             if name in settings and name != "m_test":
                 raise ValueError(f"{name} belongs to the built-in data sets; with data=... the points are yours.")
+        check_task_loss(self.task, settings.get("loss", ""))
         self.file = str(data) if isinstance(data, (str, Path)) and str(data).lower().endswith(".csv") else None
         self.X_points, self.Y_points = X, Y          # the points as they stand (what the plane shows)
         self.X_run, self.Y_run = X, Y                # the points the run trains on (the last usable ones)
@@ -72,7 +79,8 @@ class OwnDataPlayground(Playground):
         if m_test is not None and m + m_test != n:
             raise PointsError(f"m + m_test must be the number of points, {n}; got m={m}, m_test={m_test}.")
         settings.setdefault("controls", OWN_CONTROLS)
-        super().__init__(epochs=epochs, data_source=self._points_data, m=m, m_test=n - m, **settings)
+        super().__init__(epochs=epochs, data_source=self._points_data, m=m, m_test=n - m,
+                         dataset=TASK_DATASET[self.task], **settings)
 
     # -- the data the run trains on
 
@@ -84,38 +92,52 @@ class OwnDataPlayground(Playground):
         """Whether the points as they stand can train (enough of them, both classes)."""
         return self.X_points is self.X_run
 
-    def _use(self, X, Y) -> "OwnDataPlayground":
-        """The points change: a new run on them if they can train, else wait for more."""
+    @property
+    def regression(self) -> bool:
+        return self.task == "regression"
+
+    def set(self, **changes) -> "OwnDataPlayground":
+        check_task_loss(self.task, changes.get("loss", self.settings.loss))
+        return super().set(**changes)
+
+    def _use(self, X, Y, task=None) -> "OwnDataPlayground":
+        """The points change (and the task, with a loaded file): a new run on them if they can train, else wait."""
         self.X_points, self.Y_points, self.saved = X, Y, False
+        self.task = task or self.task
         try:
-            check_points(X, Y)
+            check_points(X, Y, task=self.task)
         except PointsError as why:
-            self.note = f"{why} Training waits: add points (shift-click adds the other class)."
+            other = "the negative target" if self.regression else "the other class"
+            self.note = f"{why} Training waits: add points (shift-click adds {other})."
             return self.changed()
         self.note = ""
         self.X_run, self.Y_run = X, Y
         s = self.settings
         m = split_size(X.shape[1], s.m / (s.m + s.m_test))
-        self.settings = s.replace(m=m, m_test=X.shape[1] - m, batch_size=self.batch_wanted)
+        self.settings = s.replace(m=m, m_test=X.shape[1] - m, batch_size=self.batch_wanted,
+                                  dataset=TASK_DATASET[self.task])
         return self.reset()
 
     # -- what the controls do
 
-    def add_point(self, x1: float, x2: float, label: int) -> "OwnDataPlayground":
-        """One more point (x1, x2) of class label (0 or 1)."""
-        if label not in (0, 1) or isinstance(label, bool):
+    def add_point(self, x1: float, x2: float, label: float) -> "OwnDataPlayground":
+        """One more point (x1, x2) of class label (0 or 1), or with target label (any number) in a regression."""
+        if self.regression:
+            if isinstance(label, bool) or not isinstance(label, (int, float)) or not np.isfinite(label):
+                raise PointsError(f"a point's target must be a finite number (regression), got {label!r}.")
+        elif label not in (0, 1) or isinstance(label, bool):
             raise PointsError(f"label must be 0 or 1 (two classes), got {label!r}.")
         if not (np.isfinite(x1) and np.isfinite(x2)):
             raise PointsError(f"a point needs finite coordinates, got ({x1!r}, {x2!r}).")
         if self.X_points.shape[1] >= MAX_POINTS:
             raise PointsError(f"The playground keeps at most {MAX_POINTS} points.")
-        self.history_of_points.append((self.X_points, self.Y_points))
+        self.history_of_points.append((self.X_points, self.Y_points, self.task))
         X = np.hstack([self.X_points, [[float(x1)], [float(x2)]]])
         Y = np.hstack([self.Y_points, [[float(label)]]])
         return self._use(X, Y)
 
     def undo(self) -> "OwnDataPlayground":
-        """The points as they were before the last change (add, clear or load)."""
+        """The points (and their task) as they were before the last change (add, clear or load)."""
         if not self.history_of_points:
             self.note = "Nothing to undo."
             return self.changed()
@@ -123,14 +145,17 @@ class OwnDataPlayground(Playground):
 
     def clear(self) -> "OwnDataPlayground":
         """No points at all: click some in (undo brings them back)."""
-        self.history_of_points.append((self.X_points, self.Y_points))
+        self.history_of_points.append((self.X_points, self.Y_points, self.task))
         return self._use(np.zeros((2, 0)), np.zeros((1, 0)))
 
-    def load(self, source, name: str | None = None) -> "OwnDataPlayground":
-        """Points from a CSV (path, text or bytes) in place of these; a bad file raises PointsError and changes nothing."""
-        X, Y = read_points(source)
-        self.history_of_points.append((self.X_points, self.Y_points))
-        self._use(X, Y)
+    def load(self, source, name: str | None = None, task: str | None = None) -> "OwnDataPlayground":
+        """Points from a CSV (path, text or bytes) in place of these, their task by points.TASK_RULE.
+
+        A bad file raises PointsError and changes nothing.
+        """
+        X, Y, task = points_and_task(source, task)
+        self.history_of_points.append((self.X_points, self.Y_points, self.task))
+        self._use(X, Y, task)
         if name or isinstance(source, (str, Path)):
             self.file, self.saved = str(name or source), True
         return self.changed()
@@ -138,7 +163,7 @@ class OwnDataPlayground(Playground):
     def save(self, path="points.csv") -> Path:
         """Write the points as they stand to a CSV file; the line of Python then reads it."""
         path = Path(path)
-        path.write_text(points_csv(self.X_points, self.Y_points))
+        path.write_text(points_csv(self.X_points, self.Y_points, self.task))
         self.file, self.saved = str(path), True
         self.changed()
         return path
@@ -153,13 +178,15 @@ class OwnDataPlayground(Playground):
         kept = [part for part in split_arguments(rest[:rest.index(")")])
                 if part.split("=", 1)[0] not in DERIVED and part != shown_by_default]
         file = self.file or "points.csv"
-        return f'{start}(data="{file}", {", ".join(kept)}){rest[rest.index(")") + 1:]}'
+        task = ', task="regression"' * self.regression
+        return f'{start}(data="{file}"{task}, {", ".join(kept)}){rest[rest.index(")") + 1:]}'
 
     def code(self) -> str:
         """The run written with the lessons' functions, reading the points from their file."""
         s = self.settings
         lines = super().code().splitlines()
-        lines[1] = f'X, Y = ml.read_points("{self.file or "points.csv"}")'
+        task = ', task="regression"' * self.regression
+        lines[1] = f'X, Y = ml.read_points("{self.file or "points.csv"}"{task})'
         split = next(i for i, line in enumerate(lines) if line.startswith("X_train, Y_train, X_test, Y_test ="))
         lines[split] = f"X_train, Y_train, X_test, Y_test = ml.split_points(X, Y, {s.m}, seed={s.seed})"
         return "\n".join(lines)
@@ -191,15 +218,20 @@ class OwnDataPlayground(Playground):
         if not self.ready:
             return self.waiting_png()
         figure = self.view.draw(self)
-        self.view.titles[self.view.ax_out].set_text("your points: a[L] = P(y = 1 | x); test points hollow")
+        what = "prediction a[L] (orange +, blue -)" if self.regression else "a[L] = P(y = 1 | x)"
+        self.view.titles[self.view.ax_out].set_text(f"your points: {what}; test points hollow")
         buffer = io.BytesIO()
         figure.canvas.print_png(buffer)
         return buffer.getvalue()
 
     def picture_alt(self) -> str:
-        n0 = int(np.sum(self.Y_points == 0))
-        n1 = int(np.sum(self.Y_points == 1))
-        what = (f"Your {n0 + n1} points on the plane, {n0} of class 0 (blue) and {n1} of class 1 (orange)")
+        Y, m = self.Y_points, self.Y_points.shape[1]
+        if self.regression:
+            span = f", targets from {Y.min():.3g} (blue) to {Y.max():.3g} (orange)" if m else ""
+            what = f"Your {m} points on the plane{span}"
+        else:
+            n0, n1 = int(np.sum(Y == 0)), int(np.sum(Y == 1))
+            what = f"Your {m} points on the plane, {n0} of class 0 (blue) and {n1} of class 1 (orange)"
         if not self.ready:
             return f"{what}, on an empty plane: training waits for more points."
         return f"{what}, with the network's output over the plane, the network and the loss curves. {self.status()}"
@@ -220,7 +252,8 @@ class OwnDataPlayground(Playground):
         ax.set_xticks([])
         ax.set_yticks([])
         if self.X_points.shape[1]:
-            scatter_points(ax, self.X_points, self.Y_points)
+            vmax = (float(np.max(np.abs(self.Y_points))) or 1.0) if self.regression else None
+            scatter_points(ax, self.X_points, self.Y_points, vmax=vmax)
         note = self._waiting.add_axes(self.view.ax_net.get_position())
         note.axis("off")
         note.text(0.5, 0.5, self.note or "Click on the plane to add points.", ha="center", va="center",
@@ -239,7 +272,7 @@ class OwnDataPlayground(Playground):
             return
         label = self.controls.label()
         try:
-            self.add_point(*point, 1 - label if shift else label)
+            self.add_point(*point, (-label if self.regression else 1 - label) if shift else label)
         except PointsError as error:
             self.note = str(error)
             self.changed()
@@ -273,7 +306,7 @@ def split_arguments(text: str) -> list[str]:
 
 
 class OwnDataControls:
-    """Which class a click adds, Undo, Clear, Load a CSV, Save as CSV, and what happened."""
+    """Which class (or, in a regression, which target) a click adds, Undo, Clear, Load a CSV, Save as CSV, and what happened."""
 
     def __init__(self, pg: OwnDataPlayground):
         import ipywidgets as w
@@ -281,6 +314,8 @@ class OwnDataControls:
         self.pg = pg
         self.classes = w.ToggleButtons(options=[("class 0 (blue)", 0), ("class 1 (orange)", 1)], value=1,
                                        description="a click adds", style={"description_width": "95px"})
+        self.target = w.FloatText(value=1.0, description="a click adds y =", style={"description_width": "95px"},
+                                  layout=w.Layout(width="220px"), tooltip="the target of a clicked point")
         self.undo = w.Button(description="Undo", tooltip="take back the last change of the points")
         self.clear = w.Button(description="Clear", tooltip="remove every point")
         self.upload = w.FileUpload(accept=".csv,text/csv,text/plain", multiple=False, description="Load CSV")
@@ -293,12 +328,14 @@ class OwnDataControls:
         self.save.on_click(lambda _: self._save())
         self.upload.observe(self._uploaded, names="value")
         pg.listeners.append(self.redraw)
-        self.box = w.VBox([w.HBox([self.classes, self.undo, self.clear], layout=w.Layout(flex_flow="row wrap")),
+        self.box = w.VBox([w.HBox([self.classes, self.target, self.undo, self.clear], layout=w.Layout(flex_flow="row wrap")),
                            w.HBox([self.upload, self.name, self.save], layout=w.Layout(flex_flow="row wrap")),
                            self.message])
         self.redraw(pg)
 
-    def label(self) -> int:
+    def label(self) -> float:
+        if self.pg.regression:
+            return float(self.target.value)
         return self.classes.value
 
     def _do(self, action) -> None:
@@ -311,7 +348,7 @@ class OwnDataControls:
         except OSError as error:
             self.pg.note = f"Could not save: {error}"
             return self.pg.changed()
-        text = points_csv(self.pg.X_points, self.pg.Y_points)
+        text = points_csv(self.pg.X_points, self.pg.Y_points, self.pg.task)
         link = (f'<a download="{html.escape(path.name)}" href="data:text/csv;base64,'
                 f'{base64.b64encode(text.encode()).decode()}">download {html.escape(path.name)}</a>')
         self.pg.note = ""
@@ -325,13 +362,16 @@ class OwnDataControls:
         try:
             self.pg.load(bytes(upload["content"]), name=upload["name"])
             self.name.value = upload["name"]
-            self.message.value = f"Loaded {self.pg.X_points.shape[1]} points from {html.escape(upload['name'])}."
+            self.message.value = (f"Loaded {self.pg.X_points.shape[1]} points from {html.escape(upload['name'])} "
+                                  f"({self.pg.task}).")
         except PointsError as error:
             self.message.value = (f"<span style='color:#b00020'>{html.escape(upload['name'])} was not loaded "
                                   f"(nothing changed): {html.escape(str(error))}</span>")
         self.upload.value = ()
 
     def redraw(self, pg) -> None:
+        self.classes.layout.display = "none" if pg.regression else None
+        self.target.layout.display = None if pg.regression else "none"
         if pg.note:
             self.message.value = f"<span style='color:#8a4b00'>{html.escape(pg.note)}</span>"
         elif not pg.saved:

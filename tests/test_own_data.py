@@ -18,7 +18,7 @@ import pytest
 
 import mlp_lessons as ml
 from mlp_lessons.own_data import OwnDataPlayground
-from mlp_lessons.points import MAX_POINTS, PointsError, read_points
+from mlp_lessons.points import MAX_POINTS, PointsError, points_and_task, read_points
 from test_browser import (  # noqa: F401  (fixtures and helpers, shared)
     SCREENSHOT_DIR, browser_context, chromium_browser, click_menu, jupyter_lab_server, lab_page, open_notebook,
 )
@@ -62,10 +62,103 @@ def test_points_survive_a_round_trip_through_csv(xor_points):
     (b"0,0,1\n1,1,1\n0,1,1\n1,0,1\n", r"All 4 points have label 1: a classifier needs points of both classes"),
     (b"x1,x2,label\n0,0,0\n1,1,1\n", r"Only 2 points: a data set needs at least 4"),
     (("x1,x2,label\n" + "0,0,0\n1,1,1\n" * (MAX_POINTS // 2 + 1)).encode(), r"more than the playground's maximum of 2000"),
+    # regression files: a target column of real numbers
+    (b"x1,x2,target\n0,0,0.5\n1,1,nan\n", r"Line 3, column target: nan is not a finite number"),
+    (b"x1,x2,target\n0,0,-inf\n", r"Line 2, column target: -inf is not a finite number"),
+    (b"x1,x2,target\n0,0,0.5\n1,1,high\n", r"Line 3, column target: 'high' is not a number"),
+    (b"0,0,0.5\n1,1,abc\n", r"Line 2, column 3 \(label or target\): 'abc' is not a number"),
+    (b"x1,x2,target\n0,0,0.5\n1,1,2.5\n", r"Only 2 points: a data set needs at least 4"),
+    (b"x1,x2,target\n0,0,0.5\n1,1\n", r"Line 3 has 2 columns.*x1, x2, label \(or target, for regression\)"),
+    # whole numbers other than 0 and 1, with no header to say: ambiguous, the message asks which
+    (b"0,0,0\n1,1,1\n0,1,2\n1,0,1\n", r"whole numbers \(0, 1, 2; line 3 has 2\).*x1,x2,target a regression file.*"
+                                       r'task="regression"'),
 ])
 def test_a_bad_file_says_what_is_wrong(content, message):
     with pytest.raises(PointsError, match=message):
         read_points(content)
+
+
+HILLS = "x1,x2,target\n0,0,0.25\n1,1,-0.5\n0,1,1.75\n1,0,0\n0.5,0.4,1\n"
+
+
+@pytest.fixture
+def hills_points():
+    return ml.load_dataset("hills", m=60, noise=0.1, seed=1)
+
+
+@pytest.mark.parametrize("data, task, expected", [
+    ("x1,x2,label\n0,0,0\n1,1,1\n0,1,1\n1,0,0\n", None, "classification"),   # the header says
+    ("x1,x2,target\n0,0,0\n1,1,1\n0,1,1\n1,0,0\n", None, "regression"),       # the header says
+    ("0,0,0\n1,1,1\n0,1,1\n1,0,0\n", None, "classification"),                  # only 0 and 1
+    ("0,0,0.5\n1,1,1\n0,1,2\n1,0,0\n", None, "regression"),                     # a fraction
+    ("0,0,0\n1,1,1\n0,1,2\n1,0,3\n", "regression", "regression"),              # whole numbers: say which
+    ("x1,x2,target\n0,0,0\n1,1,1\n0,1,1\n1,0,0\n", "classification", "classification"),  # task= wins
+])
+def test_the_task_follows_the_header_the_values_or_task(data, task, expected):
+    assert points_and_task(data, task)[2] == expected
+
+
+def test_a_regression_file_reads_and_round_trips_bit_for_bit(hills_points):
+    X, Y, task = points_and_task(HILLS)
+    assert task == "regression" and Y.tolist() == [[0.25, -0.5, 1.75, 0.0, 1.0]]
+    X, Y = hills_points
+    text = ml.points_csv(X, Y)
+    assert text.startswith("x1,x2,target\n")
+    X2, Y2, task = points_and_task(text)
+    assert task == "regression" and np.array_equal(X, X2) and np.array_equal(Y, Y2)
+
+
+def test_regression_on_your_points_trains_a_linear_output_on_the_squared_error(hills_points, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    pg = ml.playground(data=hills_points, hidden=[6], lr=0.1, epochs=20)
+    s = pg.settings
+    assert pg.task == "regression" and s.regression and s.output == "identity" and s.loss == "half_squared_error"
+    assert pg.png()[:4] == b"\x89PNG" and "prediction a[L]" in pg.view.titles[pg.view.ax_out].get_text()
+    assert "accuracy" not in pg.status() and pg.view.vmax is not None, "the prediction heatmap, not P(y = 1)"
+    assert pg.history.end_loss[-1] < pg.history.end_loss[0]
+    pg.add_point(0.5, 0.5, -0.75).train(5)
+    assert pg.Y_points[0, -1] == -0.75
+    with pytest.raises(ValueError, match="real-valued targets .regression.*half_squared_error"):
+        pg.set(loss="binary_cross_entropy")
+    pg.save("hills.csv")
+    line = pg.code_line()
+    assert line.startswith('ml.playground(data="hills.csv", task="regression", hidden=[6]') and "dataset" not in line
+    again = eval(line, {"ml": ml})
+    assert again.status() == pg.status() and again.task == "regression"
+    assert all(np.array_equal(again.params[k], pg.params[k]) for k in pg.params)
+    namespace = {}
+    exec(pg.code(), namespace)
+    assert 'ml.read_points("hills.csv", task="regression")' in pg.code()
+    assert all(np.array_equal(namespace["params"][k], pg.params[k]) for k in pg.params)
+
+
+def test_uploading_a_regression_file_switches_the_task_and_undo_switches_back(xor_points, hills_points):
+    pg = ml.playground(data=xor_points, epochs=2)
+    pg.widget  # noqa: B018
+    upload = {"name": "hills.csv", "content": memoryview(ml.points_csv(*hills_points).encode())}
+    pg.controls._uploaded({"new": (upload,)})  # what the Load CSV button hands over
+    assert "Loaded 60 points from hills.csv (regression)" in pg.controls.message.value
+    assert pg.task == "regression" and pg.settings.loss == "half_squared_error" and pg.epoch == 0
+    assert pg.controls.target.layout.display is None and pg.controls.classes.layout.display == "none"
+    assert "targets from" in pg.picture.alt
+    pg.controls.target.value = 2.5
+    box, height = pg.view.ax_out.get_window_extent(), pg.view.figure.bbox.height
+    pg.picture.click((box.x0 + box.x1) / 2, height - (box.y0 + box.y1) / 2)
+    assert pg.Y_points[0, -1] == 2.5, "a click adds a point with the chosen target"
+    pg.picture.click((box.x0 + box.x1) / 2, height - (box.y0 + box.y1) / 2, shift=True)
+    assert pg.Y_points[0, -1] == -2.5, "shift-click adds the negative target"
+    pg.undo().undo().undo()
+    assert pg.task == "classification" and pg.settings.loss == "binary_cross_entropy" and pg.ready
+    with pytest.raises(PointsError, match="nan is not a finite number"):
+        pg.load(b"x1,x2,target\n0,0,nan\n")
+    assert pg.task == "classification", "a bad file changes nothing"
+
+
+def test_a_regression_waits_for_enough_points_when_cleared(hills_points):
+    pg = ml.playground(data=hills_points)
+    pg.clear().add_point(0.1, 0.2, 0.5)
+    assert not pg.ready and "Only 1 point" in pg.note and "negative target" in pg.note
+    assert pg.png()[:4] == b"\x89PNG"
 
 
 def test_a_bad_file_changes_nothing(xor_points):
