@@ -152,8 +152,7 @@ def check_points(X, Y, lines=None, task: str | None = None) -> tuple[np.ndarray,
         return X, Y, task
     bad = np.flatnonzero((Y[0] != 0) & (Y[0] != 1))
     if bad.size:
-        where = f"line {lines[bad[0]]}" if lines else f"point {bad[0]}"
-        raise PointsError(f"Labels must be 0 or 1 (two classes); {where} has label {Y[0, bad[0]]:g}. "
+        raise PointsError(f"Labels must be 0 or 1 (two classes); {where(bad[0], lines)} has label {Y[0, bad[0]]:g}. "
                           "For regression (a number to predict) name the column target: x1,x2,target.")
     if len(np.unique(Y)) < 2:
         raise PointsError(f"All {m} points have label {Y[0, 0]:g}: a classifier needs points of both classes, 0 and 1.")
@@ -167,11 +166,15 @@ def decide_task(Y: np.ndarray, lines=None) -> str:
     if np.any(Y != np.round(Y)):
         return "regression"
     bad = np.flatnonzero((Y[0] != 0) & (Y[0] != 1))[0]
-    where = f"line {lines[bad]}" if lines else f"point {bad}"
     found = ", ".join(f"{y:g}" for y in np.unique(Y)[:6]) + (", ..." if np.unique(Y).size > 6 else "")
-    raise PointsError(f"The third column holds whole numbers ({found}; {where} has {Y[0, bad]:g}): labels of more "
+    raise PointsError(f"The third column holds whole numbers ({found}; {where(bad, lines)} has {Y[0, bad]:g}): labels of more "
                       f"than two classes, or a number to predict? The playground classifies two classes, 0 and 1, "
                       f"or predicts a number (regression). {TASK_RULE}")
+
+
+def where(i: int, lines=None) -> str:
+    """Point i named by its line in the file, if it came from one."""
+    return f"line {lines[i]}" if lines else f"point {i}"
 
 
 def points_csv(X, Y, task: str | None = None) -> str:
