@@ -380,10 +380,10 @@ def loss_limits(values) -> tuple[float, float]:
     return lo, min(10.0 ** np.ceil(np.log10(values.max() * 1.2)), MAX_LOSS_SHOWN)
 
 
-def _step_125(x: float) -> float:
-    """The smallest of 1, 2, 5 times a power of ten that is at least x."""
+def _nice_ceiling(x: float) -> float:
+    """The smallest of 1, 2, 2.5, 5 times a power of ten that is at least x."""
     power = 10.0 ** np.floor(np.log10(x))
-    return min(v for v in (power, 2 * power, 5 * power, 10 * power) if v >= x)
+    return min(v for v in (power, 2 * power, 2.5 * power, 5 * power, 10 * power) if v >= x)
 
 
 def plot_loss_curves(ax, train_loss, test_loss=None, title: str | None = "loss per epoch", log: bool = True):
@@ -420,7 +420,7 @@ def plot_loss_curves(ax, train_loss, test_loss=None, title: str | None = "loss p
 
 def _loss_scale(ax, values, log: bool, epochs: int) -> None:
     """x limits for the epochs, y limits (and a log scale when every value is positive) for the losses."""
-    ax.set_xlim(0, _step_125(max(10, epochs)) * 1.02)
+    ax.set_xlim(0, _nice_ceiling(max(10, epochs)) * 1.02)
     if log and values.size and np.all(values > 0):
         lo, hi = loss_limits(values)
         if ax.get_yscale() != "log":
