@@ -68,8 +68,10 @@ class PlaygroundView:
     def __init__(self, dpi: int = 72):
         self.figure = Figure(figsize=(13.0, 4.2), dpi=dpi)
         FigureCanvasAgg(self.figure)
-        grid = self.figure.add_gridspec(1, 3, width_ratios=[1.9, 1.05, 0.95], wspace=0.12)
-        self.ax_net, self.ax_out, self.ax_loss = (self.figure.add_subplot(g) for g in grid)
+        # The third column is empty: room for the loss panel's tick labels and axis label,
+        # and a gap between the two panels' titles.
+        grid = self.figure.add_gridspec(1, 4, width_ratios=[1.9, 1.05, 0.2, 0.95], wspace=0.05)
+        self.ax_net, self.ax_out, self.ax_loss = (self.figure.add_subplot(grid[0, i]) for i in (0, 1, 3))
         self.figure.subplots_adjust(left=0.005, right=0.99, bottom=0.13, top=0.9)
         self.data = self.sizes = None
         self.points = []
@@ -92,7 +94,6 @@ class PlaygroundView:
         draw_output_map(self.ax_out, P, self.extent, vmax=self.vmax, discrete=s.discretize)
         h = pg.history
         plot_loss_curves(self.ax_loss, h.end_loss, h.test_loss, title=None)
-        self.ax_loss.set_ylabel("")
         self.titles[self.ax_loss].set_text("J of both sets at each epoch's end")
         return self.figure
 
@@ -112,7 +113,7 @@ class PlaygroundView:
         moving = sorted(kept + replaced, key=lambda artist: artist.get_zorder())
         canvas, loss = self.figure.canvas, self.ax_loss
         # Two backgrounds: the network and output panels' titles and labels, and the loss
-        # panel's ticks, which stay until its limits move on to the next 1-2-5 step.
+        # panel's ticks, which stay until its limits move on to the next 1-2-2.5-5 step.
         # The artists themselves, not their id()s: a new artist may get a freed one's id.
         keys = ([*kept, *(t.get_text() for t in self.titles.values())],
                 (loss.get_xlim(), loss.get_ylim(), loss.get_yscale()))
@@ -128,7 +129,7 @@ class PlaygroundView:
                 self.figure.draw_artist(loss)  # its curves are still animated: left out
                 x0, y0, x1, y1 = loss.get_window_extent().extents
                 pt = self.figure.dpi / 72  # room for its tick labels, axis label and title, in points
-                box = Bbox.from_extents(x0 - 50 * pt, y0 - 38 * pt, x1 + 6 * pt, y1 + 22 * pt)
+                box = Bbox.from_extents(x0 - 64 * pt, y0 - 38 * pt, x1 + 6 * pt, y1 + 22 * pt)
                 self.loss_background, self.loss_key = canvas.copy_from_bbox(box), keys[1]
             else:
                 canvas.restore_region(self.loss_background)
