@@ -303,8 +303,22 @@ def grade(folder, out="grades.csv", timeout: int = TIMEOUT, jobs: int | None = N
     return rows
 
 
+MARKS = {"passed": "✔", "wrong or error": "✘", "not implemented": "…", "timed out": "⏱", "not graded": "-"}
+
+
+def _outcome(row: Row) -> str:
+    """The key of MARKS for a graded row: a stub that still raises NotImplementedError is not a wrong answer."""
+    if row.passed == "yes":
+        return "passed"
+    if row.status in ("not implemented", "timed out"):
+        return row.status
+    return "wrong or error" if row.passed == "no" else "not graded"
+
+
 def print_report(rows: list, stream) -> None:
     graded = [r for r in rows if r.exercise]
+    if graded:
+        print("  ".join(f"{mark} {name}" for name, mark in MARKS.items()), file=stream)
     for notebook in NOTEBOOKS:
         mine = [r for r in graded if r.notebook == notebook]
         if not mine:
@@ -314,11 +328,10 @@ def print_report(rows: list, stream) -> None:
         width = max(len("student"), *(len(s) for s in students))
         print(f"\n{notebook} ({len(students)} notebooks)", file=stream)
         print("  " + "student".ljust(width) + "  " + "  ".join(functions), file=stream)
-        marks = {"yes": "✔", "no": "✘", "": "-"}
         for s in students:
             cells = {r.exercise: r for r in mine if r.student == s}
-            line = "  ".join((("⏱" if cells[f].status == "timed out" else marks[cells[f].passed])
-                              if f in cells else "-").ljust(len(f)) for f in functions)
+            line = "  ".join((MARKS[_outcome(cells[f])] if f in cells else MARKS["not graded"]).ljust(len(f))
+                             for f in functions)
             print("  " + s.ljust(width) + "  " + line, file=stream)
     reported = [r for r in rows if not r.exercise]
     if reported:
@@ -338,6 +351,9 @@ def print_report(rows: list, stream) -> None:
                 f"{f} {sum(r.passed == 'yes' for r in mine if r.exercise == f)}/"
                 f"{sum(r.exercise == f for r in mine)}" for f in (e.function for e in NOTEBOOKS[notebook]))
             print(f"  {notebook}: {counts} passed", file=stream)
+            stubs = Counter(r.exercise for r in mine if _outcome(r) == "not implemented")
+            if stubs:
+                print("    not implemented: " + ", ".join(f"{f} {stubs[f]}" for f in stubs), file=stream)
     wrong = [r for r in graded if r.passed == "no" and r.status != "not implemented"]
     mistakes = Counter(r.hint for r in wrong)
     if mistakes:

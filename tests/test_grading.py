@@ -114,6 +114,10 @@ def make_class(folder: Path, small: bool = False) -> dict:
     nb.cells = [c for c in nb.cells if not c.source.startswith("check_dW(")]
     write("deleted_check_03_batching_exercises.ipynb", nb, "deleted check")
 
+    # softmax done, the other two left as handed out: they still raise NotImplementedError
+    sources = {"softmax": correct_sources("06_softmax_exercises")["softmax"]}
+    write("half_done_06_softmax_exercises.ipynb", _submission("06_softmax_exercises", sources), "half done")
+
     sources = correct_sources("06_softmax_exercises")
     sources["softmax"] = "import os\nos._exit(3)\n\n" + sources["softmax"]
     write("kernel_dies_06_softmax_exercises.ipynb", _submission("06_softmax_exercises", sources), "kernel dies")
@@ -245,6 +249,22 @@ def test_a_deleted_check_cell_is_noted_and_graded_all_the_same(graded):
 def test_a_kernel_that_dies_is_recorded(graded):
     rows = rows_of(graded, "kernel_dies_06_softmax_exercises.ipynb")
     assert all(r.passed == "" and r.status == "not graded" and "kernel died" in r.hint for r in rows.values()), rows
+
+
+def test_an_exercise_not_implemented_has_its_own_mark_and_count(graded):
+    rows = rows_of(graded, "half_done_06_softmax_exercises.ipynb")
+    assert rows["softmax"].passed == "yes"
+    for f in ("softmax_cross_entropy", "predict_labels"):
+        assert (rows[f].passed, rows[f].status, rows[f].code) == ("no", "not implemented", "not_implemented"), rows[f]
+    printed = graded["printed"]
+    assert printed.splitlines()[0] == "✔ passed  ✘ wrong or error  … not implemented  ⏱ timed out  - not graded"
+    row = next(line for line in printed.splitlines() if line.startswith("  half_done_06_softmax_exercises"))
+    assert row.split()[1:] == ["✔", "…", "…"]
+    assert "…" not in "".join(line for line in printed.splitlines() if line.startswith("  mistakes"))
+    summary = printed.split("Class summary", 1)[1]
+    counts = summary.split("06_softmax_exercises:", 1)[1].splitlines()
+    assert counts[1] == "    not implemented: softmax_cross_entropy 1, predict_labels 1", counts
+    assert "not implemented yet" not in summary  # a stub is not among the mistakes
 
 
 def test_files_that_are_not_exercise_notebooks_are_reported(graded):
