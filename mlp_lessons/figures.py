@@ -20,6 +20,7 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import FancyArrowPatch
+from matplotlib.ticker import FuncFormatter, NullFormatter
 from IPython.display import clear_output
 
 from .activations import get_activation, relu, relu_prime
@@ -44,6 +45,19 @@ LESSON_STYLE = {
     "legend.fontsize": 8,
     "figure.titlesize": 11,
 }
+
+
+def plain_log_ticks(ax) -> None:
+    """Tick labels of the log-scale axes of ax as plain numbers (1e-07, 0.01, 100), not mathtext's 10^k.
+
+    Easier to read, and it keeps matplotlib's mathtext parser out of figures redrawn
+    by a slider (on matplotlib 3.10 that parse failed at random while JupyterLab's
+    widgets talked to the kernel).
+    """
+    for axis, scale in ((ax.xaxis, ax.get_xscale()), (ax.yaxis, ax.get_yscale())):
+        if scale == "log":
+            axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+            axis.set_minor_formatter(NullFormatter())
 
 
 def lesson_style() -> None:
@@ -417,6 +431,7 @@ def draw_gradient_norms(ax, rows, m_marked=None) -> str:
         ax.loglog([m_marked] * 2, [r["mean"], r["sum"]], "ks", ms=7)
         text = f"m = {m_marked}: ||grad|| of the mean loss = {r['mean']:.4f}, of the summed loss = {r['sum']:.2f}"
     ax.legend(fontsize=8, loc="upper left")
+    plain_log_ticks(ax)
     return text
 
 
@@ -466,6 +481,7 @@ def _spread_axes(ax):
     ax.set_xticks(range(SPREAD_DEPTH + 1))
     ax.set_ylim(1e-7, 1e7)
     ax.grid(alpha=0.3)
+    plain_log_ticks(ax)
 
 
 def plot_activation_spreads(spreads: dict) -> None:
@@ -533,6 +549,7 @@ def plot_learning_rates(runs: dict, X, Y, activations, shown_up_to: float = 1e3)
     ax_loss.set_title("the loss at each step")
     ax_loss.grid(alpha=0.3)
     ax_loss.legend(loc="upper right")
+    plain_log_ticks(ax_loss)
     ax_fit.set_ylim(-2, 2)
     ax_fit.set_xlabel("x")
     ax_fit.set_ylabel("y and a[L]")
