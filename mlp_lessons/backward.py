@@ -184,6 +184,10 @@ def layer_backward(dA: np.ndarray, cache: LayerCache, activation: str, need_dA_p
     """
     if check:
         dA, cache = check_layer_backward(dA, cache, activation, need_dA_prev)
+        with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported next
+            dA_prev, dW, db = layer_backward(dA, cache, activation, need_dA_prev, check=False)
+        check_grads_finite({"dW": dW, "db": db, **({"dA_prev": dA_prev} if need_dA_prev else {})})
+        return dA_prev, dW, db
     A_prev, W, Z = cache
     dZ = dZ_of_layer(dA, Z, activation)  # equation 1
     dW = backprop_dW(dZ, A_prev, check=False)  # equation 2

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .errors import ShapeError, check_array, shape_str
+
 # name -> (raw inputs it reads, the function of X's rows x1 = X[0], x2 = X[1])
 FEATURES = {
     "x1": (1, lambda X: X[0]),
@@ -32,7 +34,7 @@ def check_features(names, n_raw: int = 2) -> tuple[str, ...]:
         raise TypeError(f"features must be a list of names such as ['x1', 'x2', 'x1^2'], got {names!r}.")
     allowed = features_for(n_raw)
     for name in names:
-        if name not in FEATURES:
+        if not isinstance(name, str) or name not in FEATURES:
             raise ValueError(f"Unknown feature {name!r}. Valid names are: {', '.join(FEATURES)}.")
         if name not in allowed:
             raise ValueError(
@@ -53,5 +55,12 @@ def input_features(X: np.ndarray, names) -> np.ndarray:
     sin x2), whatever the order of the names: input_features(X, ["x2", "x1"]) is
     a copy of X.
     """
+    X = check_array("X", X, where="input_features, a[0] from the raw inputs (x1, x2)")  # ints -> float64
+    if X.shape[0] not in (1, 2):
+        raise ShapeError(
+            f"input_features: X holds the raw inputs as rows, x1 (and x2), one column per example, "
+            f"so it has 1 or 2 rows, but it has shape {shape_str(X.shape)}."
+            + (" It looks transposed: pass X.T." if X.shape[1] in (1, 2) else "")
+        )
     names = check_features(names, X.shape[0])
     return np.stack([FEATURES[name][1](X) for name in names]).astype(X.dtype, copy=False)

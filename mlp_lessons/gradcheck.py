@@ -50,11 +50,13 @@ def numerical_gradient(f: Callable[[], float], x: np.ndarray, eps: float = 1e-4,
 
     def D(k, h):
         saved = x[k]
-        x[k] = saved + h
-        J_plus = J()
-        x[k] = saved - h
-        J_minus = J()
-        x[k] = saved
+        try:
+            x[k] = saved + h
+            J_plus = J()
+            x[k] = saved - h
+            J_minus = J()
+        finally:  # put x back, also when f raises: x is the caller's array (e.g. params["W1"])
+            x[k] = saved
         return J_plus - J_minus
 
     grad = np.zeros_like(x, dtype=np.float64)

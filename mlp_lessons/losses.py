@@ -14,7 +14,6 @@ from typing import Callable
 
 import numpy as np
 
-from .activations import softmax
 from .errors import ShapeError, biggest, check_array, check_callable, check_no_overflow, check_targets, describe, shape_str
 
 
@@ -47,7 +46,7 @@ def binary_cross_entropy(AL: np.ndarray, Y: np.ndarray, check: bool = True) -> t
     m = AL.shape[1]
     eps = np.finfo(AL.dtype).eps
     A = np.clip(AL, eps, 1 - eps)
-    J = -float(np.sum(Y * np.log(A) + (1 - Y) * np.log1p(-A))) / m
+    J = -float(np.sum(Y * np.log(A) + (1 - Y) * np.log1p(-A))) / m + 0.0  # + 0.0: a perfect fit gives 0, not -0
     dAL = (A - Y) / (A * (1 - A)) / m
     return J, dAL
 
@@ -64,7 +63,7 @@ def softmax_cross_entropy(AL: np.ndarray, Y: np.ndarray, check: bool = True) -> 
         AL, Y = check_loss_args("softmax_cross_entropy", AL, Y)
     m = AL.shape[1]
     A = np.maximum(AL, np.finfo(AL.dtype).tiny)
-    J = -float(np.sum(Y * np.log(A))) / m
+    J = -float(np.sum(Y * np.log(A))) / m + 0.0  # + 0.0: a perfect fit gives 0, not -0
     return J, -Y / A / m
 
 
@@ -96,16 +95,26 @@ def softmax_cross_entropy_from_logits(ZL: np.ndarray, Y: np.ndarray, check: bool
     log a_k = z_k - log sum_j e^z_j, so J = -1/m sum_i sum_k Y_ki (Z_ki - logsumexp(Z_:i)),
     with the column max subtracted inside logsumexp; and
     dJ/dZ[L] = (softmax(Z[L]) - Y) / m, because each column of Y sums to 1.
-    Shapes: ZL, Y (n[L], m) -> (float, (n[L], m)).  Exact for any z.
+    Shapes: ZL, Y (n[L], m) -> (float, (n[L], m)).  Exact for any z, also for a
+    sure and right column (a_top close to 1), whose J and gradient are written
+    with rest = sum of e^(z_j - z_top) over the other classes instead of 1 - a_top.
     check=False skips checking the arguments.
     """
     if check:
         ZL, Y = check_loss_args("softmax_cross_entropy_from_logits", ZL, Y)
     m = ZL.shape[1]
-    shifted = ZL - ZL.max(axis=0, keepdims=True)
-    log_A = shifted - np.log(np.sum(np.exp(shifted), axis=0, keepdims=True))
-    J = -float(np.sum(Y * log_A)) / m
-    return J, (softmax(ZL, check=False) - Y) / m
+    shifted = ZL - ZL.max(axis=0, keepdims=True)  # <= 0, and 0 at each column's top logit(s)
+    E = np.exp(shifted)
+    S = E.sum(axis=0)
+    below = shifted < 0
+    rest = np.sum(E * below, axis=0)  # e^(z_j - max) summed over the logits below the top
+    rest += np.rint(S - rest) - 1  # and over the other top logits, where several tie (each adds 1)
+    log_A = shifted - np.log1p(rest)  # log1p: keeps -log a_top = log(1 + rest) when rest is tiny
+    J = -float(np.sum(Y * log_A)) / m + 0.0  # + 0.0: a perfect fit gives 0, not -0
+    # softmax(z) - y, without the cancellation in a_top - 1 when a_top is close to 1:
+    # 1 - a_top = rest / S, so a_top - y_top = (1 - y_top) - rest / S.
+    dZ = np.where(below, E / S - Y, (1 - Y) - rest / S)
+    return J, dZ / m
 
 
 LOSSES: dict[str, Callable[[np.ndarray, np.ndarray], tuple[float, np.ndarray]]] = {
@@ -281,7 +290,9 @@ def evaluate_loss(loss, AL: np.ndarray, Y: np.ndarray, check: bool = True) -> tu
         if not (isinstance(result, tuple) and len(result) == 2):
             raise TypeError(f"The loss {name}(AL, Y) must return a pair (J, dAL), got {describe(result)}.")
         J, dAL = result
-        if not (isinstance(J, (float, int, np.floating, np.integer)) and np.isfinite(J)):
+        if isinstance(J, np.ndarray) and J.size == 1 and J.dtype.kind in "fiu":
+            J = J.reshape(())[()]  # np.squeeze(cost) and the like: one number
+        if isinstance(J, (bool, np.bool_)) or not (isinstance(J, (float, int, np.floating, np.integer)) and np.isfinite(J)):
             raise ValueError(f"The loss {name}(AL, Y) must return a finite number J first, got {describe(J)}.")
         dAL = check_array("dAL", dAL, where=f"the loss {name}(AL, Y) -> (J, dJ/dA[L])", dtype=AL.dtype)
         if dAL.shape != AL.shape:

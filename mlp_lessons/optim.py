@@ -88,8 +88,12 @@ class GradientDescent:
         dR = REGULARIZATIONS[self.regularization or "L2"][1]
         return {"d" + name: self.rate * dR(W) for name, W in params.items() if name.startswith("W")}
 
-    def step(self, params: dict, grads: dict, lr: float, check: bool = False) -> dict:
-        """The new parameters after one step (the same call as sgd_update)."""
+    def step(self, params: dict, grads: dict, lr: float, check: bool = True) -> dict:
+        """The new parameters after one step (the same call as sgd_update, checked the same way)."""
+        if check:
+            check_lr(lr)
+            check_params(params)
+            grads = check_grads(params, grads)
         if not self.plain:
             extra = self.penalty_grads(params)
             grads = {name: g + extra[name] if name in extra else g for name, g in grads.items()}

@@ -30,7 +30,16 @@ from .errors import (
     shape_str,
 )
 from .forward import forward
-from .losses import check_loss_targets, check_output_and_loss, evaluate_loss, get_loss, loss_name
+from .losses import (
+    BINARY,
+    CATEGORICAL,
+    OUTPUTS_IN_0_1,
+    check_loss_targets,
+    check_output_and_loss,
+    evaluate_loss,
+    get_loss,
+    loss_name,
+)
 from .optim import sgd_update
 
 # Past this size a parameter means the run has blown up, even while the loss is finite.
@@ -39,6 +48,9 @@ MAX_PARAM = 1e8
 # LOSS_FLOOR) has blown up too: with saturating hidden units the loss can stay
 # finite, and the weights moderate, while every step overshoots.
 MAX_LOSS_GROWTH, LOSS_FLOOR = 100.0, 10.0
+# Inputs, targets or starting parameters past this size make every gradient step huge, whatever
+# the learning rate (below it, a smaller learning rate is still the advice).
+DATA_SCALE = 1e6
 
 
 def train_step(params, X, Y, activations, loss, lr, update=sgd_update, check: bool = True):
@@ -73,16 +85,33 @@ class History:
         return f"History(epochs={self.epochs}, steps={self.steps}, final loss={last}, diverged={self.diverged})"
 
 
-def lr_advice(lr: float, output: str, loss, min_lr: float = 0.0) -> str:
-    """What to change when a run blows up: the output/loss pairing if that is the cause, else lr.
+def lr_advice(lr: float, output: str, loss, min_lr: float = 0.0, X=None, Y=None, params=None) -> str:
+    """What to change when a run blows up: the output/loss pairing if that is the cause, then
+    inputs X, targets Y or starting params past DATA_SCALE (if given), else the learning rate.
 
     min_lr: the smallest learning rate worth suggesting (a slider's minimum).
     """
-    if output == "identity" and get_loss(loss) is get_loss("binary_cross_entropy"):
+    name = loss_name(get_loss(loss))
+    if name in BINARY + CATEGORICAL and output not in OUTPUTS_IN_0_1:
+        fit = "a sigmoid" if name in BINARY else "a softmax"
         return (
-            "The cause is the pairing of output and loss, not the learning rate: cross-entropy "
-            "needs outputs a[L] between 0 and 1, and an identity output leaves that range, where "
-            "its gradient grows without bound. Use a sigmoid output, or the squared error loss."
+            f"The cause is the pairing of output and loss, not the learning rate: cross-entropy "
+            f"needs outputs a[L] between 0 and 1, and {'an' if output[0] in 'aeiou' else 'a'} {output} "
+            f"output leaves that range, where its gradient grows without bound. Use {fit} output, "
+            f"or the squared error loss."
+        )
+    for what, symbol, data in (("inputs", "x", X), ("targets", "y", Y)):
+        big = None if data is None else float(np.max(np.abs(data)))
+        if big is not None and big > DATA_SCALE:
+            return (
+                f"The {what} reach |{symbol}| = {big:.3g}, so every gradient step is huge whatever the "
+                f"learning rate: scale them (e.g. to mean 0 and standard deviation 1) before lowering lr = {lr:g}."
+            )
+    big = max((float(np.max(np.abs(value))) for value in (params or {}).values()), default=0.0)
+    if big > DATA_SCALE:
+        return (
+            f"The parameters started as large as {big:.3g}, so every gradient step is huge whatever the "
+            f"learning rate: start from init_params(...) before lowering lr = {lr:g}."
         )
     if lr / 10 >= min_lr:
         return f"The learning rate lr = {lr:g} is probably too large; try a smaller one (e.g. lr = {lr / 10:g})."
@@ -94,13 +123,16 @@ def lr_advice(lr: float, output: str, loss, min_lr: float = 0.0) -> str:
     )
 
 
-def divergence_message(J, params: dict, where: str, updated: bool, X, advice: str, start_loss=None) -> str | None:
-    """Why training must stop, or None: a NaN or infinite loss, a parameter past MAX_PARAM,
+def divergence_message(J, params: dict, where: str, updated: bool, X, advice: str, start_loss=None,
+                       start_sizes=None) -> str | None:
+    """Why training must stop, or None: a NaN or infinite loss, a parameter grown past MAX_PARAM,
     or a loss grown MAX_LOSS_GROWTH times past start_loss (the loss before training).
 
     where: e.g. "at epoch 3, step 12"; updated: whether any update has been made,
     since before the first one the learning rate cannot be the cause; advice:
-    what to change (lr_advice).
+    what to change (lr_advice); start_sizes: {name: max |entry|} before training,
+    so that a parameter that started past MAX_PARAM stops the run only once it
+    has grown MAX_LOSS_GROWTH times past that.
     """
     if not np.isfinite(J):
         if not updated:
@@ -112,7 +144,8 @@ def divergence_message(J, params: dict, where: str, updated: bool, X, advice: st
         return f"Training stopped: the loss became {J} {where}. {advice}"
     for name, value in params.items():
         biggest = np.max(np.abs(value))
-        if not biggest <= MAX_PARAM:  # also true for NaN
+        limit = MAX_PARAM if start_sizes is None else max(MAX_PARAM, MAX_LOSS_GROWTH * start_sizes[name])
+        if not biggest <= limit:  # also true for NaN
             return (
                 f"Training stopped {where}: {name} has grown to {biggest:.3g} (the loss, {J:.3g}, is "
                 f"still finite, but each step overshoots further). {advice}"
@@ -187,7 +220,8 @@ class Run:
         self.update = sgd_update if optimizer is None else optimizer.step
         self.optimizer = optimizer
         self.rng = np.random.default_rng(seed)
-        self.advice = lr_advice(self.lr, self.activations[-1], loss, min_lr)
+        self.advice = lr_advice(self.lr, self.activations[-1], loss, min_lr, self.X, self.Y, params)
+        self._start_sizes = {name: float(np.max(np.abs(value))) for name, value in params.items()}
         self.history = History()
         self._shuffled = None  # (X, Y) in this epoch's order while an epoch is under way
         self._next, self._total, self._start = 0, 0.0, (params, 0)
@@ -261,7 +295,8 @@ class Run:
         steps = f"step {h.steps}" if h.steps == start_steps + 1 else f"steps {start_steps + 1}-{h.steps}"
         with np.errstate(all="ignore"):
             message = divergence_message(
-                J, self.params, f"in epoch {h.epochs + 1} ({steps})", True, X, self.advice, h.start_loss
+                J, self.params, f"in epoch {h.epochs + 1} ({steps})", True, X, self.advice, h.start_loss,
+                self._start_sizes,
             )
         if message is not None:
             self.params = start_params
