@@ -392,14 +392,16 @@ path => {
     const cells = widget.content.model.cells;
     const counts = [];
     let running = 0;
+    let errors = 0;
     for (let i = 0; i < cells.length; i++) {
       const cell = cells.get(i);
       counts.push(cell.type === 'code' ? cell.executionCount : null);
       if (cell.type === 'code' && cell.executionState === 'running') running++;
+      if (cell.type === 'code' && cell.outputs.toJSON().some(o => o.output_type === 'error')) errors++;
     }
     const session = widget.sessionContext.session;
     const kernel = session ? session.kernel : null;
-    return {status: kernel ? kernel.status : 'none', counts: counts, running: running};
+    return {status: kernel ? kernel.status : 'none', counts: counts, running: running, errors: errors};
   }
   return null;
 }
@@ -437,8 +439,9 @@ def run_all(lab: LabPage, notebook: str) -> float:
         idle_since[0] = idle_since[0] or time.monotonic()
         counts = state["counts"]
         all_ran = all(counts[i] is not None for i in to_run)
-        # idle for 3 s with cells left: an error stopped Run All
-        stopped = time.monotonic() - idle_since[0] > 3
+        # idle for 3 s with cells left and an error output in the model: the error stopped
+        # Run All (without an error, the frontend may still be sending the next cell)
+        stopped = state.get("errors", 0) > 0 and time.monotonic() - idle_since[0] > 3
         return counts if all_ran or stopped else False
 
     counts = wait_for(finished, RUN_ALL_SECONDS, f"Run All in {notebook} to finish")
