@@ -19,15 +19,16 @@ import time
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch
 from matplotlib.ticker import FuncFormatter, NullFormatter
-from IPython.display import clear_output
+from IPython.display import clear_output, display
 
 from .activations import get_activation, relu, relu_prime
 from .forward import forward, predict
 from .losses import half_squared_error
 from .params import init_params
-from .plots import draw_network, plot_decision_boundary
+from .plots import draw_network, one_at_a_time, plot_decision_boundary
 from .slider_frames import Prerendered, render_frames
 from .training import accuracy
 
@@ -121,18 +122,23 @@ class SliderFigure:
         self.widget = widgets.VBox([slider, self.out])
         self.redraw()
 
+    @one_at_a_time
     def redraw(self) -> None:
-        if self.fig is not None:
-            plt.close(self.fig)
+        """Draw the figure for the slider's value into the Output widget, replacing the last one.
+
+        The figure is not registered with pyplot: a plt.show() or plt.close("all")
+        elsewhere (another cell, while this runs on the widget thread) never touches it.
+        """
         with self.out:
             clear_output(wait=True)
-            self.fig, ax = plt.subplots(figsize=self.figsize, dpi=DPI)
-            self.text = self.draw(ax, self.slider.value)
+            self.fig = Figure(figsize=self.figsize, dpi=DPI)
+            self.text = self.draw(self.fig.add_subplot(), self.slider.value)
             self.fig.tight_layout()
-            plt.show()
+            display(self.fig)
             print(self.text)
         self.redraws += 1
 
+    @one_at_a_time
     def _repr_mimebundle_(self, include=None, exclude=None):
         frames = render_frames(self.slider, self.draw, self.alt, self.figsize, DPI)
         return Prerendered(self.widget, frames)._repr_mimebundle_(include, exclude)
@@ -153,6 +159,7 @@ def print_shape_table(layer_sizes, m: int = 1) -> None:
         print(f"{l:>7}  {sizes[l]:>4}  {W:>8}  {b:>7}  {za:>10}")
 
 
+@one_at_a_time
 def plot_network(layer_sizes, params=None, title=None) -> None:
     """draw_network in a small figure of its own."""
     L = len(layer_sizes) - 1
@@ -210,6 +217,7 @@ def draw_relu_unit(ax, x2: float, others=(0.0, 0.5, 1.0)) -> str:
     )
 
 
+@one_at_a_time
 def plot_relu_unit(x2: float = 0.3) -> None:
     """draw_relu_unit in a figure of its own, with its numbers printed above it."""
     fig, ax = plt.subplots(figsize=(5.5, 3.2), dpi=DPI)
@@ -227,6 +235,7 @@ def relu_unit_widget(x2: float = 0.3) -> SliderFigure:
     return SliderFigure(slider, draw_relu_unit, alt)
 
 
+@one_at_a_time
 def plot_activations(names=ELEMENTWISE_ACTIVATIONS, z_max: float = 3.0) -> None:
     """Small multiples, one column per activation: phi(z) on top, phi'(z) below, from the package's functions.
 
@@ -359,6 +368,7 @@ def draw_hand_network(ax, params, activations, x, y, caches, back=None) -> None:
     ax.axis("off")
 
 
+@one_at_a_time
 def plot_hand_network(params, activations, x, y, caches, back=None) -> None:
     """draw_hand_network in a figure of its own, titled by the direction of the pass."""
     fig, ax = plt.subplots(figsize=(WIDTH, 3.1))
@@ -387,6 +397,7 @@ def print_grad_check_table(errors: dict, params: dict, bound: float = 1e-9) -> N
         print(f"{name:>9}  {shape:>8}  {error_text(err, bound)}")
 
 
+@one_at_a_time
 def plot_losses(losses, title="J after each update", xlabel="update") -> None:
     """The loss after each step of gradient descent."""
     fig, ax = plt.subplots(figsize=(HALF_WIDTH, 3.0), dpi=DPI)
@@ -435,6 +446,7 @@ def draw_gradient_norms(ax, rows, m_marked=None) -> str:
     return text
 
 
+@one_at_a_time
 def plot_gradient_norms(rows) -> None:
     fig, ax = plt.subplots(figsize=(HALF_WIDTH, 3.2), dpi=DPI)
     draw_gradient_norms(ax, rows)
@@ -484,6 +496,7 @@ def _spread_axes(ax):
     plain_log_ticks(ax)
 
 
+@one_at_a_time
 def plot_activation_spreads(spreads: dict) -> None:
     """spreads: {label: activation_spread(...)}, one curve each, on one log-scale axis."""
     fig, ax = plt.subplots(figsize=(HALF_WIDTH, 3.4), dpi=DPI)
@@ -521,6 +534,7 @@ def init_scale_widget(scale: float = 1.0) -> SliderFigure:
     return SliderFigure(slider, lambda ax, value: draw_activation_spread(ax, value, he), alt)
 
 
+@one_at_a_time
 def plot_learning_rates(runs: dict, X, Y, activations, shown_up_to: float = 1e3) -> None:
     """Left: the loss at each step for every learning rate, on one shared log-log axis.
 
@@ -561,6 +575,7 @@ def plot_learning_rates(runs: dict, X, Y, activations, shown_up_to: float = 1e3)
     plt.show()
 
 
+@one_at_a_time
 def plot_architectures(runs: dict, X, Y, X_test, Y_test, ncols: int = 3) -> None:
     """One decision-boundary panel per architecture, titled with its parameter count and test accuracy.
 

@@ -38,7 +38,7 @@ import numpy as np
 from .playground_settings import CONTROLS
 from .playground_state import PlaygroundData
 from .playground_widget import Playground
-from .plots import scatter_points
+from .plots import one_at_a_time, scatter_points
 from .points import MAX_POINTS, PointsError, check_points, points_and_task, points_csv, split_points
 
 TRAIN_FRACTION = 2 / 3
@@ -266,6 +266,7 @@ class OwnDataPlayground(Playground):
         """The point of the plane under pixel (x, y) of the picture shown now (None off the plane)."""
         return self.view.to_data(x_pixel, y_pixel)
 
+    @one_at_a_time
     def _clicked(self, x_pixel: float, y_pixel: float, shift: bool) -> None:
         point = self.to_data(x_pixel, y_pixel)
         if point is None:
@@ -338,10 +339,12 @@ class OwnDataControls:
             return float(self.target.value)
         return self.classes.value
 
+    @one_at_a_time
     def _do(self, action) -> None:
         self.pg.note = ""
         action()
 
+    @one_at_a_time
     def _save(self) -> None:
         try:
             path = self.pg.save(self.name.value.strip() or "points.csv")
@@ -354,6 +357,7 @@ class OwnDataControls:
         self.pg.note = ""
         self.message.value = f"Saved {self.pg.X_points.shape[1]} points to {html.escape(str(path))} ({link})."
 
+    @one_at_a_time
     def _uploaded(self, change) -> None:
         files = change["new"]
         if not files:
@@ -369,6 +373,7 @@ class OwnDataControls:
                                   f"(nothing changed): {html.escape(str(error))}</span>")
         self.upload.value = ()
 
+    @one_at_a_time
     def redraw(self, pg) -> None:
         self.classes.layout.display = "none" if pg.regression else None
         self.target.layout.display = None if pg.regression else "none"

@@ -24,6 +24,7 @@ from .playground_settings import (
 )
 from .playground_state import WEIGHT_RANGE, PlaygroundState
 from .playground_view import PlaygroundView
+from .plots import ONE_AT_A_TIME, one_at_a_time
 
 COLUMNS = (
     ("dataset", "noise", "ratio", "batch_size", "seed", "show_test", "discretize"),
@@ -47,7 +48,7 @@ class ControlPanel:
                           layout=w.Layout(flex_flow="row wrap"))  # narrow screens stack the columns
 
     def _add(self, control: str, name: str, widget, on_value):
-        widget.observe(lambda change: None if self.syncing else on_value(change["new"]), names="value")
+        widget.observe(one_at_a_time(lambda change: None if self.syncing else on_value(change["new"])), names="value")
         self.c[name] = widget
         self.rows.setdefault(control, self.w.VBox())
         self.rows[control].children += (widget,)
@@ -190,9 +191,10 @@ class PlaygroundWidget:
             "step": w.Button(description="Step", icon="step-forward", tooltip="one epoch", **size),
             "reset": w.Button(description="Reset", icon="undo", **size),
         }
-        self.buttons["train"].on_click(lambda _: self.pause() if self.running else self.start())
-        self.buttons["step"].on_click(lambda _: pg.step())
-        self.buttons["reset"].on_click(lambda _: pg.reset())
+        # (widget callbacks may run on a thread of their own, beside a cell: see plots.ONE_AT_A_TIME)
+        self.buttons["train"].on_click(one_at_a_time(lambda _: self.pause() if self.running else self.start()))
+        self.buttons["step"].on_click(one_at_a_time(lambda _: pg.step()))
+        self.buttons["reset"].on_click(one_at_a_time(lambda _: pg.reset()))
         self.counter, self.status, self.code = w.HTML(), w.HTML(), w.HTML()
         self.image = w.Image(format="png", layout=w.Layout(width="100%", max_width="940px", height="auto"))
         top = w.HBox([*self.buttons.values(), self.counter])
@@ -200,6 +202,7 @@ class PlaygroundWidget:
         pg.listeners.append(self.redraw)
         self.redraw(pg)
 
+    @one_at_a_time
     def change(self, **changes):
         """A control moved: a new run with the new settings, or a message if they do not go together."""
         try:
@@ -209,9 +212,11 @@ class PlaygroundWidget:
             self.error = str(error)
             self.redraw(self.pg)
 
+    @one_at_a_time
     def set_weight(self, l, p, q, value):
         self.pg.set_weight(l, p, q, value)
 
+    @one_at_a_time
     def redraw(self, pg):
         """Show the state of pg: controls, picture, counters, status, the line of Python."""
         self.panel.sync(pg.settings, pg.params)
@@ -238,7 +243,8 @@ class PlaygroundWidget:
             self.redraw(pg)
             while self.running and not pg.diverged and (max_epochs is None or done < max_epochs):
                 start = time.perf_counter()
-                with pg.hold():  # one redraw per frame, not one per epoch
+                # a frame at a time: a control moved meanwhile (on the widget thread) waits for it
+                with ONE_AT_A_TIME, pg.hold():  # one redraw per frame, not one per epoch
                     for _ in range(epochs_per_frame if max_epochs is None else min(epochs_per_frame, max_epochs - done)):
                         pg.train(1)
                         done += 1

@@ -6,6 +6,8 @@ blue is class 0 and a negative weight.
 
 from __future__ import annotations
 
+import functools
+import threading
 import weakref
 
 import numpy as np
@@ -25,6 +27,26 @@ PROBABILITY_CMAP = LinearSegmentedColormap.from_list("mlp_lessons_p", ["#7fb2dd"
 SIGN_CMAP = LinearSegmentedColormap.from_list("mlp_lessons_sign", [BLUE, "#ffffff", ORANGE])
 MAX_LOSS_SHOWN = 1e100
 GRID_BLOCK = 256
+
+# JupyterLab 4.4 and later, with ipykernel 7, hand widget messages (a slider moved, a
+# button clicked) to a kernel subshell: a second thread, which runs them while the
+# main thread is still executing a cell.  Matplotlib, and a playground's run, are not
+# safe to use from two threads at once (one thread clearing an axes while the other
+# draws it ends in "'NoneType' object has no attribute 'dpi'"), so every figure the
+# lessons draw and every widget callback of this package runs under this one lock.
+ONE_AT_A_TIME = threading.RLock()
+
+
+def one_at_a_time(function):
+    """function, run under ONE_AT_A_TIME: never beside another drawing or widget callback."""
+
+    @functools.wraps(function)
+    def serialized(*args, **kwargs):
+        with ONE_AT_A_TIME:
+            return function(*args, **kwargs)
+
+    return serialized
+
 
 # What each function below drew on an axes, so that drawing again on the same axes
 # updates those artists in place (fast enough to animate) instead of adding more.
@@ -443,6 +465,7 @@ def _loss_scale(ax, values, log: bool, epochs: int) -> None:
         ax.set_ylim(0, 1)
 
 
+@one_at_a_time
 def show_digits(X: np.ndarray, titles=None, ncols: int = 10, size: float = 0.9):
     """Draw the columns of X (64, k) as 8x8 images in a grid; returns the figure.
 
@@ -464,6 +487,7 @@ def show_digits(X: np.ndarray, titles=None, ncols: int = 10, size: float = 0.9):
     return fig
 
 
+@one_at_a_time
 def plot_confusion(C: np.ndarray, size: float = 4.0):
     """Draw the confusion matrix C (rows true, columns predicted) with its counts; returns the figure."""
     import matplotlib.pyplot as plt  # only here: the playground draws without pyplot

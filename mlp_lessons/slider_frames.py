@@ -22,8 +22,10 @@ from __future__ import annotations
 import base64
 import io
 
-import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.figure import Figure
+
+from .plots import one_at_a_time
 
 MIME_TYPE = "application/vnd.mlp-lessons.slider-frames+json"
 MAX_FRAMES = 101
@@ -75,6 +77,7 @@ def figure_png(fig) -> bytes:
     return out.getvalue()
 
 
+@one_at_a_time
 def render_frames(slider, draw, alt: str, figsize=(5.5, 3.2), dpi: int = 80) -> dict:
     """One picture per slider position: the payload the site builder reads.
 
@@ -87,17 +90,15 @@ def render_frames(slider, draw, alt: str, figsize=(5.5, 3.2), dpi: int = 80) -> 
         raise ValueError("a pre-rendered slider needs alt text that says what its figure shows")
     positions = slider_positions(slider)
     frames = []
-    fig, ax = plt.subplots(figsize=figsize, dpi=dpi)
-    try:
-        for i, (label, value) in enumerate(positions):
-            ax.clear()
-            text = draw(ax, value)
-            if i == 0:
-                fig.tight_layout()
-            png = base64.b64encode(figure_png(fig)).decode("ascii")
-            frames.append({"label": label, "png": png, "text": text})
-    finally:
-        plt.close(fig)
+    fig = Figure(figsize=figsize, dpi=dpi)  # not pyplot's: no plt.show() elsewhere draws it half done
+    ax = fig.add_subplot()
+    for i, (label, value) in enumerate(positions):
+        ax.clear()
+        text = draw(ax, value)
+        if i == 0:
+            fig.tight_layout()
+        png = base64.b64encode(figure_png(fig)).decode("ascii")
+        frames.append({"label": label, "png": png, "text": text})
     return {"description": slider.description, "alt": alt, "start": start_index(slider, positions),
             "frames": frames}
 

@@ -256,19 +256,35 @@ class KernelErrors:
     """
 
     seen: list = field(default_factory=list)
+    # the last messages in both directions, compactly, for a failure's report
+    trail: list = field(default_factory=list)
 
     def watch(self, websocket) -> None:
         if "/api/kernels/" in websocket.url:
             websocket.on("framereceived", self.on_frame)
+            websocket.on("framesent", lambda payload: self.remember(">", parse_kernel_message(payload)))
+
+    def remember(self, direction: str, message: dict | None) -> None:
+        if not message:
+            return
+        content = message.get("content", {})
+        detail = content.get("execution_state") or content.get("status") or content.get("method")
+        if not detail and isinstance(content.get("data"), dict):
+            detail = content["data"].get("method")
+        self.trail.append(f"{direction}{message.get('channel')}:{message['header'].get('msg_type')}"
+                          f"<{message.get('parent_header', {}).get('msg_type')}>{'=' + str(detail) if detail else ''}")
+        del self.trail[:-80]
 
     def on_frame(self, payload) -> None:
         message = parse_kernel_message(payload)
+        self.remember("<", message)
         if not message or message.get("channel") != "iopub":
             return
         kind, content = message["header"].get("msg_type"), message.get("content", {})
         parent = message.get("parent_header", {}).get("msg_type")
         if kind == "error":
-            self.seen.append((parent, f"{content.get('ename')}: {content.get('evalue')}"))
+            where = re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(content.get("traceback", [])))[-1500:]
+            self.seen.append((parent, f"{content.get('ename')}: {content.get('evalue')}\n{where}"))
         elif kind == "stream" and content.get("name") == "stderr" and "Traceback" in content.get("text", ""):
             self.seen.append((parent, content["text"][-800:]))
         elif kind == "comm_msg":
@@ -339,14 +355,16 @@ def status_bar_text(page) -> str:
     return " ".join(page.locator(".jp-StatusBar-Widget").all_inner_texts())
 
 
-def wait_for(condition, seconds: float, what: str, interval: float = 0.25):
+def wait_for(condition, seconds: float, what: str, interval: float = 0.25, describe=None):
+    """condition()'s first truthy value; after `seconds`, fail with `what` and describe()'s report."""
     deadline = time.monotonic() + seconds
     while True:
         value = condition()
         if value:
             return value
         if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {seconds:g} s waiting for {what}", pytrace=False)
+            report = f"\n{describe()}" if describe else ""
+            pytest.fail(f"timed out after {seconds:g} s waiting for {what}{report}", pytrace=False)
         time.sleep(interval)
 
 
@@ -444,11 +462,16 @@ def run_all(lab: LabPage, notebook: str) -> float:
         stopped = state.get("errors", 0) > 0 and time.monotonic() - idle_since[0] > 3
         return counts if all_ran or stopped else False
 
-    counts = wait_for(finished, RUN_ALL_SECONDS, f"Run All in {notebook} to finish")
+    def describe():
+        return (f"notebook model: {notebook_state(page, notebook)}\ncell errors: {cell_errors(page)}\n"
+                f"kernel errors: {lab.kernel_errors.seen}\nlast kernel messages: {' '.join(lab.kernel_errors.trail)}")
+
+    counts = wait_for(finished, RUN_ALL_SECONDS, f"Run All in {notebook} to finish", describe=describe)
     seconds = time.monotonic() - start
     never_ran = [i for i in to_run if counts[i] is None]
     assert not never_ran, (
         f"cells {never_ran} of {notebook} never ran (did an earlier cell fail?):\n" + "\n".join(cell_errors(page))
+        + "".join(f"\nkernel error ({parent}): {text}" for parent, text in lab.kernel_errors.seen)
     )
     loading = page.locator(".jupyter-widgets-disconnected, .jp-OutputArea-output:has-text('Loading widget')")
     wait_for(lambda: loading.count() == 0, WIDGET_REDRAW_SECONDS, "the widgets to render")

@@ -38,6 +38,31 @@ def test_relu_widget_redraws_when_x2_moves(capsys):
     assert "changes a by 1.30" in capsys.readouterr().out
 
 
+def test_slider_figures_stay_out_of_pyplot_and_redraw_one_at_a_time(capsys):
+    """JupyterLab 4.4+ with ipykernel 7 runs widget messages on a thread of their own, beside the
+    cell being executed (lesson 1 on Python 3.10: a slider redraw drew the pre-rendered frames'
+    figure while the cell cleared it).  A slider's figures are not pyplot's, so a plt.show() or
+    plt.close("all") in the other thread never touches them, and a redraw waits for any other
+    drawing or widget callback that holds ONE_AT_A_TIME."""
+    import threading
+
+    from mlp_lessons.plots import ONE_AT_A_TIME
+
+    plt.close("all")
+    w = fg.relu_unit_widget(x2=0.3)
+    w._repr_mimebundle_()  # the pre-rendered frames, as when the cell's output is shown
+    assert plt.get_fignums() == []
+    assert w.fig.axes and w.fig.canvas is not None
+
+    with ONE_AT_A_TIME:  # another drawing in progress: the widget thread's redraw waits for it
+        mover = threading.Thread(target=lambda: setattr(w.slider, "value", 1.0))
+        mover.start()
+        mover.join(0.5)
+        assert mover.is_alive() and w.redraws == 1
+    mover.join(10)
+    assert not mover.is_alive() and w.redraws == 2 and "x1 < 0.00" in w.text
+
+
 def test_relu_table_shows_kink(capsys):
     fg.print_relu_unit_table(x1_values=(0.0, 1.5), x2_values=(0.0,))
     out = capsys.readouterr().out

@@ -210,6 +210,24 @@ def test_regularisation_changes_the_run_and_its_status():
 # ---- the controls ------------------------------------------------------------------------------
 
 
+def test_a_control_moved_on_the_widget_thread_waits_for_the_frame_in_progress():
+    """In JupyterLab 4.4+ with ipykernel 7 a control's message runs on a thread of its own; it must
+    not change the run while a training frame or a drawing holds ONE_AT_A_TIME."""
+    import threading
+
+    from mlp_lessons.plots import ONE_AT_A_TIME
+
+    pg = ml.playground()
+    pg.widget
+    with ONE_AT_A_TIME:
+        mover = threading.Thread(target=lambda: setattr(pg.ui.panel.c["seed"], "value", 7))
+        mover.start()
+        mover.join(0.5)
+        assert mover.is_alive() and pg.settings.seed == 0
+    mover.join(10)
+    assert not mover.is_alive() and pg.settings.seed == 7
+
+
 def test_controls_set_the_settings_and_the_architecture():
     pg = ml.playground()
     pg.widget
