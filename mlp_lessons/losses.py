@@ -84,9 +84,13 @@ def sigmoid_binary_cross_entropy(ZL: np.ndarray, Y: np.ndarray, check: bool = Tr
         ZL, Y = check_loss_args("sigmoid_binary_cross_entropy", ZL, Y)
     m = ZL.shape[1]
     e = np.exp(-np.abs(ZL))  # shared by J and by A[L] = sigma(z), as in sigmoid()
-    J = float(np.sum(np.maximum(ZL, 0) + np.log1p(e) - Y * ZL)) / m
+    # max(z, 0) - y z first: exactly 0 for a sure, right answer, whose J is then the tiny log(1 + e^-|z|)
+    J = float(np.sum((np.maximum(ZL, 0) - Y * ZL) + np.log1p(e))) / m
     AL = np.where(ZL >= 0, 1, e) / (1 + e)
-    return J, (AL - Y) / m
+    # where z >= 0, A[L] = 1 - e/(1 + e), so A[L] - Y is written (1 - Y) - e/(1 + e) there: a sure and
+    # right answer (z = 40, y = 1) keeps its tiny gradient instead of (1 - tiny) - 1 = 0
+    dZL = np.where(ZL >= 0, (1 - Y) - e / (1 + e), AL - Y)
+    return J, dZL / m
 
 
 def softmax_cross_entropy_from_logits(ZL: np.ndarray, Y: np.ndarray, check: bool = True) -> tuple[float, np.ndarray]:

@@ -173,7 +173,8 @@ SATURATION = [
     (30.0, 0.0, 30.0, 30.0),
     (-700.0, 1.0, 700.0, 700.0),
     (700.0, 0.0, 700.0, 700.0),
-    (40.0, 1.0, 4.248354255291589e-18, -1.6993417021166356e-16),
+    (40.0, 1.0, 4.248354255291589e-18, -1.6993417021166356e-16),  # sure and right: tiny, not 0
+    (-40.0, 0.0, 4.248354255291589e-18, -1.6993417021166356e-16),
 ]
 
 
@@ -182,8 +183,8 @@ def test_sigmoid_cross_entropy_is_exact_when_confidently_wrong(z, y, J_true, dW_
     params = {"W1": np.array([[1.0]]), "b1": np.zeros((1, 1))}
     X, Y = np.array([[z]]), np.array([[y]])
     J, grads = backprop(params, X, Y, ["sigmoid"], "binary_cross_entropy")
-    assert J == pytest.approx(J_true, rel=1e-12)
-    assert grads["dW1"][0, 0] == pytest.approx(dW_true, rel=1e-12)
+    assert J == pytest.approx(J_true, rel=1e-12, abs=0)  # abs=0: approx's default abs=1e-12 would pass 0
+    assert grads["dW1"][0, 0] == pytest.approx(dW_true, rel=1e-12, abs=0)
     assert ml.grad_check(params, X, Y, ["sigmoid"], "binary_cross_entropy")["W1"] < 1e-9
 
 
