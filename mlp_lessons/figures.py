@@ -20,7 +20,6 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
-from matplotlib.patches import FancyArrowPatch
 from matplotlib.ticker import FuncFormatter, NullFormatter
 from IPython.display import clear_output, display
 

@@ -34,12 +34,14 @@ import io
 from pathlib import Path
 
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 
 from .playground_settings import CONTROLS
 from .playground_state import PlaygroundData
 from .playground_widget import Playground
 from .plots import one_at_a_time, scatter_points
-from .points import MAX_POINTS, PointsError, check_points, points_and_task, points_csv, split_points
+from .points import PointsError, check_new_point, check_points, points_and_task, points_csv, split_points
 
 TRAIN_FRACTION = 2 / 3
 DERIVED = ("dataset", "noise", "m_test")   # fixed by the points, not by settings
@@ -122,15 +124,7 @@ class OwnDataPlayground(Playground):
 
     def add_point(self, x1: float, x2: float, label: float) -> "OwnDataPlayground":
         """One more point (x1, x2) of class label (0 or 1), or with target label (any number) in a regression."""
-        if self.regression:
-            if isinstance(label, bool) or not isinstance(label, (int, float)) or not np.isfinite(label):
-                raise PointsError(f"a point's target must be a finite number (regression), got {label!r}.")
-        elif label not in (0, 1) or isinstance(label, bool):
-            raise PointsError(f"label must be 0 or 1 (two classes), got {label!r}.")
-        if not (np.isfinite(x1) and np.isfinite(x2)):
-            raise PointsError(f"a point needs finite coordinates, got ({x1!r}, {x2!r}).")
-        if self.X_points.shape[1] >= MAX_POINTS:
-            raise PointsError(f"The playground keeps at most {MAX_POINTS} points.")
+        check_new_point(x1, x2, label, self.task, self.X_points.shape[1])
         self.history_of_points.append((self.X_points, self.Y_points, self.task))
         X = np.hstack([self.X_points, [[float(x1)], [float(x2)]]])
         Y = np.hstack([self.Y_points, [[float(label)]]])
@@ -202,21 +196,16 @@ class OwnDataPlayground(Playground):
     @property
     def widget(self):
         if self.ui is None:
-            from .picture_widget import swap_in_picture
-
             super().widget  # noqa: B018  (builds the playground's own widget)
-            self.picture = swap_in_picture(self.ui, self.picture_alt)
-            self.picture.clickable = True
-            self.picture.on_click(self._clicked)
-            self.controls = OwnDataControls(self)
-            first, *rest = self.ui.box.children  # the buttons and counters, then the rest
-            self.ui.box.children = (first, self.controls.box, *rest)
+            self.controls = OwnDataControls(self)  # and puts its controls and a clickable picture in it
         return self.ui.box
 
     def png(self) -> bytes:
         """The playground's picture; while training waits, the points collected so far on an empty plane."""
         if not self.ready:
-            return self.waiting_png()
+            vmax = (float(np.max(np.abs(self.Y_points))) or 1.0) if self.regression and self.Y_points.size else None
+            return waiting_png(self.view, self, self.X_points, self.Y_points, vmax,
+                               self.note or "Click on the plane to add points.")
         figure = self.view.draw(self)
         what = "prediction a[L] (orange +, blue -)" if self.regression else "a[L] = P(y = 1 | x)"
         self.view.titles[self.view.ax_out].set_text(f"your points: {what}; test points hollow")
@@ -224,59 +213,30 @@ class OwnDataPlayground(Playground):
         figure.canvas.print_png(buffer)
         return buffer.getvalue()
 
-    def picture_alt(self) -> str:
-        Y, m = self.Y_points, self.Y_points.shape[1]
-        if self.regression:
-            span = f", targets from {Y.min():.3g} (blue) to {Y.max():.3g} (orange)" if m else ""
-            what = f"Your {m} points on the plane{span}"
-        else:
-            n0, n1 = int(np.sum(Y == 0)), int(np.sum(Y == 1))
-            what = f"Your {m} points on the plane, {n0} of class 0 (blue) and {n1} of class 1 (orange)"
-        if not self.ready:
-            return f"{what}, on an empty plane: training waits for more points."
-        return f"{what}, with the network's output over the plane, the network and the loss curves. {self.status()}"
-
-    def waiting_png(self) -> bytes:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
-
-        if getattr(self.view, "extent", None) is None:
-            self.view.draw(self)  # the plane's extent comes from the last usable points
-        fig = self.view.figure
-        self._waiting = Figure(figsize=fig.get_size_inches(), dpi=fig.dpi)
-        FigureCanvasAgg(self._waiting)
-        ax = self._waiting.add_axes(self.view.ax_out.get_position())
-        x1_lo, x1_hi, x2_lo, x2_hi = self.view.extent
-        ax.set_xlim(x1_lo, x1_hi)
-        ax.set_ylim(x2_lo, x2_hi)
-        ax.set_xticks([])
-        ax.set_yticks([])
-        if self.X_points.shape[1]:
-            vmax = (float(np.max(np.abs(self.Y_points))) or 1.0) if self.regression else None
-            scatter_points(ax, self.X_points, self.Y_points, vmax=vmax)
-        note = self._waiting.add_axes(self.view.ax_net.get_position())
-        note.axis("off")
-        note.text(0.5, 0.5, self.note or "Click on the plane to add points.", ha="center", va="center",
-                  fontsize=12, wrap=True, transform=note.transAxes)
-        buffer = io.BytesIO()
-        self._waiting.canvas.print_png(buffer)
-        return buffer.getvalue()
-
     def to_data(self, x_pixel: float, y_pixel: float):
         """The point of the plane under pixel (x, y) of the picture shown now (None off the plane)."""
         return self.view.to_data(x_pixel, y_pixel)
 
-    @one_at_a_time
-    def _clicked(self, x_pixel: float, y_pixel: float, shift: bool) -> None:
-        point = self.to_data(x_pixel, y_pixel)
-        if point is None:
-            return
-        label = self.controls.label()
-        try:
-            self.add_point(*point, (-label if self.regression else 1 - label) if shift else label)
-        except PointsError as error:
-            self.note = str(error)
-            self.changed()
+
+
+def waiting_png(view, pg, X, Y, vmax, note: str) -> bytes:
+    """While training waits for more points: the points X, Y on an empty plane of view's size and
+    extent (the last usable run's, drawn first if it never was), and the note beside them, as PNG."""
+    if getattr(view, "extent", None) is None:
+        view.draw(pg)
+    fig = Figure(figsize=view.figure.get_size_inches(), dpi=view.figure.dpi)
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes(view.ax_out.get_position())
+    x1_lo, x1_hi, x2_lo, x2_hi = view.extent
+    ax.set(xlim=(x1_lo, x1_hi), ylim=(x2_lo, x2_hi), xticks=[], yticks=[])
+    if X.shape[1]:
+        scatter_points(ax, X, Y, vmax=vmax)
+    beside = fig.add_axes(view.ax_net.get_position())
+    beside.axis("off")
+    beside.text(0.5, 0.5, note, ha="center", va="center", fontsize=12, wrap=True, transform=beside.transAxes)
+    buffer = io.BytesIO()
+    fig.canvas.print_png(buffer)
+    return buffer.getvalue()
 
 
 def split_size(n: int, fraction: float) -> int:
@@ -312,6 +272,8 @@ class OwnDataControls:
     def __init__(self, pg: OwnDataPlayground):
         import ipywidgets as w
 
+        from .picture_widget import swap_in_picture
+
         self.pg = pg
         self.classes = w.ToggleButtons(options=[("class 0 (blue)", 0), ("class 1 (orange)", 1)], value=1,
                                        description="a click adds", style={"description_width": "95px"})
@@ -332,7 +294,39 @@ class OwnDataControls:
         self.box = w.VBox([w.HBox([self.classes, self.target, self.undo, self.clear], layout=w.Layout(flex_flow="row wrap")),
                            w.HBox([self.upload, self.name, self.save], layout=w.Layout(flex_flow="row wrap")),
                            self.message])
+        # in the playground's widget: these controls under its buttons, and a picture that takes clicks
+        pg.picture = swap_in_picture(pg.ui, self.alt)
+        pg.picture.clickable = True
+        pg.picture.on_click(self._clicked)
+        first, *rest = pg.ui.box.children  # the buttons and counters, then the rest
+        pg.ui.box.children = (first, self.box, *rest)
         self.redraw(pg)
+
+    def alt(self) -> str:
+        """The picture's alt text: the points, and what else it shows."""
+        pg = self.pg
+        Y, m = pg.Y_points, pg.Y_points.shape[1]
+        if pg.regression:
+            span = f", targets from {Y.min():.3g} (blue) to {Y.max():.3g} (orange)" if m else ""
+            what = f"Your {m} points on the plane{span}"
+        else:
+            n0, n1 = int(np.sum(Y == 0)), int(np.sum(Y == 1))
+            what = f"Your {m} points on the plane, {n0} of class 0 (blue) and {n1} of class 1 (orange)"
+        if not pg.ready:
+            return f"{what}, on an empty plane: training waits for more points."
+        return f"{what}, with the network's output over the plane, the network and the loss curves. {pg.status()}"
+
+    @one_at_a_time
+    def _clicked(self, x_pixel: float, y_pixel: float, shift: bool) -> None:
+        point = self.pg.to_data(x_pixel, y_pixel)
+        if point is None:
+            return
+        label = self.label()
+        try:
+            self.pg.add_point(*point, (-label if self.pg.regression else 1 - label) if shift else label)
+        except PointsError as error:
+            self.pg.note = str(error)
+            self.pg.changed()
 
     def label(self) -> float:
         if self.pg.regression:

@@ -159,6 +159,20 @@ def check_points(X, Y, lines=None, task: str | None = None) -> tuple[np.ndarray,
     return X, Y, task
 
 
+def check_new_point(x1, x2, label, task: str, count: int) -> None:
+    """One more point (x1, x2) with a label 0 or 1 (classification) or any finite target
+    (regression), beside the count points there are: refuse it in words if it cannot be."""
+    if task == "regression":
+        if isinstance(label, bool) or not isinstance(label, (int, float)) or not np.isfinite(label):
+            raise PointsError(f"a point's target must be a finite number (regression), got {label!r}.")
+    elif label not in (0, 1) or isinstance(label, bool):
+        raise PointsError(f"label must be 0 or 1 (two classes), got {label!r}.")
+    if not (np.isfinite(x1) and np.isfinite(x2)):
+        raise PointsError(f"a point needs finite coordinates, got ({x1!r}, {x2!r}).")
+    if count >= MAX_POINTS:
+        raise PointsError(f"The playground keeps at most {MAX_POINTS} points.")
+
+
 def decide_task(Y: np.ndarray, lines=None) -> str:
     """Classification for labels only 0 and 1, regression for numbers with fractions; whole numbers ask which."""
     if np.all((Y == 0) | (Y == 1)):
