@@ -42,6 +42,7 @@ from typing import NamedTuple
 
 from .exercises import NOTEBOOKS, notebook_version
 
+KERNEL_START_ATTEMPTS = 3
 TIMEOUT = 30  # seconds for one cell or one check; a training loop of the exercises needs about one
 CHECK_CALLS = ("summary", "show_grad_check")  # besides check_*: cells that only report, which the grader replaces
 
@@ -177,14 +178,22 @@ async def _run_cells(sources: list, folder: Path, timeout: int) -> tuple[list, s
     from nbclient.exceptions import DeadKernelError
 
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
-    km = AsyncKernelManager(kernel_name="python3", kernel_spec_manager=kernel_spec_manager())
-    client = NotebookClient(nb, km=km, timeout=timeout, interrupt_on_timeout=True, allow_errors=True,
-                            kernel_name="python3", record_timing=False)
     runs, problem = [], ""
-    try:
+    for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
+        km = AsyncKernelManager(kernel_name="python3", kernel_spec_manager=kernel_spec_manager())
+        client = NotebookClient(nb, km=km, timeout=timeout, interrupt_on_timeout=True, allow_errors=True,
+                                kernel_name="python3", record_timing=False)
         await km.start_kernel(cwd=str(folder), env=isolated_env(folder), stderr=subprocess.DEVNULL,
                               extra_arguments=["--HistoryManager.hist_file=:memory:"])
-        await client.async_start_new_kernel_client()
+        try:
+            await client.async_start_new_kernel_client()  # (it shuts the kernel down if this fails)
+            break
+        except RuntimeError:
+            # "Kernel died before replying to kernel_info": seen while other test runs started
+            # kernels on the same 2 cores. No student code has run yet: start another kernel.
+            if attempt == KERNEL_START_ATTEMPTS:
+                raise
+    try:
         for index, cell in enumerate(nb.cells):
             start = time.monotonic()
             try:
