@@ -28,14 +28,22 @@ def shape_str(shape) -> str:
     return "(" + ", ".join(str(s) for s in shape) + (",)" if len(shape) == 1 else ")")
 
 
+def plural(n: int, noun: str, nouns: str = "") -> str:
+    """n and the noun in the right number: "1 row", "0 rows", "2 rows" (nouns: an irregular plural)."""
+    return f"{n} {noun if n == 1 else nouns or noun + 's'}"
+
+
+def short_repr(value) -> str:
+    """repr(value), cut to 60 characters (an int of 400 digits would fill the message)."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def describe(value) -> str:
     """What was given, for a message: an array's shape and dtype, or a value's type and repr."""
     if isinstance(value, np.ndarray):
         return f"an array of shape {shape_str(value.shape)} and dtype {value.dtype}"
-    text = repr(value)
-    if len(text) > 60:
-        text = text[:57] + "..."
-    return f"{type(value).__name__} {text}"
+    return f"{type(value).__name__} {short_repr(value)}"
 
 
 def _type_hint(name: str, value) -> str:
@@ -184,19 +192,43 @@ def finite_number(value) -> bool:
         return False
 
 
-def check_count(name: str, value, least: int = 0, why: str = "", where: str = "") -> int:
-    """An integer >= least (numpy integers too; bools and floats are refused: True is not a count)."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Integral, np.integer)) or value < least:
-        kind = "non-negative" if least == 0 else "positive" if least == 1 else f">= {least}"
-        raise ValueError(f"{_prefix(where)}{name} must be a {kind} integer{why}, got {describe(value)}.")
+# The largest count (of examples, neurons, classes, epochs, ...) accepted: past it an array of
+# that many entries could never be allocated, and numpy fails with an OverflowError or
+# "Maximum allowed dimension exceeded" instead of saying which number is wrong.
+MAX_COUNT = 2**31 - 1
+
+
+def is_count(value, least: int = 0, most: int | None = MAX_COUNT) -> bool:
+    """Whether value is an integer in [least, most] (numpy integers too; never a bool or a float)."""
+    return (not isinstance(value, (bool, np.bool_)) and isinstance(value, (numbers.Integral, np.integer))
+            and least <= value and (most is None or value <= most))
+
+
+def count_kind(value, least: int = 0, most: int | None = MAX_COUNT) -> str:
+    """"a positive integer" and the like, for a message; the upper bound is named when value is past it."""
+    kind = "non-negative" if least == 0 else "positive" if least == 1 else f">= {least}"
+    return f"a {kind} integer" + (f" up to {most}" if most is not None and is_count(value, least, None) else "")
+
+
+def check_count(name: str, value, least: int = 0, why: str = "", where: str = "",
+                most: int | None = MAX_COUNT) -> int:
+    """An integer in [least, most] (numpy integers too; bools and floats are refused: True is not a count).
+
+    most=None: no upper bound (a seed may be any size).
+    """
+    if not is_count(value, least, most):
+        too_big = "; no network, data set or run is anywhere near that large" if (
+            most == MAX_COUNT and is_count(value, least, None)) else ""
+        raise ValueError(f"{_prefix(where)}{name} must be {count_kind(value, least, most)}{why}, got "
+                         f"{describe(value)}{too_big}.")
     return int(value)
 
 
 def check_seed(seed, where: str = "") -> int:
-    """A seed is a non-negative integer: the same seed gives the same numbers, bit for bit."""
+    """A seed is a non-negative integer of any size: the same seed gives the same numbers, bit for bit."""
     return check_count(
         "seed", seed, 0,
-        " such as 0 (it fixes every random draw, so each run repeats exactly)", where,
+        " such as 0 (it fixes every random draw, so each run repeats exactly)", where, most=None,
     )
 
 
@@ -212,7 +244,7 @@ def check_real(name: str, value, where: str = "", low: float = -np.inf, high: fl
     if not (np.isfinite(number) and low <= number <= high):
         bounds = f" between {low:g} and {high:g}" if np.isfinite(low) and np.isfinite(high) else (
             f" >= {low:g}" if np.isfinite(low) else f" <= {high:g}" if np.isfinite(high) else "")
-        raise ValueError(f"{_prefix(where)}{name} must be a finite number{bounds}{meaning}, got {value!r}.")
+        raise ValueError(f"{_prefix(where)}{name} must be a finite number{bounds}{meaning}, got {short_repr(value)}.")
     return number
 
 
@@ -283,10 +315,10 @@ def check_layer_sizes(layer_sizes) -> list[int]:
             f"size n[L], got {sizes!r}."
         )
     for l, n in enumerate(sizes):
-        if isinstance(n, (bool, np.bool_)) or not isinstance(n, (numbers.Integral, np.integer)) or n < 1:
+        if not is_count(n, 1):
             raise ValueError(
-                f"layer_sizes[{l}] = {n!r}, but every layer size n[{l}] must be a positive "
-                f"integer (the number of neurons in layer {l}). Got {sizes!r}."
+                f"layer_sizes[{l}] = {short_repr(n)}, but every layer size n[{l}] must be "
+                f"{count_kind(n, 1)} (the number of neurons in layer {l}). Got {short_repr(sizes)}."
             )
     return [int(n) for n in sizes]
 
@@ -484,7 +516,7 @@ def check_lr(lr) -> float:
     if isinstance(lr, (bool, np.bool_)) or not isinstance(lr, numbers.Real) or not finite_number(lr) or lr <= 0:
         raise ValueError(
             f"The learning rate alpha must be a positive number (W := W - alpha dJ/dW), "
-            f"got lr = {lr!r}. Typical values lie between 0.001 and 1."
+            f"got lr = {short_repr(lr)}. Typical values lie between 0.001 and 1."
         )
     return float(lr)
 

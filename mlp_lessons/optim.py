@@ -13,7 +13,7 @@ import numbers
 
 import numpy as np
 
-from .errors import check_grads, check_lr, check_overflow, check_params
+from .errors import check_grads, check_lr, check_overflow, check_params, finite_number, short_repr
 
 
 def sgd_update(params: dict, grads: dict, lr: float, check: bool = True) -> dict:
@@ -64,8 +64,10 @@ class GradientDescent:
             raise ValueError(
                 f"regularization must be None, 'L1' or 'L2', got {regularization!r}."
             )
-        if isinstance(rate, bool) or not isinstance(rate, numbers.Real) or not 0 <= rate < np.inf:
-            raise ValueError(f"The regularisation rate lambda must be a number >= 0, got rate = {rate!r}.")
+        if isinstance(rate, bool) or not isinstance(rate, numbers.Real) or not finite_number(rate) or rate < 0:
+            raise ValueError(
+                f"The regularisation rate lambda must be a number >= 0 (e.g. 0.001), got rate = {short_repr(rate)}."
+            )
         self.regularization = regularization
         self.rate = float(rate)
 

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, fields
 
 from .activations import ACTIVATIONS
 from .datasets import DATASETS, REGRESSION
-from .errors import check_batch_size, check_count, check_layer_sizes, check_lr, check_seed
+from .errors import check_batch_size, check_count, check_layer_sizes, check_lr, check_seed, short_repr
 from .features import check_features, features_for
 from .losses import get_loss
 from .optim import GradientDescent
@@ -146,7 +146,7 @@ class Settings:
 
 def _number(name, x, lo, hi):
     if isinstance(x, bool) or not isinstance(x, numbers.Real) or not lo <= x <= hi:
-        raise ValueError(f"{name} must be a number from {lo:g} to {hi:g}, got {x!r}.")
+        raise ValueError(f"{name} must be a number from {lo:g} to {hi:g}, got {short_repr(x)}.")
     return float(x)
 
 
@@ -192,7 +192,7 @@ def _checked(s: dict) -> dict:
         check_count(name, s[name], 1, " (a number of points)")
     seed = check_seed(s["seed"])
     if seed > MAX_SEED:
-        raise ValueError(f"seed must be an integer from 0 to {MAX_SEED}, got {seed!r}.")
+        raise ValueError(f"seed must be an integer from 0 to {MAX_SEED}, got {short_repr(seed)}.")
     batch_size = check_batch_size(s["batch_size"])
     _choice("init", s["init"], INITS)
     controls = s["controls"]

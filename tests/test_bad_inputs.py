@@ -319,3 +319,24 @@ def test_values_that_would_overflow_are_refused(net):
     with pytest.raises(ValueError, match=r"half_squared_error.*too large"):
         ml.half_squared_error(np.full((1, 2), 1e200), np.zeros((1, 2)))
     assert ml.relative_error(np.full(3, 1e300), np.full(3, 1e300)) == 0.0  # was nan (the norms overflowed)
+
+
+# --- huge Python ints as counts: a message, never numpy's OverflowError (found by the fuzzer)
+
+
+def test_huge_counts_are_refused_by_name(net):
+    params, X, Y = net
+    huge = 10**400
+    calls = [(lambda: ml.one_hot([0, 1], huge), "one_hot: n_classes must be a positive integer up to 2147483647"),
+             (lambda: ml.confusion_matrix([0], [0], huge), "confusion_matrix: n_classes must be a positive integer up to"),
+             (lambda: ml.moons(m=huge), "moons: m must be a positive integer up to 2147483647 (the number of examples)"),
+             (lambda: ml.init_params([3, huge, 1]), "layer_sizes[1] = 1000"),
+             (lambda: ml.train(params, X, Y, ACTS, epochs=huge), "epochs must be a non-negative integer up to"),
+             (lambda: ml.train(params, X, Y, ACTS, batch_size=huge), "batch_size must be a positive integer up to"),
+             (lambda: ml.GradientDescent("L2", huge), "rate lambda must be a number >= 0")]
+    for call, words in calls:
+        with pytest.raises(ValueError) as e:  # were OverflowError, "Maximum allowed dimension exceeded" or a hang
+            call()
+        assert words in message(e), message(e)
+        assert len(message(e)) < 400  # the 401 digits are cut short
+    assert ml.init_params([2, 1], seed=huge)["W1"].shape == (1, 2)  # a seed may be any size
