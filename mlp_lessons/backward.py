@@ -25,6 +25,7 @@ from .errors import (
     check_params,
     describe,
     param_names,
+    plural,
     shape_str,
 )
 from .forward import LayerCache
@@ -130,7 +131,7 @@ def check_backprop_dW(dZ, A_prev):
             hint = (f" A_prev of shape {shape_str(A_prev.shape)} looks transposed: pass A[l-1] itself, "
                     f"(n[l-1], m) with examples as columns; the function transposes it.")
         raise ShapeError(
-            f"{EQ2}: dZ has m = {dZ.shape[1]} columns but A_prev has {A_prev.shape[1]}; they must hold "
+            f"{EQ2}: dZ has m = {plural(dZ.shape[1], 'column')} but A_prev has {A_prev.shape[1]}; they must hold "
             f"the same examples, one per column (dZ is {shape_str(dZ.shape)}, A_prev is "
             f"{shape_str(A_prev.shape)}).{hint}"
         )
@@ -156,7 +157,7 @@ def check_backprop_dA_prev(W, dZ):
             hint = " dZ looks transposed: it is (n[l], m), one column per example."
         raise ShapeError(
             f"{EQ4}: W has shape {shape_str(W.shape)}, so n[l] = {W.shape[0]} and dZ must have "
-            f"{W.shape[0]} rows (one per neuron of layer l), but dZ has shape {shape_str(dZ.shape)}.{hint}"
+            f"{plural(W.shape[0], 'row')} (one per neuron of layer l), but dZ has shape {shape_str(dZ.shape)}.{hint}"
         )
     check_no_overflow(EQ4, "dJ/dA[l-1]", W.shape[0] * biggest(W) * biggest(dZ), W.dtype,
                       {"W": biggest(W), "dZ": biggest(dZ)})
@@ -210,7 +211,7 @@ def check_cache(cache, l=None, where: str = "layer_backward") -> LayerCache:
         raise ShapeError(
             f"{where}: the cache of layer {k} does not fit z[{k}] = W[{k}] a[{k1}] + b[{k}]: A_prev is "
             f"{shape_str(A_prev.shape)}, W {shape_str(W.shape)} and Z {shape_str(Z.shape)}, but Z must be "
-            f"(n[{k}], m) = {shape_str((W.shape[0], A_prev.shape[1]))} and A_prev must have {W.shape[1]} rows. "
+            f"(n[{k}], m) = {shape_str((W.shape[0], A_prev.shape[1]))} and A_prev must have {plural(W.shape[1], 'row')}. "
             f"Pass the cache that forward made, unchanged."
         )
     return LayerCache(A_prev, W, Z)

@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .errors import ShapeError, check_array, check_float_dtype, check_count, check_real, check_seed, describe, shape_str
+from .errors import ShapeError, check_array, check_float_dtype, check_count, check_real, check_seed, describe, plural, shape_str
 
 DATA_FILE = Path(__file__).parent / "data" / "optdigits.csv.gz"
 N_CLASSES = 10
@@ -57,7 +57,7 @@ def check_labels(name: str, labels, n_classes: int, where: str) -> np.ndarray:
         i = int(np.flatnonzero(bad)[0])
         raise ValueError(
             f"{where}: {name} must hold whole numbers 0..{n_classes - 1} (n_classes = {n_classes}), "
-            f"but {name}[{i}] = {labels[i]:g} ({int(bad.sum())} such label(s)). A label names a class: "
+            f"but {name}[{i}] = {labels[i]:g} ({plural(int(bad.sum()), 'such label')}). A label names a class: "
             f"negative or fractional labels are mistakes, and a label >= n_classes needs a larger n_classes."
         )
     if isinstance(raw, np.ndarray) and raw.dtype.kind in "iu":

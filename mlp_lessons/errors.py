@@ -28,9 +28,14 @@ def shape_str(shape) -> str:
     return "(" + ", ".join(str(s) for s in shape) + (",)" if len(shape) == 1 else ")")
 
 
+def noun_for(n: int, noun: str, nouns: str = "") -> str:
+    """The noun in the number that n asks for: "row" for 1, "rows" otherwise (nouns: an irregular plural)."""
+    return noun if n == 1 else nouns or noun + "s"
+
+
 def plural(n: int, noun: str, nouns: str = "") -> str:
-    """n and the noun in the right number: "1 row", "0 rows", "2 rows" (nouns: an irregular plural)."""
-    return f"{n} {noun if n == 1 else nouns or noun + 's'}"
+    """n and its noun, for a message: "1 row", "0 rows", "2 rows"."""
+    return f"{n} {noun_for(n, noun, nouns)}"
 
 
 def short_repr(value) -> str:
@@ -275,8 +280,8 @@ def check_inputs(X, n0: int, name: str = "X", dtype=None) -> np.ndarray:
                 f"them as columns, so pass {name}.T, of shape {shape_str((n0, X.shape[0]))}."
             )
         raise ShapeError(
-            f"Layer 1, z[1] = W[1] a[0] + b[1]: W[1] has {n0} columns, so a[0] = {name} "
-            f"needs n[0] = {n0} rows (one per input feature) and one column per example, "
+            f"Layer 1, z[1] = W[1] a[0] + b[1]: W[1] has {plural(n0, 'column')}, so a[0] = {name} "
+            f"needs n[0] = {plural(n0, 'row')} (one per input feature) and one column per example, "
             f"but {name} has shape {shape_str(X.shape)}.{hint}"
         )
     check_finite(name, X)
@@ -394,7 +399,7 @@ def check_params(params: dict) -> int:
             f"per layer, as init_params makes), but it"
             + (f" lacks {', '.join(map(repr, missing))}" if missing else "")
             + (" and" if missing and extra else "")
-            + (f" has the unexpected key(s) {', '.join(map(repr, extra))}" if extra else "")
+            + (f" has the unexpected {noun_for(len(extra), 'key')} {', '.join(map(repr, extra))}" if extra else "")
             + "."
         )
     dtype = None
@@ -439,7 +444,7 @@ def check_params(params: dict) -> int:
             if b.shape[0] == 1 and b.shape[1] == W.shape[0]:
                 hint = " It is a row: pass its transpose, b.T."
             elif b.shape[0] == W.shape[0]:
-                hint = (f" It has {b.shape[1]} columns; b[{l}] is one shift per neuron, the same "
+                hint = (f" It has {plural(b.shape[1], 'column')}; b[{l}] is one shift per neuron, the same "
                         f"for every example (was it updated with an unsummed db?).")
             raise ShapeError(
                 f"{eq}: b[{l}] must be a column of shape (n[{l}], 1) = {shape_str((W.shape[0], 1))}, "
@@ -451,19 +456,19 @@ def check_params(params: dict) -> int:
             if W.shape[1] == b.shape[0] and (n_prev is None or W.shape[0] == n_prev) and W.shape[0] != W.shape[1]:
                 want = (b.shape[0], W.shape[0])
                 raise ShapeError(
-                    f"{eq}: W[{l}] has shape {shape_str(W.shape)}, but b[{l}] has {b.shape[0]} rows"
-                    + (f" and a[{l - 1}] has n[{l - 1}] = {n_prev} rows" if n_prev is not None else "")
+                    f"{eq}: W[{l}] has shape {shape_str(W.shape)}, but b[{l}] has {plural(b.shape[0], 'row')}"
+                    + (f" and a[{l - 1}] has n[{l - 1}] = {plural(n_prev, 'row')}" if n_prev is not None else "")
                     + f", so W[{l}] must be (n[{l}], n[{l - 1}]) = {shape_str(want)}: it looks "
                     f"transposed. W[{l}] has one row per neuron of layer {l}; pass W.T."
                 )
             if not W_fits_left:
                 raise ShapeError(
-                    f"{eq}: a[{l - 1}] has n[{l - 1}] = {n_prev} rows (W[{l - 1}] has {n_prev} rows), "
-                    f"so W[{l}] must have {n_prev} columns, but W[{l}] has shape {shape_str(W.shape)}."
+                    f"{eq}: a[{l - 1}] has n[{l - 1}] = {plural(n_prev, 'row')} (W[{l - 1}] has {plural(n_prev, 'row')}), "
+                    f"so W[{l}] must have {plural(n_prev, 'column')}, but W[{l}] has shape {shape_str(W.shape)}."
                 )
             if n_next_cols is not None and n_next_cols == b.shape[0]:
                 raise ShapeError(
-                    f"{eq}: W[{l}] has {W.shape[0]} rows, but b[{l}] and W[{l + 1}]'s columns say "
+                    f"{eq}: W[{l}] has {plural(W.shape[0], 'row')}, but b[{l}] and W[{l + 1}]'s columns say "
                     f"n[{l}] = {b.shape[0]}: W[{l}] must be (n[{l}], n[{l - 1}]) = "
                     f"{shape_str((b.shape[0], W.shape[1]))}, and it has shape {shape_str(W.shape)}."
                 )
@@ -482,18 +487,18 @@ def check_activations(activations, L: int) -> list[str]:
     example = ["relu"] * (L - 1) + ["sigmoid"]
     if isinstance(activations, str):
         raise TypeError(
-            f"activations must be a list of {L} names, one per layer (output layer last), "
+            f"activations must be a list of {plural(L, 'name')}, one per layer (output layer last), "
             f"e.g. {example}; got the single string {activations!r}."
         )
     if activations is None or isinstance(activations, (dict, bytes)) or not hasattr(activations, "__iter__"):
         raise TypeError(
-            f"activations must be a list of {L} names, one per layer 1..L (output layer last), "
+            f"activations must be a list of {plural(L, 'name')}, one per layer 1..L (output layer last), "
             f"e.g. {example}; got {describe(activations)}."
         )
     activations = list(activations)
     if len(activations) != L:
         raise ValueError(
-            f"The network has L = {L} layers, so activations needs {L} names (one per layer "
+            f"The network has L = {plural(L, 'layer')}, so activations needs {plural(L, 'name')} (one per layer "
             f"1..L, output layer last), but it has {len(activations)}: {activations!r}."
         )
     return activations
@@ -507,7 +512,7 @@ def check_callable(name: str, fn, n_args: int, what: str, where: str = "") -> No
         inspect.signature(fn).bind(*[None] * n_args)
     except TypeError as e:
         raise TypeError(f"{_prefix(where)}{name} must be {what}, but {describe(fn)} cannot be called "
-                        f"with {n_args} argument(s): {e}.") from None
+                        f"with {plural(n_args, 'argument')}: {e}.") from None
     except ValueError:  # no signature to read (some built-ins): calling it will tell
         pass
 
@@ -549,7 +554,7 @@ def check_grads(params: dict, grads) -> dict:
         if missing:
             parts.append(f"it lacks {', '.join(repr(k) for k in missing)}")
         if extra:
-            parts.append(f"it has the unexpected key(s) {', '.join(repr(k) for k in extra)}")
+            parts.append(f"it has the unexpected {noun_for(len(extra), 'key')} {', '.join(repr(k) for k in extra)}")
         raise ValueError(
             f"sgd_update: grads needs one gradient per parameter, named 'd' + the parameter's "
             f"name ({', '.join(sorted(wanted))}), but {' and '.join(parts)}. Use the dict that "
@@ -564,7 +569,7 @@ def check_grads(params: dict, grads) -> dict:
             if name.startswith("b"):
                 eq = "dZ summed over the m columns: dZ.sum(axis=1, keepdims=True)"
                 if g.ndim == 2 and g.shape[0] == value.shape[0]:
-                    hint = f" It has {g.shape[1]} columns: it looks unsummed."
+                    hint = f" It has {plural(g.shape[1], 'column')}: it looks unsummed."
                 elif g.ndim == 1 and g.shape[0] == value.shape[0]:
                     hint = " It is 1-D: keep the column with keepdims=True (or .reshape(-1, 1))."
             else:

@@ -36,7 +36,7 @@ import numpy as np
 from .activations import get_activation, sigmoid, sigmoid_prime, softmax, tanh, tanh_prime
 from .backward import backprop_dA_prev, backprop_db, backprop_dW, backprop_dZ, loss_and_grads
 from .datasets import moons
-from .errors import shape_str
+from .errors import plural, shape_str
 from .forward import forward, linear_forward
 from .gradcheck import numerical_gradient, relative_error
 from .losses import half_squared_error, sigmoid_binary_cross_entropy, softmax_cross_entropy_from_logits
@@ -171,7 +171,7 @@ def _describe_difference(ex: Exercise, answer, right, parts=None) -> str:
     parts = ex.parts if parts is None else parts
     if isinstance(right, tuple):
         if not isinstance(answer, (tuple, list)) or len(answer) != len(right):
-            return f"Return {len(right)} things, ({', '.join(parts)}), as a tuple."
+            return f"Return {plural(len(right), 'thing')}, ({', '.join(parts)}), as a tuple."
         for part, a, r in zip(parts, answer, right):
             if not _same(a, r, ex.tol or TOL):
                 return f"{part}: {_describe_difference(ex, a, r, ())}"
@@ -367,10 +367,10 @@ def _diagnose(ex: Exercise, fn, single: bool, seed: int) -> Result:
         if single:
             why = mistake.hint if mistake else _why(ex, wrong_p)
             hint = (f"correct for one example (m = 1). But it would not be right for a batch of "
-                    f"m = {m_batch} examples (lesson 3): {why}")
+                    f"m = {plural(m_batch, 'example')} (lesson 3): {why}")
             return Result("pass", mistake.code if mistake else "single_only", f"{name}: {hint}", hint)
         return _wrong(ex, "single_only_" + (mistake.code if mistake else "unknown"),
-                      f"it is right for a batch of m = {m_batch} examples but not for a single example "
+                      f"it is right for a batch of m = {plural(m_batch, 'example')} but not for a single example "
                       f"(m = 1): {_why(ex, wrong_p)}")
     if mistake is not None:
         if ex.batch_note and has_one and not single and right_on([p for p in probes if p.one]):
@@ -476,7 +476,7 @@ class _Names(list):
 
     def __getitem__(self, i):
         if isinstance(i, numbers.Integral) and not -len(self) <= i < len(self):
-            raise IndexError(f"activations[{i}] does not exist: the list has {len(self)} names, "
+            raise IndexError(f"activations[{i}] does not exist: the list has {plural(len(self), 'name')}, "
                              f"activations[0] to activations[{len(self) - 1}]")
         return super().__getitem__(i)
 
@@ -1071,7 +1071,8 @@ def _explain_train(answer, right) -> str | None:
             if fact == "returns" and answer["returns"] == "None":
                 extra = " Your function returned None: did you forget `return params`?"
             if fact == "steps":
-                extra = f" Your loop took {answer['steps']} steps; {right['steps']} were expected."
+                extra = (f" Your loop took {plural(answer['steps'], 'step')}; {right['steps']} "
+                         f"{'was' if right['steps'] == 1 else 'were'} expected.")
             return text[0].upper() + text[1:] + extra
     return None
 
@@ -1486,7 +1487,7 @@ def summary(notebook: str) -> None:
         else:
             mark, text = "✘", "needs work: see the message under its check."
         lines.append(f"{mark} Exercise {i}, {e.function}: {text}")
-    print(f"{passed} of {len(entries)} exercises pass.")
+    print(f"{passed} of {plural(len(entries), 'exercise')} pass.")
     print("\n".join(lines))
 
 

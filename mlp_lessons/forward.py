@@ -21,6 +21,7 @@ from .errors import (
     check_no_overflow,
     check_overflow,
     check_params,
+    plural,
     shape_str,
 )
 
@@ -58,14 +59,14 @@ def check_linear_forward(W, A_prev, b, l=None):
     n, n_prev = W.shape
     if (A_prev.shape[0], b.shape[0]) == (n, n_prev) and n != n_prev and A_prev.shape[0] != n_prev:
         raise ShapeError(
-            f"{where}: W has shape {shape_str(W.shape)}, but a[{k1}] has {A_prev.shape[0]} rows and b has "
+            f"{where}: W has shape {shape_str(W.shape)}, but a[{k1}] has {plural(A_prev.shape[0], 'row')} and b has "
             f"{b.shape[0]}, so W must be (n[{k}], n[{k1}]) = {shape_str((n_prev, n))}: W looks transposed. "
             f"W[{k}] has one row per neuron of layer {k} and one column per input; pass W.T."
         )
     if A_prev.shape[0] != n_prev:
         hint = " Are the examples stacked as rows instead of columns? Pass A_prev.T." if A_prev.shape[1] == n_prev else ""
         raise ShapeError(
-            f"{where}: W has shape {shape_str(W.shape)}, so a[{k1}] must have {n_prev} rows (one per "
+            f"{where}: W has shape {shape_str(W.shape)}, so a[{k1}] must have {plural(n_prev, 'row')} (one per "
             f"column of W) and one column per example, but A_prev has shape {shape_str(A_prev.shape)}.{hint}"
         )
     if b.shape != (n, 1):

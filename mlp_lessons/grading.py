@@ -40,6 +40,7 @@ from collections import Counter
 from pathlib import Path
 from typing import NamedTuple
 
+from .errors import plural
 from .exercises import NOTEBOOKS, notebook_version
 
 KERNEL_START_ATTEMPTS = 3
@@ -308,7 +309,7 @@ def grade(folder, out="grades.csv", timeout: int = TIMEOUT, jobs: int | None = N
         writer.writerow(Row._fields)
         writer.writerows(rows)
     print_report(rows, stream)
-    print(f"\n{len(subs)} files graded in {time.perf_counter() - start:.1f} s; the rows are in {out}.", file=stream)
+    print(f"\n{plural(len(subs), 'file')} graded in {time.perf_counter() - start:.1f} s; the rows are in {out}.", file=stream)
     return rows
 
 
@@ -335,7 +336,7 @@ def print_report(rows: list, stream) -> None:
         functions = [e.function for e in NOTEBOOKS[notebook]]
         students = sorted({r.student for r in mine})
         width = max(len("student"), *(len(s) for s in students))
-        print(f"\n{notebook} ({len(students)} notebooks)", file=stream)
+        print(f"\n{notebook} ({plural(len(students), 'notebook')})", file=stream)
         print("  " + "student".ljust(width) + "  " + "  ".join(functions), file=stream)
         for s in students:
             cells = {r.exercise: r for r in mine if r.student == s}

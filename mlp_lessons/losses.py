@@ -14,7 +14,7 @@ from typing import Callable
 
 import numpy as np
 
-from .errors import ShapeError, biggest, check_array, check_callable, check_no_overflow, check_targets, describe, shape_str
+from .errors import ShapeError, biggest, check_array, check_callable, check_no_overflow, check_targets, describe, plural, shape_str
 
 
 def half_squared_error(AL: np.ndarray, Y: np.ndarray, check: bool = True) -> tuple[float, np.ndarray]:
@@ -246,10 +246,10 @@ def check_loss_targets(name, Y: np.ndarray, where: str = "") -> None:
             i = int(bad[0])
             raise ValueError(
                 f"{where}: each column of Y must be a probability distribution over the "
-                f"n[L] = {Y.shape[0]} classes (entries >= 0 that sum to 1), as "
+                f"n[L] = {plural(Y.shape[0], 'class', 'classes')} (entries >= 0 that sum to 1), as "
                 f"one_hot(labels, {Y.shape[0]}) makes, but column {i} holds entries from "
                 f"{Y[:, i].min():.6g} to {Y[:, i].max():.6g} that sum to {sums[i]:.6g} "
-                f"({bad.size} such columns)."
+                f"({plural(bad.size, 'such column')})."
             )
 
 
@@ -265,7 +265,7 @@ def check_output_and_loss(activation: str, loss, n_L: int) -> None:
     name = loss_name(loss)
     if activation == "softmax" and n_L < 2:
         raise ValueError(
-            f"The output layer is a softmax over n[L] = {n_L} unit: its output is always 1, so "
+            f"The output layer is a softmax over n[L] = {plural(n_L, 'unit')}: its output is always 1, so "
             f"no loss can teach the network anything. For two classes use one sigmoid output "
             f"(with binary_cross_entropy); for k classes, k softmax outputs."
         )

@@ -37,6 +37,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from .errors import plural
 from .playground_settings import CONTROLS
 from .playground_state import PlaygroundData
 from .playground_widget import Playground
@@ -188,7 +189,7 @@ class OwnDataPlayground(Playground):
     def status(self) -> str:
         text = super().status()
         if not self.ready:
-            text = f"{self.X_points.shape[1]} points; the last run (on {self.X_run.shape[1]} points): {text}"
+            text = f"{plural(self.X_points.shape[1], 'point')}; the last run (on {plural(self.X_run.shape[1], 'point')}): {text}"
         return text
 
     # -- in Jupyter
@@ -308,10 +309,10 @@ class OwnDataControls:
         Y, m = pg.Y_points, pg.Y_points.shape[1]
         if pg.regression:
             span = f", targets from {Y.min():.3g} (blue) to {Y.max():.3g} (orange)" if m else ""
-            what = f"Your {m} points on the plane{span}"
+            what = f"Your {plural(m, 'point')} on the plane{span}"
         else:
             n0, n1 = int(np.sum(Y == 0)), int(np.sum(Y == 1))
-            what = f"Your {m} points on the plane, {n0} of class 0 (blue) and {n1} of class 1 (orange)"
+            what = f"Your {plural(m, 'point')} on the plane, {n0} of class 0 (blue) and {n1} of class 1 (orange)"
         if not pg.ready:
             return f"{what}, on an empty plane: training waits for more points."
         return f"{what}, with the network's output over the plane, the network and the loss curves. {pg.status()}"
@@ -349,7 +350,7 @@ class OwnDataControls:
         link = (f'<a download="{html.escape(path.name)}" href="data:text/csv;base64,'
                 f'{base64.b64encode(text.encode()).decode()}">download {html.escape(path.name)}</a>')
         self.pg.note = ""
-        self.message.value = f"Saved {self.pg.X_points.shape[1]} points to {html.escape(str(path))} ({link})."
+        self.message.value = f"Saved {plural(self.pg.X_points.shape[1], 'point')} to {html.escape(str(path))} ({link})."
 
     @one_at_a_time
     def _uploaded(self, change) -> None:
@@ -360,7 +361,7 @@ class OwnDataControls:
         try:
             self.pg.load(bytes(upload["content"]), name=upload["name"])
             self.name.value = upload["name"]
-            self.message.value = (f"Loaded {self.pg.X_points.shape[1]} points from {html.escape(upload['name'])} "
+            self.message.value = (f"Loaded {plural(self.pg.X_points.shape[1], 'point')} from {html.escape(upload['name'])} "
                                   f"({self.pg.task}).")
         except PointsError as error:
             self.message.value = (f"<span style='color:#b00020'>{html.escape(upload['name'])} was not loaded "
@@ -374,5 +375,5 @@ class OwnDataControls:
         if pg.note:
             self.message.value = f"<span style='color:#8a4b00'>{html.escape(pg.note)}</span>"
         elif not pg.saved:
-            self.message.value = (f"{pg.X_points.shape[1]} points, not saved yet: Save CSV writes them to the "
+            self.message.value = (f"{plural(pg.X_points.shape[1], 'point')}, not saved yet: Save CSV writes them to the "
                                   "file that the line of Python below reads.")

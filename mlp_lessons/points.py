@@ -28,6 +28,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .errors import plural
+
 MIN_POINTS = 4
 MAX_POINTS = 2000
 HEADER = ("x1", "x2", "label")
@@ -95,7 +97,7 @@ def parse_points_csv(text: str, task: str | None = None) -> tuple[np.ndarray, np
     values = []
     for n, row in rows:
         if len(row) != 3:
-            raise PointsError(f"Line {n} has {len(row)} column{'s' * (len(row) != 1)}: {','.join(row)!r}. "
+            raise PointsError(f"Line {n} has {plural(len(row), 'column')}: {','.join(row)!r}. "
                               "Each line needs exactly 3: x1, x2, label (or target, for regression).")
         numbers = []
         for name, cell in zip(names, row):
@@ -143,10 +145,10 @@ def check_points(X, Y, lines=None, task: str | None = None) -> tuple[np.ndarray,
         need = "of both classes" if task == "classification" else "each with its target"
         raise PointsError(f"No points yet: a data set needs at least {MIN_POINTS}, {need}.")
     if m < MIN_POINTS:
-        raise PointsError(f"Only {m} point{'s' * (m != 1)}: a data set needs at least {MIN_POINTS} "
+        raise PointsError(f"Only {plural(m, 'point')}: a data set needs at least {MIN_POINTS} "
                           "(some to train on, some to test on).")
     if m > MAX_POINTS:
-        raise PointsError(f"{m} points is more than the playground's maximum of {MAX_POINTS}; "
+        raise PointsError(f"{plural(m, 'point')} is more than the playground's maximum of {MAX_POINTS}; "
                           "keep a sample of them.")
     if task == "regression":
         return X, Y, task
@@ -155,7 +157,7 @@ def check_points(X, Y, lines=None, task: str | None = None) -> tuple[np.ndarray,
         raise PointsError(f"Labels must be 0 or 1 (two classes); {where(bad[0], lines)} has label {Y[0, bad[0]]:g}. "
                           "For regression (a number to predict) name the column target: x1,x2,target.")
     if len(np.unique(Y)) < 2:
-        raise PointsError(f"All {m} points have label {Y[0, 0]:g}: a classifier needs points of both classes, 0 and 1.")
+        raise PointsError(f"All {plural(m, 'point')} have label {Y[0, 0]:g}: a classifier needs points of both classes, 0 and 1.")
     return X, Y, task
 
 

@@ -4,6 +4,8 @@ One test per class; each asserts on the words a student needs: the equation or
 argument, what was expected, what was given and the likely fix.
 """
 
+import re
+
 import numpy as np
 import pytest
 
@@ -229,9 +231,9 @@ def test_wrong_types_get_a_message(net):
 
     grads = ml.backward(params, caches, AL - Y, ACTS)
     for bad, words in [({k: v for k, v in grads.items() if k != "dW2"}, "it lacks 'dW2'"),
-                       ({**grads, "dW3": grads["dW2"]}, "unexpected key(s) 'dW3'"),
+                       ({**grads, "dW3": grads["dW2"]}, "unexpected key 'dW3'"),
                        ({**{k: v for k, v in grads.items() if k != "dW2"}, "dw2": grads["dW2"]},
-                        "it lacks 'dW2' and it has the unexpected key(s) 'dw2'")]:
+                        "it lacks 'dW2' and it has the unexpected key 'dw2'")]:
         with pytest.raises(ValueError) as e:  # was a bare KeyError: 'dW2'
             ml.sgd_update(params, bad, 0.1)
         assert words in message(e) and "dW1, dW2, db1, db2" in message(e)
@@ -340,3 +342,22 @@ def test_huge_counts_are_refused_by_name(net):
         assert words in message(e), message(e)
         assert len(message(e)) < 400  # the 401 digits are cut short
     assert ml.init_params([2, 1], seed=huge)["W1"].shape == (1, 2)  # a seed may be any size
+
+
+# --- counts agree with their nouns: "1 row", never "1 rows" (errors.plural, everywhere)
+
+
+def test_a_count_of_one_takes_the_singular():
+    one = {"W1": np.ones((2, 1)), "b1": np.zeros((2, 1))}
+    calls = [(lambda: ml.linear_forward(np.ones((4, 1)), np.ones((2, 5)), np.zeros((4, 1))), "must have 1 row (one per"),
+             (lambda: ml.forward(one, np.ones((3, 5)), ["relu"]), "W[1] has 1 column, so a[0] = X needs n[0] = 1 row"),
+             (lambda: ml.forward(one, np.ones((1, 5)), ["relu", "relu"]), "L = 1 layer, so activations needs 1 name"),
+             (lambda: ml.backprop_dA_prev(np.ones((1, 3)), np.ones((2, 4))), "dZ must have 1 row (one per neuron"),
+             (lambda: ml.one_hot([0, 5], 3), "(1 such label)"),
+             (lambda: ml.sgd_update(one, {"dW1": one["W1"], "db1": one["b1"], "dW9": one["W1"]}, 0.1),
+              "it has the unexpected key 'dW9'")]
+    for call, words in calls:
+        with pytest.raises((ValueError, TypeError)) as e:
+            call()
+        assert words in message(e), message(e)
+        assert not re.search(r"\b1 (rows|columns|layers|names|labels|keys|examples|units|classes)\b", message(e))
