@@ -355,23 +355,50 @@ def param_names(L: int) -> tuple:
     return tuple((f"W{l}", f"b{l}") for l in range(1, L + 1))
 
 
+def shapes_fit(shapes) -> bool:
+    """Whether [(W[1].shape, b[1].shape), ..., (W[L].shape, b[L].shape)] fit z[l] = W[l] a[l-1] + b[l]:
+    b[l] is (n[l], 1) for W[l] of shape (n[l], n[l-1]), and W[l] has as many columns as W[l-1] rows."""
+    n_prev = None
+    for W_shape, b_shape in shapes:
+        if len(W_shape) != 2 or b_shape != (W_shape[0], 1) or (n_prev is not None and W_shape[1] != n_prev):
+            return False
+        n_prev = W_shape[0]
+    return True
+
+
 def params_look_right(params: dict, L: int) -> bool:
     """The quick test of check_params (no messages built): True if every rule holds."""
     if len(params) != 2 * L:
         return False
-    dtype, n_prev = params["W1"].dtype if type(params.get("W1")) is np.ndarray else None, None
+    dtype = params["W1"].dtype if type(params.get("W1")) is np.ndarray else None
     for W_key, b_key in param_names(L):
         W, b = params.get(W_key), params.get(b_key)
         if type(W) is not np.ndarray or type(b) is not np.ndarray or W.ndim != 2 or b.ndim != 2:
-            return False
-        if b.shape != (W.shape[0], 1) or (n_prev is not None and W.shape[1] != n_prev):
             return False
         if W.dtype != dtype or b.dtype != dtype or dtype.kind != "f":
             return False
         if not (np.isfinite(W).all() and np.isfinite(b).all()):
             return False
-        n_prev = W.shape[0]
-    return True
+    return shapes_fit([(params[W_key].shape, params[b_key].shape) for W_key, b_key in param_names(L)])
+
+
+def swapped_layers(shapes) -> tuple | None:
+    """(l, k, both, fixed) if exchanging W[l] and W[k] (both: and b[l] and b[k] too) makes the shapes fit.
+
+    shapes as for shapes_fit, which they fail; fixed: the shapes after the exchange;
+    l < k count from 1.  None if no exchange of two layers fixes them.
+    """
+    for l in range(len(shapes)):
+        for k in range(l + 1, len(shapes)):
+            for both in (False, True):
+                fixed = list(shapes)
+                if both:
+                    fixed[l], fixed[k] = shapes[k], shapes[l]
+                else:
+                    fixed[l], fixed[k] = (shapes[k][0], shapes[l][1]), (shapes[l][0], shapes[k][1])
+                if shapes_fit(fixed):
+                    return l + 1, k + 1, both, fixed
+    return None
 
 
 PARAMS_FIX = (
@@ -434,6 +461,24 @@ def check_params(params: dict) -> int:
                     f"parameters must share one dtype, the one the network computes in. Make "
                     f"them with init_params(..., dtype=...) or convert every one with .astype."
                 )
+    shapes = [(params[W_key].shape, params[b_key].shape) for W_key, b_key in param_names(L)]
+    swap = None if shapes_fit(shapes) else swapped_layers(shapes)
+    if swap is not None:  # checked first: layer by layer, a swap would be blamed on one W as transposed
+        l, k, both, fixed = swap
+        names = [f"W{l}", f"b{l}"] if both else [f"W{l}"]
+        others = [name[0] + str(k) for name in names]
+        given = [f"{key} is {shape_str(params[key].shape)}" for key in names + others]
+        transposed = all(fixed[i - 1][0] == shapes[i - 1][0][::-1] for i in (l, k))
+        n = [fixed[0][0][1]] + [W_shape[0] for W_shape, _ in fixed]
+        exchange = ", ".join(f"params[{key!r}]" for key in names + others)
+        back = ", ".join(f"params[{key!r}]" for key in others + names)
+        raise ShapeError(
+            f"params: {f'layers {l} and {k} (W and b)' if both else f'W[{l}] and W[{k}]'} look swapped: "
+            f"{', '.join(given[:-1])} and {given[-1]}. Each W[l] is (n[l], n[l-1]) and b[l] is (n[l], 1), and "
+            f"no sizes n fit these shapes, but exchanged they fit n = {n}: W[{l}] must be "
+            f"{shape_str(fixed[l - 1][0])} and W[{k}] must be {shape_str(fixed[k - 1][0])}. Exchange them: "
+            f"{exchange} = {back}" + (" (or, if both are transposed, pass their .T)." if transposed else ".")
+        )
     for l in range(1, L + 1):
         W, b = params[f"W{l}"], params[f"b{l}"]
         eq = f"Layer {l}, z[{l}] = W[{l}] a[{l - 1}] + b[{l}]"

@@ -361,3 +361,18 @@ def test_a_count_of_one_takes_the_singular():
             call()
         assert words in message(e), message(e)
         assert not re.search(r"\b1 (rows|columns|layers|names|labels|keys|examples|units|classes)\b", message(e))
+
+
+def test_swapped_weights_are_named_as_swapped(net):
+    _, X, Y = net
+    p = ml.init_params([3, 4, 2], seed=0)
+    swapped = {**p, "W1": p["W2"], "W2": p["W1"]}  # W1 (2, 4), W2 (4, 3)
+    for call in (lambda: ml.forward(swapped, X, ACTS), lambda: ml.train(swapped, X, np.vstack([Y, Y]), ACTS, epochs=1)):
+        with pytest.raises(ShapeError) as e:  # was "W[1] ... looks transposed ... pass W.T", blaming W1 alone
+            call()
+        assert "W[1] and W[2] look swapped: W1 is (2, 4) and W2 is (4, 3)" in message(e)
+        assert "n = [3, 4, 2]: W[1] must be (4, 3) and W[2] must be (2, 4)" in message(e)
+        assert "params['W1'], params['W2'] = params['W2'], params['W1']" in message(e)
+    layers = {"W1": p["W2"], "b1": p["b2"], "W2": p["W1"], "b2": p["b1"]}
+    with pytest.raises(ShapeError, match=r"layers 1 and 2 \(W and b\) look swapped"):
+        ml.forward(layers, X, ACTS)
