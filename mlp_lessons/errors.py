@@ -215,6 +215,13 @@ def count_kind(value, least: int = 0, most: int | None = MAX_COUNT) -> str:
     return f"a {kind} integer" + (f" up to {most}" if most is not None and is_count(value, least, None) else "")
 
 
+def one_number(value):
+    """A one-entry real array (np.squeeze(cost), np.sum(..., keepdims=True)) as its number; anything else as it is."""
+    if isinstance(value, np.ndarray) and value.size == 1 and value.dtype.kind in "fiu":
+        return value.reshape(())[()]
+    return value
+
+
 def check_count(name: str, value, least: int = 0, why: str = "", where: str = "",
                 most: int | None = MAX_COUNT) -> int:
     """An integer in [least, most] (numpy integers too; bools and floats are refused: True is not a count).

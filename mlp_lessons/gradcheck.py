@@ -25,6 +25,7 @@ from .errors import (
     check_real,
     check_targets,
     describe,
+    one_number,
     shape_str,
 )
 from .forward import forward
@@ -107,8 +108,7 @@ def scalar_of(J, x):
     if isinstance(J, tuple):
         hint = " A loss returns the pair (J, dAL): take its first item, loss(AL, Y)[0]." if len(J) == 2 else ""
         raise TypeError(f"{where}: f() must return the number J, but it returned a tuple of {len(J)}.{hint}")
-    if isinstance(J, np.ndarray) and J.size == 1 and J.dtype.kind in "fiu":
-        J = J.reshape(())[()]
+    J = one_number(J)
     if isinstance(J, (bool, np.bool_)) or not isinstance(J, (numbers.Real, np.floating, np.integer)):
         raise TypeError(f"{where}: f() must return a real number J, got {describe(J)}.")
     if not np.isfinite(J):

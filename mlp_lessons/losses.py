@@ -10,11 +10,25 @@ domain; Y is converted to A[L]'s dtype) unless called with check=False.
 
 from __future__ import annotations
 
+import numbers
 from typing import Callable
 
 import numpy as np
 
-from .errors import ShapeError, biggest, check_array, check_callable, check_no_overflow, check_targets, describe, plural, shape_str
+from .errors import (
+    ShapeError,
+    biggest,
+    check_array,
+    check_callable,
+    check_finite,
+    check_no_overflow,
+    check_targets,
+    describe,
+    finite_number,
+    one_number,
+    plural,
+    shape_str,
+)
 
 
 def half_squared_error(AL: np.ndarray, Y: np.ndarray, check: bool = True) -> tuple[float, np.ndarray]:
@@ -280,29 +294,62 @@ def check_output_and_loss(activation: str, loss, n_L: int) -> None:
 
 
 def evaluate_loss(loss, AL: np.ndarray, Y: np.ndarray, check: bool = True) -> tuple[float, np.ndarray]:
-    """J, dJ/dA[L] = loss(AL, Y).  This module's losses skip their checks with check=False;
-    another callable's result is checked (with check=True): a finite number J and a
-    finite dAL of AL's shape."""
+    """J, dJ/dA[L] = loss(AL, Y).  This module's losses skip their checks with check=False.
+
+    Another callable (a loss of one's own) is checked at every call, since it may go
+    wrong at any step of training, not only the first: it must return a finite number
+    J and a finite dAL of AL's shape (converted to AL's dtype).  A NaN or inf is let
+    through only where A[L] itself is not finite (the run diverged: training says so).
+    check=False skips only the check of the function's signature.
+    """
     fn = get_loss(loss)
     if any(fn is f for f in LOSSES.values()):
         return fn(AL, Y, check=check)
     if check:
         check_callable("loss", fn, 2, "a loss's name or a function (AL, Y) -> (J, dJ/dA[L])")
-    result = fn(AL, Y)
-    if check:
-        name = getattr(fn, "__name__", "loss")
-        if not (isinstance(result, tuple) and len(result) == 2):
-            raise TypeError(f"The loss {name}(AL, Y) must return a pair (J, dAL), got {describe(result)}.")
+    return check_loss_result(fn, fn(AL, Y), AL)
+
+
+def check_loss_result(fn, result, AL: np.ndarray) -> tuple[float, np.ndarray]:
+    """What a loss of one's own returned, as (float J, dAL), or a message naming the function.
+
+    Costs a few comparisons and one pass over dAL when all is well (it runs at every step).
+    """
+    if type(result) is tuple and len(result) == 2:
         J, dAL = result
-        if isinstance(J, np.ndarray) and J.size == 1 and J.dtype.kind in "fiu":
-            J = J.reshape(())[()]  # np.squeeze(cost) and the like: one number
-        if isinstance(J, (bool, np.bool_)) or not (isinstance(J, (float, int, np.floating, np.integer)) and np.isfinite(J)):
-            raise ValueError(f"The loss {name}(AL, Y) must return a finite number J first, got {describe(J)}.")
-        dAL = check_array("dAL", dAL, where=f"the loss {name}(AL, Y) -> (J, dJ/dA[L])", dtype=AL.dtype)
-        if dAL.shape != AL.shape:
-            raise ShapeError(
-                f"The loss {name}(AL, Y) returned dAL = dJ/dA[L] of shape {shape_str(dAL.shape)}, but it "
-                f"must have the shape of A[L], {shape_str(AL.shape)}."
-            )
-        result = float(J), dAL
-    return result
+        if (type(dAL) is np.ndarray and dAL.shape == AL.shape and dAL.dtype == AL.dtype
+                and isinstance(J, (float, np.floating)) and np.isfinite(J) and np.isfinite(dAL).all()):
+            return float(J), dAL
+    # Something is off: find it and say what.
+    name = f"The loss {getattr(fn, '__name__', 'loss')}(AL, Y)"
+    if not (isinstance(result, tuple) and len(result) == 2):
+        raise TypeError(f"{name} must return a pair (J, dAL), got {describe(result)}.")
+    J, dAL = result
+    J = one_number(J)
+    if isinstance(J, (bool, np.bool_)) or not isinstance(J, (numbers.Real, np.floating, np.integer)):
+        hint = ""
+        if isinstance(J, np.ndarray) and J.shape == AL.shape:
+            hint = " It looks like the loss of each entry: average it, e.g. J = float(np.sum(...)) / m."
+        raise ValueError(
+            f"{name} must return a finite number J first, got {describe(J)} (J is one number, the loss "
+            f"averaged over the m examples).{hint}"
+        )
+    diverged = not np.isfinite(AL).all()  # then NaN or inf is the run's doing, not the loss's
+    if not finite_number(J) and not diverged:
+        raise ValueError(
+            f"{name} must return a finite number J first, but it returned J = {J} for a finite A[L] "
+            f"(entries from {AL.min():.3g} to {AL.max():.3g}). Check it for log(0), 0/0 or a division by "
+            f"a number that can be 0, e.g. clip A[L] away from 0 and 1 before taking its log."
+        )
+    where = f"{name} -> (J, dJ/dA[L])"
+    dAL = check_array("dAL", dAL, ndim=None, where=where, dtype=AL.dtype, finite=False)
+    if dAL.shape != AL.shape:
+        raise ShapeError(
+            f"{name} returned dAL = dJ/dA[L] of shape {shape_str(dAL.shape)}, but it must have the "
+            f"shape of A[L], (n[L], m) = {shape_str(AL.shape)}: one entry per output unit and example."
+            + (" It looks transposed." if dAL.shape == AL.shape[::-1] else "")
+        )
+    if not diverged:
+        check_finite("dAL", dAL, where, "Check the loss's gradient for log(0), 0/0 or a division by a number "
+                                         "that can be 0.")
+    return float(J), dAL

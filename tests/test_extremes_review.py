@@ -316,3 +316,36 @@ def test_layer_backward_refuses_a_result_that_overflows():
             ml.layer_backward(np.full((3, 6), 1e308), caches[0], "identity")
     with pytest.raises(ValueError, match="Unknown feature \\[\\]"):
         ml.input_features(X, [[]])
+
+
+def test_a_loss_of_ones_own_is_checked_at_every_step_not_only_the_first():
+    params = ml.init_params([2, 3, 1], seed=0)
+    X, Y = ml.moons(m=8, seed=0)
+    calls = []
+
+    def turns_bad(bad):
+        def my_loss(AL, Y):
+            calls.append(1)
+            m = AL.shape[1]
+            good = float(np.sum((AL - Y) ** 2)) / (2 * m), (AL - Y) / m
+            return bad(AL, Y, *good) if len(calls) > 3 else good
+        return my_loss
+
+    cases = [(lambda AL, Y, J, dAL: (float("nan"), dAL), ValueError,  # was a divergence blamed on lr = 0.1
+              "The loss my_loss(AL, Y) must return a finite number J first, but it returned J = nan for a finite A[L]"),
+             (lambda AL, Y, J, dAL: (J, dAL[:, :1]), ml.ShapeError,  # was silently broadcast
+              "my_loss(AL, Y) returned dAL = dJ/dA[L] of shape (1, 1), but it must have the shape of A[L], (n[L], m) = (1, 8)"),
+             (lambda AL, Y, J, dAL: ((AL - Y) ** 2, dAL), ValueError,  # was "truth value of an array ... ambiguous"
+              "got an array of shape (1, 8) and dtype float64 (J is one number"),
+             (lambda AL, Y, J, dAL: (J, dAL * np.nan), ValueError, "dAL contains NaN or infinite values (8 of them")]
+    for bad, error, words in cases:
+        calls.clear()
+        with pytest.raises(error) as e:
+            ml.train(params, X, Y, ["tanh", "sigmoid"], loss=turns_bad(bad), epochs=10, progress=False)
+        assert words in str(e.value), str(e.value)
+        assert len(calls) > 3  # the first call (checked by Run) was fine
+    # a loss that is inf because A[L] overflowed is the run diverging, and is reported as such
+    with contextlib.redirect_stdout(io.StringIO()):
+        _, h = ml.train(params, X * 1e3, Y, ["identity", "identity"], lr=1e3, epochs=50, progress=False,
+                        loss=lambda AL, Y: (float(np.sum((AL - Y) ** 2)) / 2, AL - Y))
+    assert h.diverged and "Training stopped" in h.message
