@@ -5,8 +5,9 @@ backprop equation multiplies by, dJ/dz = dJ/da * phi'(z). Shapes are kept:
 (n[l], m) in, (n[l], m) out (any shape works, e.g. a 1-D grid to plot), with
 the input's dtype; integer, bool and list inputs are converted to float64
 first, other types are refused.  NaN gives NaN and +-inf the limits.  The one
-exception is softmax, an output activation that mixes each column; its dJ/dz
-is a Jacobian-vector product, softmax_backprop_dZ.  check=False skips the
+exception is softmax, which mixes each column: its dJ/dz is not dJ/da * phi'(z)
+but a Jacobian-vector product, softmax_backprop_dZ, which backprop uses wherever
+softmax is (at the output, its usual place, or in a hidden layer of more than one unit).  check=False skips the
 conversion, for the passes' inner steps, whose Z is already a float array.
 """
 
@@ -188,7 +189,8 @@ ACTIVATIONS: dict[str, Activation] = {
 }
 
 # Kept apart from ACTIVATIONS (the elementwise ones, which lessons and widgets
-# list and plot): softmax only makes sense on the output layer.
+# list and plot): softmax belongs on the output layer; a hidden one is allowed, and
+# backprop is exact through it (softmax_backprop_dZ), but over one unit it is always 1.
 OUTPUT_ACTIVATIONS: dict[str, Activation] = {
     "softmax": Activation("softmax", softmax, softmax_prime, softmax_backprop_dZ),
 }
@@ -209,10 +211,19 @@ def get_activation(name: str, where: str = "") -> Activation:
         ) from None
 
 
-def check_activation_names(activations, L: int) -> list[str]:
-    """activations as a list of L known names, one per layer 1..L, output layer last."""
+def check_activation_names(activations, L: int, sizes=None) -> list[str]:
+    """activations as a list of L known names, one per layer 1..L, output layer last.
+
+    sizes: [n[1], ..., n[L]] if known, to refuse a hidden softmax over one unit (always 1).
+    """
     activations = check_activations(activations, L)
     for l, name in enumerate(activations, start=1):
         if not (isinstance(name, str) and (name in ACTIVATIONS or name in OUTPUT_ACTIVATIONS)):
             get_activation(name, where=f"activations[{l - 1}] (layer {l})")
+        if name == "softmax" and l < L and sizes is not None and sizes[l - 1] == 1:
+            raise ValueError(
+                f"activations[{l - 1}] (layer {l}): a softmax over n[{l}] = 1 unit is always 1, whatever its "
+                f"input, so the layers below it can learn nothing. Softmax belongs to the output layer (with "
+                f"softmax_cross_entropy); use relu, tanh or sigmoid in hidden layers."
+            )
     return activations

@@ -111,7 +111,7 @@ def forward(params: dict, X: np.ndarray, activations, check: bool = True) -> tup
     """
     if check:
         L = check_params(params)
-        activations = check_activation_names(activations, L)
+        activations = check_activation_names(activations, L, [params[f"W{l}"].shape[0] for l in range(1, L + 1)])
         X = check_inputs(X, params["W1"].shape[1], dtype=params["W1"].dtype)
         with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported next, with its layer
             AL, caches = forward(params, X, activations, check=False)

@@ -183,7 +183,7 @@ class Run:
     def __init__(self, params, X, Y, activations, *, loss="half_squared_error", lr=0.1, batch_size=None,
                  seed=0, optimizer=None, X_test=None, Y_test=None, min_lr: float = 0.0):
         L = check_params(params)  # finite floats of one dtype, shapes that fit
-        self.activations = check_activation_names(activations, L)
+        self.activations = check_activation_names(activations, L, [params[f"W{l}"].shape[0] for l in range(1, L + 1)])
         self.lr = check_lr(lr)
         self.loss = get_loss(loss)
         self.batch_size = check_batch_size(batch_size)

@@ -349,3 +349,28 @@ def test_a_loss_of_ones_own_is_checked_at_every_step_not_only_the_first():
         _, h = ml.train(params, X * 1e3, Y, ["identity", "identity"], lr=1e3, epochs=50, progress=False,
                         loss=lambda AL, Y: (float(np.sum((AL - Y) ** 2)) / 2, AL - Y))
     assert h.diverged and "Training stopped" in h.message
+
+
+@pytest.mark.parametrize("activations, sizes, loss", [
+    (["softmax", "sigmoid"], [3, 4, 1], "binary_cross_entropy"),
+    (["tanh", "softmax", "identity"], [3, 5, 4, 2], "half_squared_error"),
+    (["softmax", "softmax"], [3, 4, 3], "softmax_cross_entropy"),
+])
+def test_a_hidden_softmax_is_backpropagated_exactly(activations, sizes, loss):
+    # Accepted, not refused: backprop multiplies by softmax's Jacobian (softmax_backprop_dZ), never by
+    # an elementwise phi'(z), in a hidden layer as at the output; finite differences agree.
+    rng = np.random.default_rng(1)
+    X = rng.standard_normal((3, 7))
+    Y = {"binary_cross_entropy": (rng.uniform(size=(1, 7)) < 0.5) * 1.0, "half_squared_error": rng.standard_normal((2, 7)),
+         "softmax_cross_entropy": ml.one_hot(rng.integers(0, 3, 7), 3)}[loss]
+    params = ml.init_params(sizes, seed=2)
+    errors = ml.grad_check(params, X, Y, activations, loss=loss, eps=1e-5)
+    assert max(errors.values()) < 1e-8, errors
+    if loss == "half_squared_error":  # the seed's general route, backward from dJ/dA[L], agrees too
+        AL, caches = ml.forward(params, X, activations)
+        grads = ml.backward(params, caches, ml.half_squared_error(AL, Y)[1], activations)
+        for name in params:
+            J = lambda: ml.half_squared_error(ml.forward(params, X, activations)[0], Y)[0]
+            assert ml.relative_error(grads["d" + name], ml.numerical_gradient(J, params[name], eps=1e-5)) < 1e-8
+    with pytest.raises(ValueError, match=r"layer 1\): a softmax over n\[1\] = 1 unit is always 1.*output layer"):
+        ml.train(ml.init_params([3, 1, 1]), X, Y[:1], ["softmax", "identity"], epochs=1)
