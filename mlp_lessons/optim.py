@@ -78,15 +78,20 @@ class GradientDescent:
     def plain(self) -> bool:
         return self.regularization is None or self.rate == 0
 
-    def penalty(self, params: dict) -> float:
-        """lambda R(W), the regularisation term of J."""
+    def penalty(self, params: dict, check: bool = True) -> float:
+        """lambda R(W), the regularisation term of J.  params are checked as sgd_update checks them;
+        check=False skips that (a run's params mid-epoch may have overflowed: the penalty is then inf or NaN)."""
+        if check:
+            check_params(params)
         if self.plain:
             return 0.0
         R = REGULARIZATIONS[self.regularization][0]
         return self.rate * sum(R(W) for name, W in params.items() if name.startswith("W"))
 
-    def penalty_grads(self, params: dict) -> dict:
-        """lambda dR/dW[l] for every W[l], under the names dW1..dWL."""
+    def penalty_grads(self, params: dict, check: bool = True) -> dict:
+        """lambda dR/dW[l] for every W[l], under the names dW1..dWL.  check=False: params not checked."""
+        if check:
+            check_params(params)
         dR = REGULARIZATIONS[self.regularization or "L2"][1]
         return {"d" + name: self.rate * dR(W) for name, W in params.items() if name.startswith("W")}
 
@@ -97,6 +102,6 @@ class GradientDescent:
             check_params(params)
             grads = check_grads(params, grads)
         if not self.plain:
-            extra = self.penalty_grads(params)
+            extra = self.penalty_grads(params, check=False)
             grads = {name: g + extra[name] if name in extra else g for name, g in grads.items()}
         return sgd_update(params, grads, lr, check=check)

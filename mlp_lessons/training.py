@@ -6,6 +6,7 @@ update, with the same functions the lessons derive.
 
 from __future__ import annotations
 
+import numbers
 import sys
 from dataclasses import dataclass, field
 from typing import Callable
@@ -27,6 +28,7 @@ from .errors import (
     check_seed,
     check_targets,
     describe,
+    one_number,
     shape_str,
 )
 from .forward import forward
@@ -132,8 +134,10 @@ def divergence_message(J, params: dict, where: str, updated: bool, X, advice: st
     since before the first one the learning rate cannot be the cause; advice:
     what to change (lr_advice); start_sizes: {name: max |entry|} before training,
     so that a parameter that started past MAX_PARAM stops the run only once it
-    has grown MAX_LOSS_GROWTH times past that.
+    has grown MAX_LOSS_GROWTH times past that.  params may hold NaN or inf (that is
+    what it looks for), but must be a dict of float arrays.
     """
+    J = check_divergence_args(J, params, where, updated, X, advice, start_loss, start_sizes)
     if not np.isfinite(J):
         if not updated:
             return (
@@ -156,6 +160,35 @@ def divergence_message(J, params: dict, where: str, updated: bool, X, advice: st
             f"to {J:.3g}, so the steps overshoot instead of going downhill. {advice}"
         )
     return None
+
+
+def check_divergence_args(J, params, where, updated, X, advice, start_loss, start_sizes) -> float:
+    """divergence_message's arguments, or a message; returns J as a float (NaN and inf allowed)."""
+    here = "divergence_message"
+    J = one_number(J)
+    if isinstance(J, (bool, np.bool_)) or not isinstance(J, numbers.Real):
+        raise TypeError(f"{here}: J must be the loss, a real number (NaN and inf included), got {describe(J)}.")
+    if not isinstance(params, dict):
+        raise TypeError(f"{here}: params must be a dict of arrays such as {{'W1': ..., 'b1': ...}} (or {{}} to "
+                        f"look at the loss alone), got {describe(params)}.")
+    for name, value in params.items():
+        check_array(name, value, where=f"{here}, params", finite=False)
+    for name, value, kind in (("where", where, str), ("advice", advice, str), ("updated", updated, (bool, np.bool_))):
+        if not isinstance(value, kind):
+            what = "True or False" if name == "updated" else "a string"
+            raise TypeError(f"{here}: {name} must be {what}, got {describe(value)}.")
+    check_array("X", X, where=here, finite=False)
+    if start_loss is not None:
+        check_real("start_loss", one_number(start_loss), here, low=0, meaning=" (the loss before training) or None")
+    if start_sizes is not None:
+        if not isinstance(start_sizes, dict) or set(params) - set(start_sizes):
+            raise ValueError(
+                f"{here}: start_sizes must be None or a dict with the size max |entry| of every parameter "
+                f"before training ({', '.join(map(str, params))}), got {describe(start_sizes)}."
+            )
+        for name in params:
+            check_real(f"start_sizes[{name!r}]", start_sizes[name], here, low=0)
+    return float(J)
 
 
 class Run:
@@ -274,8 +307,12 @@ class Run:
             return float(output_dZ(AL, caches[-1].Z, Y, self.activations[-1], self.loss, check=False)[0])
 
     def penalty(self) -> float:
-        """The optimizer's regularisation term of J (0 for plain gradient descent)."""
-        return self.optimizer.penalty(self.params) if hasattr(self.optimizer, "penalty") else 0.0
+        """The optimizer's regularisation term of J (0 for plain gradient descent), inf or NaN if the
+        parameters have overflowed mid-epoch (an epoch's end undoes that, with a message)."""
+        if not hasattr(self.optimizer, "penalty"):
+            return 0.0
+        with np.errstate(all="ignore"):
+            return self.optimizer.penalty(self.params, check=False)
 
     def _begin_epoch(self):
         X, Y = self.X, self.Y

@@ -376,3 +376,35 @@ def test_swapped_weights_are_named_as_swapped(net):
     layers = {"W1": p["W2"], "b1": p["b2"], "W2": p["W1"], "b2": p["b1"]}
     with pytest.raises(ShapeError, match=r"layers 1 and 2 \(W and b\) look swapped"):
         ml.forward(layers, X, ACTS)
+
+
+def test_regularisation_penalty_and_divergence_message_check_their_arguments(net):
+    params, X, _ = net
+    rule = ml.GradientDescent("L2", 0.1)
+    nan = {**params, "W1": params["W1"] * np.nan}
+    for bad, error, words in [(None, TypeError, "params must be a dict with keys 'W1', 'b1'"),  # was AttributeError
+                              (nan, ValueError, "W1 contains NaN or infinite values (12 of them"),  # was nan
+                              ({"b1": params["b1"]}, ValueError, "params has no 'W1'")]:  # was 0.0
+        for call in (lambda: rule.penalty(bad), lambda: rule.penalty_grads(bad)):
+            with pytest.raises(error) as e:
+                call()
+            assert words in message(e), message(e)
+    assert rule.penalty(params) == pytest.approx(0.05 * sum(float(np.sum(params[k] ** 2)) for k in ("W1", "W2")))
+
+    def divergence(**changes):
+        args = dict(J=1.0, params=params, where="at epoch 1", updated=True, X=X, advice="lower lr")
+        return ml.divergence_message(**{**args, **changes})
+
+    for changes, error, words in [(dict(J=None), TypeError, "J must be the loss, a real number"),  # was isfinite's TypeError
+                                  (dict(J=np.ones((2, 2))), TypeError, "an array of shape (2, 2)"),
+                                  (dict(params=None), TypeError, "params must be a dict of arrays"),  # was AttributeError
+                                  (dict(params={"W1": "big"}), TypeError, "W1 must be a numpy array"),
+                                  (dict(J=np.nan, updated=False, X=None), TypeError, "X must be a numpy array, got NoneType"),
+                                  (dict(updated="yes"), TypeError, "updated must be True or False"),
+                                  (dict(start_sizes={}), ValueError, "start_sizes must be None or a dict with the size"),  # was KeyError
+                                  (dict(start_loss=float("nan")), ValueError, "start_loss must be a finite number >= 0")]:
+        with pytest.raises(error) as e:
+            divergence(**changes)
+        assert "divergence_message" in message(e) and words in message(e), message(e)
+    assert divergence() is None
+    assert "W1 has grown to nan" in divergence(params=nan)  # NaN parameters are what it looks for, not an error
