@@ -126,7 +126,7 @@ def lr_advice(lr: float, output: str, loss, min_lr: float = 0.0, X=None, Y=None,
 
 
 def divergence_message(J, params: dict, where: str, updated: bool, X, advice: str, start_loss=None,
-                       start_sizes=None) -> str | None:
+                       start_sizes=None, check: bool = True) -> str | None:
     """Why training must stop, or None: a NaN or infinite loss, a parameter grown past MAX_PARAM,
     or a loss grown MAX_LOSS_GROWTH times past start_loss (the loss before training).
 
@@ -135,9 +135,11 @@ def divergence_message(J, params: dict, where: str, updated: bool, X, advice: st
     what to change (lr_advice); start_sizes: {name: max |entry|} before training,
     so that a parameter that started past MAX_PARAM stops the run only once it
     has grown MAX_LOSS_GROWTH times past that.  params may hold NaN or inf (that is
-    what it looks for), but must be a dict of float arrays.
+    what it looks for), but must be a dict of float arrays.  check=False skips checking the
+    arguments, for Run, which calls it once per epoch with arguments it made.
     """
-    J = check_divergence_args(J, params, where, updated, X, advice, start_loss, start_sizes)
+    if check:
+        J = check_divergence_args(J, params, where, updated, X, advice, start_loss, start_sizes)
     if not np.isfinite(J):
         if not updated:
             return (
@@ -276,7 +278,8 @@ class Run:
             new_params, J = train_step(self.params, Xb, Yb, self.activations, self.loss, self.lr, self.update,
                                        check=False)
         if not np.isfinite(J):
-            self._stop(divergence_message(J, {}, f"at epoch {h.epochs + 1}, step {h.steps + 1}", h.steps > 0, X, self.advice))
+            self._stop(divergence_message(J, {}, f"at epoch {h.epochs + 1}, step {h.steps + 1}", h.steps > 0, X, self.advice,
+                                          check=False))
             return False
         if h.start_loss is None:
             h.start_loss = J
@@ -333,7 +336,7 @@ class Run:
         with np.errstate(all="ignore"):
             message = divergence_message(
                 J, self.params, f"in epoch {h.epochs + 1} ({steps})", True, X, self.advice, h.start_loss,
-                self._start_sizes,
+                self._start_sizes, check=False,
             )
         if message is not None:
             self.params = start_params
