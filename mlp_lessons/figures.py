@@ -27,9 +27,10 @@ from .activations import get_activation, relu, relu_prime
 from .forward import forward, predict
 from .losses import half_squared_error
 from .params import init_params
-from .plots import draw_network, one_at_a_time, plot_decision_boundary
+from .plots import draw_network, plot_decision_boundary
 from .slider_frames import Prerendered, render_frames
 from .training import accuracy
+from .threads import one_at_a_time
 
 ELEMENTWISE_ACTIVATIONS = ("identity", "relu", "leaky_relu", "sigmoid", "tanh")
 DPI = 80

@@ -41,8 +41,9 @@ from .errors import plural
 from .playground_settings import CONTROLS
 from .playground_state import PlaygroundData
 from .playground_widget import Playground
-from .plots import one_at_a_time, scatter_points
+from .plots import scatter_points
 from .points import PointsError, check_new_point, check_points, points_and_task, points_csv, split_points
+from .threads import one_at_a_time
 
 TRAIN_FRACTION = 2 / 3
 DERIVED = ("dataset", "noise", "m_test")   # fixed by the points, not by settings

@@ -31,6 +31,7 @@ from .forward import forward
 from .params import init_params
 from .playground_settings import LR_RANGE, Settings, lesson_code
 from .training import Run, accuracy
+from .threads import ONE_AT_A_TIME, one_at_a_time
 
 VIEW_ONLY = ("show_test", "discretize", "controls")  # changing these keeps the run
 DATA_SETTINGS = ("dataset", "noise", "m", "m_test", "seed")  # changing these draws new points
@@ -81,6 +82,7 @@ class PlaygroundState:
     layer_sizes = property(lambda self: self.settings.layer_sizes)
     activations = property(lambda self: self.settings.activations)
 
+    @one_at_a_time
     def set(self, **changes) -> "PlaygroundState":
         """Change settings, e.g. pg.set(lr=1.0, hidden=[16]): a new run at epoch 0 (view options keep it)."""
         old, self.settings = self.settings, self.settings.replace(**changes)
@@ -88,6 +90,7 @@ class PlaygroundState:
             return self.changed()
         return self.reset()
 
+    @one_at_a_time
     def reset(self, new_data: bool = False) -> "PlaygroundState":
         """Fresh weights, epoch 0: the same settings, started again.
 
@@ -115,20 +118,22 @@ class PlaygroundState:
         """`epochs` more epochs (fewer, with a message, if the run diverges)."""
         done = 0
         for _ in range(check_epochs(epochs)):
-            if self.run.diverged:
-                break
-            self.run.epoch()
-            done += 1  # a diverging epoch counts: the line of Python must attempt it too
-        if done:
-            if self.log and self.log[-1][0] == "train":
-                done += self.log.pop()[1]
-            self.log.append(("train", done))
+            with ONE_AT_A_TIME:  # an epoch at a time: a widget's Pause or a slider gets in between
+                if self.run.diverged:
+                    break
+                self.run.epoch()
+                done += 1  # a diverging epoch counts: the line of Python must attempt it too
+                if self.log and self.log[-1][0] == "train":
+                    self.log[-1] = ("train", self.log[-1][1] + 1)
+                else:
+                    self.log.append(("train", 1))
         return self.changed()
 
     def step(self) -> "PlaygroundState":
         """One epoch: one pass over the shuffled training set, one update per mini-batch."""
         return self.train(1)
 
+    @one_at_a_time
     def set_weight(self, l: int, p: int, q: int, value: float) -> "PlaygroundState":
         """W[l]_pq := value (rounded to 3 significant digits, as printed): what does one weight do?"""
         L = len(self.settings.hidden) + 1
@@ -182,6 +187,7 @@ class PlaygroundState:
         """The same run written with the lessons' functions (load_dataset, init_params, train or Run)."""
         return lesson_code(self.settings, self.log)
 
+    @one_at_a_time
     def changed(self) -> "PlaygroundState":
         """Tell the listeners (the widget) that the state changed, unless held."""
         if not self._held:

@@ -24,7 +24,7 @@ from .playground_settings import (
 )
 from .playground_state import WEIGHT_RANGE, PlaygroundState
 from .playground_view import PlaygroundView
-from .plots import ONE_AT_A_TIME, one_at_a_time
+from .threads import ONE_AT_A_TIME, one_at_a_time
 
 COLUMNS = (
     ("dataset", "noise", "ratio", "batch_size", "seed", "show_test", "discretize"),
@@ -251,9 +251,8 @@ class PlaygroundWidget:
                         if pg.diverged or time.perf_counter() - start > frame_seconds:
                             break
                 await asyncio.sleep(0.02)
-        except Exception as error:  # an exception in a task is otherwise never seen
+        except Exception as error:  # shown in the status line (raised, it would land in whatever cell runs)
             self.error = f"Training stopped by an error: {error!r}"
-            raise
         finally:
             self.running, self.task = False, None
             self.redraw(pg)

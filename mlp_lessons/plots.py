@@ -6,8 +6,6 @@ blue is class 0 and a negative weight.
 
 from __future__ import annotations
 
-import functools
-import threading
 import weakref
 
 import numpy as np
@@ -18,6 +16,7 @@ from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 from .digits import SIDE
 from .features import input_features
 from .forward import forward
+from .threads import one_at_a_time  # drawings run one at a time (see threads)
 
 BLUE = "#1f77b4"
 ORANGE = "#ff7f0e"
@@ -27,26 +26,6 @@ PROBABILITY_CMAP = LinearSegmentedColormap.from_list("mlp_lessons_p", ["#7fb2dd"
 SIGN_CMAP = LinearSegmentedColormap.from_list("mlp_lessons_sign", [BLUE, "#ffffff", ORANGE])
 MAX_LOSS_SHOWN = 1e100
 GRID_BLOCK = 256
-
-# JupyterLab 4.4 and later, with ipykernel 7, hand widget messages (a slider moved, a
-# button clicked) to a kernel subshell: a second thread, which runs them while the
-# main thread is still executing a cell.  Matplotlib, and a playground's run, are not
-# safe to use from two threads at once (one thread clearing an axes while the other
-# draws it ends in "'NoneType' object has no attribute 'dpi'"), so every figure the
-# lessons draw and every widget callback of this package runs under this one lock.
-ONE_AT_A_TIME = threading.RLock()
-
-
-def one_at_a_time(function):
-    """function, run under ONE_AT_A_TIME: never beside another drawing or widget callback."""
-
-    @functools.wraps(function)
-    def serialized(*args, **kwargs):
-        with ONE_AT_A_TIME:
-            return function(*args, **kwargs)
-
-    return serialized
-
 
 # What each function below drew on an axes, so that drawing again on the same axes
 # updates those artists in place (fast enough to animate) instead of adding more.

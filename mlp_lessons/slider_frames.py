@@ -25,7 +25,7 @@ import io
 import numpy as np
 from matplotlib.figure import Figure
 
-from .plots import one_at_a_time
+from .threads import one_at_a_time
 
 MIME_TYPE = "application/vnd.mlp-lessons.slider-frames+json"
 MAX_FRAMES = 101

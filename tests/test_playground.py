@@ -215,7 +215,7 @@ def test_a_control_moved_on_the_widget_thread_waits_for_the_frame_in_progress():
     not change the run while a training frame or a drawing holds ONE_AT_A_TIME."""
     import threading
 
-    from mlp_lessons.plots import ONE_AT_A_TIME
+    from mlp_lessons.threads import ONE_AT_A_TIME
 
     pg = ml.playground()
     pg.widget
@@ -423,8 +423,7 @@ def test_an_error_while_training_continuously_is_shown_not_lost(monkeypatch):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(pg, "train", broken)
-    with pytest.raises(RuntimeError):
-        asyncio.run(pg.ui.run())
+    asyncio.run(pg.ui.run())  # not raised on: it would land as "Task exception was never retrieved" in any cell
     assert not pg.ui.running
     assert "Training stopped by an error: RuntimeError(&#x27;boom&#x27;)" in pg.ui.status.value
 
