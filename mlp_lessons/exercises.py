@@ -28,7 +28,6 @@ import hashlib
 import json
 import numbers
 from functools import partial
-from math import ceil
 from typing import Callable, NamedTuple
 
 import numpy as np
@@ -206,8 +205,8 @@ def _describe_difference(ex: Exercise, answer, right, parts=None) -> str:
 
 def _crash_hint(ex: Exercise, e: BaseException, args) -> str:
     if isinstance(e, SystemExit):
-        return (f"your function called sys.exit() (or exit() or quit()), which would stop the notebook. "
-                f"Return the result instead.")
+        return ("your function called sys.exit() (or exit() or quit()), which would stop the notebook. "
+                "Return the result instead.")
     shapes = ", ".join(shape_str(a.shape) for a in args if isinstance(a, np.ndarray))
     given = f" (called with arrays of shapes {shapes})" if shapes else ""
     text = _text(e).lower()
@@ -760,7 +759,7 @@ def _scaled(loss, J_scale=lambda A: 1.0, d_scale=lambda A: 1.0):
 
 def _loss_mistakes(loss, d_name):
     """The normalisation mistakes every loss can have; d_name is its second output, e.g. dJ/dA[L]."""
-    m, n = (lambda A: A.shape[1]), (lambda A: A.shape[0])
+    m = (lambda A: A.shape[1])  # noqa: E731
     return [
         Mistake("J_forgot_1_over_m", "J is not divided by m, so it grows with the number of examples. "
                 "Average over the m examples: divide the sum by m = AL.shape[1].", _scaled(loss, J_scale=m)),

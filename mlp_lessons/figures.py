@@ -355,7 +355,7 @@ def draw_hand_network(ax, params, activations, x, y, caches, back=None) -> None:
 
     AL = get_activation(activations[-1]).phi(caches[-1].Z)
     J = half_squared_error(AL, y)[0]
-    (xL, yL), xJ = pos(L, 0), (L + 0.95) * step
+    (_, yL), xJ = pos(L, 0), (L + 0.95) * step
     if forward:
         loss = node((xJ, yL), f"y = {_num(y[0, 0])}\nJ = (a - y)\u00b2 / 2 = {_num(J)}", ink, "#f3f3f3", style="square")
         arrow(boxes[L, 0], loss, "0.3")
