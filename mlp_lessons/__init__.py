@@ -86,7 +86,7 @@ from .optim import GradientDescent, sgd_update
 from .params import init_params, layer_sizes_of
 from .points import PointsError, points_csv, read_points, split_points
 from .training import History, Run, accuracy, divergence_message, train, train_step
-from .threads import keep_post_execute_on_main_thread  # on import: widget messages on a subshell leave the figures of cells alone
+from . import threads  # noqa: F401  (on import: widget messages on a subshell leave the figures of cells alone)
 
 __version__ = "0.1.0"
 

@@ -191,7 +191,7 @@ class PlaygroundWidget:
             "step": w.Button(description="Step", icon="step-forward", tooltip="one epoch", **size),
             "reset": w.Button(description="Reset", icon="undo", **size),
         }
-        # (widget callbacks may run on a thread of their own, beside a cell: see plots.ONE_AT_A_TIME)
+        # (widget callbacks may run on a thread of their own, beside a cell: see threads)
         self.buttons["train"].on_click(one_at_a_time(lambda _: self.pause() if self.running else self.start()))
         self.buttons["step"].on_click(one_at_a_time(lambda _: pg.step()))
         self.buttons["reset"].on_click(one_at_a_time(lambda _: pg.reset()))
