@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .errors import plural
-from .exercises import NOTEBOOKS, notebook_version
+from .exercises import NOTEBOOKS, current_name, notebook_version
 
 KERNEL_START_ATTEMPTS = 3
 TIMEOUT = 30  # seconds for one cell or one check; a training loop of the exercises needs about one
@@ -115,8 +115,8 @@ def identify(path: Path, folder: Path) -> Submission:
     except Exception as e:
         return Submission(path, name, None, "", f"not a notebook: it could not be read as one ({type(e).__name__})")
     stamp = nb.metadata.get("mlp_lessons")
-    if isinstance(stamp, dict) and stamp.get("exercises") in NOTEBOOKS:
-        notebook = stamp["exercises"]
+    if isinstance(stamp, dict) and isinstance(stamp.get("exercises"), str) and current_name(stamp["exercises"]) in NOTEBOOKS:
+        notebook = current_name(stamp["exercises"])
         current = notebook_version(notebook)
         if stamp.get("version") != current:
             return Submission(path, name, nb, notebook, (

@@ -68,9 +68,9 @@ CHROMIUM_ARGS = [
 ]
 IN_CI = os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
 
-PLAYGROUND = "05_playground.ipynb"
+PLAYGROUND = "06_playground.ipynb"
 # Lessons whose sliders the issue names: they must have at least one.
-LESSONS_WITH_SLIDERS = ("01_forward_prop.ipynb", "03_batching.ipynb", "04_training.ipynb")
+LESSONS_WITH_SLIDERS = ("01_forward_prop.ipynb", "03_batching.ipynb", "05_training.ipynb")
 
 SERVER_START_SECONDS = 90
 KERNEL_START_SECONDS = 60
@@ -542,7 +542,7 @@ FIGURE_SCREENSHOTS = {
         "hand_forward": "fg.plot_hand_network(hand, hand_activations, x_hand, y_hand, hand_caches)",
         "hand_backward": "fg.plot_hand_network(hand, hand_activations, x_hand, y_hand, hand_caches, back)",
     },
-    "04_training.ipynb": {
+    "05_training.ipynb": {
         "init_spread": "fg.plot_activation_spreads(spreads)",
         "init_slider": "fg.init_scale_widget(",
         "learning_rates": "fg.plot_learning_rates(",

@@ -101,9 +101,9 @@ def make_class(folder: Path, small: bool = False) -> dict:
           ("codes", {"half_squared_error": "J_divided_by_rows", "backprop_db": "extra_1_over_m",
                      "backprop_dW": "pass", "backward": "db.extra_1_over_m"}))  # backward calls backprop_db
 
-    sources = correct_sources("04_training_exercises")
+    sources = correct_sources("05_training_exercises")
     sources["train"] = "def train(params, X, Y, step, epochs, batch_size, seed):\n    while True:\n        pass"
-    write("infinite_loop_04_training_exercises.ipynb", _submission("04_training_exercises", sources), "infinite loop")
+    write("infinite_loop_05_training_exercises.ipynb", _submission("05_training_exercises", sources), "infinite loop")
 
     sources = correct_sources("01_forward_prop_exercises")
     sources["linear_forward"] = "def linear_forward(W, A_prev, b):\n    return W @ A_prev +"
@@ -115,12 +115,12 @@ def make_class(folder: Path, small: bool = False) -> dict:
     write("deleted_check_03_batching_exercises.ipynb", nb, "deleted check")
 
     # softmax done, the other two left as handed out: they still raise NotImplementedError
-    sources = {"softmax": correct_sources("06_softmax_exercises")["softmax"]}
-    write("half_done_06_softmax_exercises.ipynb", _submission("06_softmax_exercises", sources), "half done")
+    sources = {"softmax": correct_sources("07_softmax_exercises")["softmax"]}
+    write("half_done_07_softmax_exercises.ipynb", _submission("07_softmax_exercises", sources), "half done")
 
-    sources = correct_sources("06_softmax_exercises")
+    sources = correct_sources("07_softmax_exercises")
     sources["softmax"] = "import os\nos._exit(3)\n\n" + sources["softmax"]
-    write("kernel_dies_06_softmax_exercises.ipynb", _submission("06_softmax_exercises", sources), "kernel dies")
+    write("kernel_dies_07_softmax_exercises.ipynb", _submission("07_softmax_exercises", sources), "kernel dies")
 
     nb = _submission("02_backprop_exercises", correct_sources("02_backprop_exercises"))
     nb.cells.insert(2, nbformat.v4.new_code_cell(
@@ -225,7 +225,7 @@ def test_the_issues_mistakes_written_by_a_student(graded):
 
 
 def test_an_infinite_loop_is_interrupted_and_recorded(graded):
-    rows = rows_of(graded, "infinite_loop_04_training_exercises.ipynb")
+    rows = rows_of(graded, "infinite_loop_05_training_exercises.ipynb")
     assert rows["train"].status == "timed out" and rows["train"].passed == "no"
     assert f"did not finish within {TIMEOUT} s" in rows["train"].hint
     assert rows["sigmoid_cross_entropy"].passed == rows["update"].passed == "yes"
@@ -247,22 +247,22 @@ def test_a_deleted_check_cell_is_noted_and_graded_all_the_same(graded):
 
 
 def test_a_kernel_that_dies_is_recorded(graded):
-    rows = rows_of(graded, "kernel_dies_06_softmax_exercises.ipynb")
+    rows = rows_of(graded, "kernel_dies_07_softmax_exercises.ipynb")
     assert all(r.passed == "" and r.status == "not graded" and "kernel died" in r.hint for r in rows.values()), rows
 
 
 def test_an_exercise_not_implemented_has_its_own_mark_and_count(graded):
-    rows = rows_of(graded, "half_done_06_softmax_exercises.ipynb")
+    rows = rows_of(graded, "half_done_07_softmax_exercises.ipynb")
     assert rows["softmax"].passed == "yes"
     for f in ("softmax_cross_entropy", "predict_labels"):
         assert (rows[f].passed, rows[f].status, rows[f].code) == ("no", "not implemented", "not_implemented"), rows[f]
     printed = graded["printed"]
     assert printed.splitlines()[0] == "✔ passed  ✘ wrong or error  … not implemented  ⏱ timed out  - not graded"
-    row = next(line for line in printed.splitlines() if line.startswith("  half_done_06_softmax_exercises"))
+    row = next(line for line in printed.splitlines() if line.startswith("  half_done_07_softmax_exercises"))
     assert row.split()[1:] == ["✔", "…", "…"]
     assert "…" not in "".join(line for line in printed.splitlines() if line.startswith("  mistakes"))
     summary = printed.split("Class summary", 1)[1]
-    counts = summary.split("06_softmax_exercises:", 1)[1].splitlines()
+    counts = summary.split("07_softmax_exercises:", 1)[1].splitlines()
     assert counts[1] == "    not implemented: softmax_cross_entropy 1, predict_labels 1", counts
     assert "not implemented yet" not in summary  # a stub is not among the mistakes
 
@@ -292,7 +292,7 @@ def test_the_printout_has_a_table_per_notebook_and_a_class_summary(graded):
         header = next(line for line in printed.splitlines() if line.startswith("  student") and entries[0].function in line)
         assert all(e.function in header for e in entries)
     summary = printed.split("Class summary", 1)[1]
-    n = sum(1 for e in graded["expected"] if e.endswith("04_training_exercises.ipynb"))
+    n = sum(1 for e in graded["expected"] if e.endswith("05_training_exercises.ipynb"))
     assert f"sigmoid_cross_entropy " in summary and "passed" in summary
     assert "Most common mistakes (by hint):" in summary
     top = summary.split("Most common mistakes (by hint):", 1)[1].strip().splitlines()[0]
@@ -303,16 +303,30 @@ def test_the_printout_has_a_table_per_notebook_and_a_class_summary(graded):
 def test_the_command_line(tmp_path, capsys):
     folder = tmp_path / "class"
     folder.mkdir()
-    nbformat.write(_submission("06_softmax_exercises", correct_sources("06_softmax_exercises")), folder / "s.ipynb")
+    nbformat.write(_submission("07_softmax_exercises", correct_sources("07_softmax_exercises")), folder / "s.ipynb")
     (folder / "readme.md").write_text("hello")
     out = tmp_path / "grades.csv"
     assert grading.main([str(folder), "--out", str(out), "--timeout", "20", "--jobs", "1"]) == 0
     printed = capsys.readouterr().out
-    assert "06_softmax_exercises: softmax 1/1, softmax_cross_entropy 1/1, predict_labels 1/1 passed" in printed
+    assert "07_softmax_exercises: softmax 1/1, softmax_cross_entropy 1/1, predict_labels 1/1 passed" in printed
     assert "readme.md: not a notebook" in printed and out.exists()
     with pytest.raises(SystemExit, match="is not a folder"):
         grading.main([str(tmp_path / "nowhere")])
 
+
+
+def test_notebooks_saved_under_their_old_names_are_still_graded(tmp_path):
+    """Lesson 4 was split in two, so the exercise notebooks after it were renumbered; a student's
+    notebook saved before that carries the old name in its stamp and its file name."""
+    folder = tmp_path / "class"
+    folder.mkdir()
+    for old, new in ex.OLD_NAMES.items():
+        nb = _submission(new, correct_sources(new))
+        nb.metadata["mlp_lessons"]["exercises"] = old
+        nbformat.write(nb, folder / f"{old}.ipynb")
+    subs = [grading.identify(path, folder) for path in sorted(folder.iterdir())]
+    assert {s.notebook for s in subs} == set(ex.OLD_NAMES.values())
+    assert all(s.problem == "" for s in subs), [s.problem for s in subs]
 
 if __name__ == "__main__":
     target = Path(sys.argv[1])
