@@ -373,4 +373,5 @@ def test_the_navigation_names_each_page_briefly():
     assert label("lesson", "Lesson 2: Backpropagation") == "Lesson 2"
     assert label("exercise", "Exercises for lesson 3: batching") == "Exercises 3"
     assert label("exercise", "Exercises: gradient checking") == "Exercises: gradient checking"
+    assert label("exercise", "Exercises for lessons 4 and 5: training") == "Exercises 4 and 5"
     assert label("doc", "Notation crosswalk: reading other material") == "Notation crosswalk"

@@ -316,7 +316,7 @@ def png_size(png: bytes) -> tuple[int, int]:
 
 def nav_label(page: Page) -> str:
     if page.kind == "exercise":  # "Exercises for lesson 2: ..." -> "Exercises 2"; other titles stay whole
-        found = re.match(r"Exercises for lesson (\d+)", page.title)
+        found = re.match(r"Exercises for lessons? (\d+(?: and \d+)?)", page.title)
         return f"Exercises {found.group(1)}" if found else page.title
     if page.kind == "lesson":
         return page.title.split(":")[0] if ":" in page.title else page.title
@@ -403,7 +403,7 @@ drawn for each of their positions. To run the code yourself, clone the repositor
 <h2 id="lessons">Lessons</h2>
 {entries("lesson")}
 <h2 id="exercises">Exercises</h2>
-<p>Lessons 1 to 3 as exercises: you write each equation, and a check says in words what is wrong.
+<p>Exercises after the lessons: you write each equation, and a check says in words what is wrong.
 These pages show them as a student gets them, before any answer is written in.</p>
 {entries("exercise")}
 <h2 id="reference">Reference</h2>
