@@ -24,6 +24,7 @@ from matplotlib.ticker import FuncFormatter, NullFormatter
 from IPython.display import clear_output, display
 
 from .activations import get_activation, relu, relu_prime
+from .backward import backward
 from .forward import forward, predict
 from .losses import half_squared_error
 from .params import init_params
@@ -463,7 +464,7 @@ def batch_size_widget(rows, m: int = 100) -> SliderFigure:
     return SliderFigure(slider, lambda ax, value: draw_gradient_norms(ax, rows, value), alt)
 
 
-# ---- Lesson 4: initialisation, the learning rate, depth and width ---------------------------
+# ---- Lesson 4: initialisation ------------------------------------------------------------
 
 SPREAD_DEPTH, SPREAD_WIDTH = 10, 50
 INIT_SCALES = (0.25, 0.5, 0.71, 1.0, 1.41, 2.0, 4.0)  # factors of He's standard deviation
@@ -534,12 +535,56 @@ def init_scale_widget(scale: float = 1.0) -> SliderFigure:
     return SliderFigure(slider, lambda ax, value: draw_activation_spread(ax, value, he), alt)
 
 
+def gradient_spread(scale: float, activation: str = "relu", init: str = "he", depth: int = SPREAD_DEPTH,
+                    width: int = SPREAD_WIDTH, m: int = 200, seed: int = 0) -> np.ndarray:
+    """||dJ/dW[l]||, l = 1..depth, from one backward pass through the network of activation_spread.
+
+    The same network and inputs (with the defaults): every W[l] is init's draw times
+    scale, every layer uses `activation`, X is m standard normal columns.  J is the half
+    squared error against m standard normal target columns Y; backward runs the boxed
+    equations, dJ/dW[l] = dJ/dZ[l] A[l-1]^T, (n[l], m) @ (m, n[l-1]).
+    Returns depth numbers (Frobenius norms), layer 1 first.
+    """
+    params = init_params([width] * (depth + 1), seed=seed, init=init)
+    params = {name: value * scale if name.startswith("W") else value for name, value in params.items()}
+    rng = np.random.default_rng(seed)
+    X, Y = rng.standard_normal((width, m)), rng.standard_normal((width, m))
+    activations = [activation] * depth
+    AL, caches = forward(params, X, activations)
+    J, dAL = half_squared_error(AL, Y)
+    grads = backward(params, caches, dAL, activations)
+    return np.array([np.linalg.norm(grads[f"dW{l}"]) for l in range(1, depth + 1)])
+
+
+@one_at_a_time
+def plot_gradient_spreads(spreads: dict) -> None:
+    """spreads: {label: gradient_spread(...)}, ||dJ/dW[l]|| against l, one curve each, on one log-scale axis."""
+    fig, ax = plt.subplots(figsize=(HALF_WIDTH, 3.4), dpi=DPI)
+    for (label, spread), color in zip(spreads.items(), ("tab:blue", "black", "tab:red", "tab:green", "tab:purple")):
+        ax.semilogy(np.arange(1, len(spread) + 1), spread, "o-", ms=4, color=color, label=label)
+    depth = max(len(spread) for spread in spreads.values())
+    ax.set_xlabel("layer l")
+    ax.set_ylabel("||dJ/dW[l]||")
+    ax.set_xticks(range(1, depth + 1))
+    ax.grid(alpha=0.3)
+    plain_log_ticks(ax)
+    ax.set_title(f"the gradients at the start: {depth} layers of {SPREAD_WIDTH}")
+    ax.legend(loc="center right", fontsize=8)
+    fig.tight_layout()
+    plt.show()
+
+
+# ---- Lesson 5: the learning rate, depth and width -------------------------------------------
+
+
 @one_at_a_time
 def plot_learning_rates(runs: dict, X, Y, activations, shown_up_to: float = 1e3) -> None:
     """Left: the loss at each step for every learning rate, on one shared log-log axis.
 
-    runs: {lr: (params, history)} from full-batch training (one step per epoch).
-    An x marks the last step of a run that diverged; a loss above shown_up_to leaves the plot.
+    runs: {lr: (params, history)} from full-batch training (one step per epoch) with the
+    half squared error.  A run that diverged stopped in the step after its last recorded
+    loss and undid that step's update, so its params are the ones that step measured:
+    their J, marked with an x, is the loss that stopped it.  A loss above shown_up_to leaves the plot.
     Right: the data and the function each run that did not diverge computes.
     """
     fig, (ax_loss, ax_fit) = plt.subplots(1, 2, figsize=(WIDTH, 3.6), dpi=DPI,
@@ -547,16 +592,22 @@ def plot_learning_rates(runs: dict, X, Y, activations, shown_up_to: float = 1e3)
     colors = ("tab:blue", "black", "tab:red")
     order = np.argsort(X[0])
     ax_fit.scatter(X[0], Y[0], s=6, color="0.7", label="data")
+    highest = 0.0
     for (lr, (params, history)), color in zip(runs.items(), colors):
         loss = np.asarray(history.loss)
+        if history.diverged:
+            with np.errstate(all="ignore"):
+                stop = half_squared_error(predict(params, X, activations), Y)[0]
+            loss = np.append(loss, stop if np.isfinite(stop) else np.inf)
         steps = np.arange(1, len(loss) + 1)
-        label = f"lr = {lr:g}" + (f": diverged,\nstopped after {len(loss)} steps" if history.diverged else "")
+        label = f"lr = {lr:g}" + (f": diverged,\nstopped in step {len(loss)}" if history.diverged else "")
         ax_loss.loglog(steps, np.minimum(loss, 10 * shown_up_to), "-", color=color, lw=1.5, label=label)
         if history.diverged:
             ax_loss.plot(steps[-1], min(loss[-1], shown_up_to), "x", color=color, ms=9, mew=2, clip_on=False)
         else:
             ax_fit.plot(X[0, order], predict(params, X, activations)[0, order], color=color, lw=2, label=f"lr = {lr:g}")
-    top = min(shown_up_to, 3 * max(max(history.loss) for _, history in runs.values()))
+        highest = max(highest, float(np.max(np.minimum(loss, shown_up_to))))
+    top = min(shown_up_to, 3 * highest)
     ax_loss.set_ylim(top=top)
     ax_loss.set_xlabel("step (log scale)")
     ax_loss.set_ylabel("J (log scale)")

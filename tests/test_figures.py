@@ -184,6 +184,31 @@ def test_activation_spread_shrinks_stays_or_grows_with_the_scale():
     assert small[-1] < 0.01 < 100 < large[-1]
 
 
+def test_gradient_spread_is_each_layers_dJ_dW_norm_from_finite_differences():
+    depth, width, m = 3, 4, 5
+    spread = fg.gradient_spread(0.7, depth=depth, width=width, m=m, seed=1)
+    params = ml.init_params([width] * (depth + 1), seed=1, init="he")
+    params = {name: value * 0.7 if name.startswith("W") else value for name, value in params.items()}
+    rng = np.random.default_rng(1)
+    X, Y = rng.standard_normal((width, m)), rng.standard_normal((width, m))
+    J = lambda: ml.half_squared_error(ml.forward(params, X, ["relu"] * depth)[0], Y)[0]  # noqa: E731
+    numeric = [np.linalg.norm(ml.numerical_gradient(J, params[f"W{l}"])) for l in range(1, depth + 1)]
+    assert spread.shape == (depth,)
+    np.testing.assert_allclose(spread, numeric, rtol=1e-6)
+
+
+def test_gradient_spread_moves_every_layer_together_for_relu_but_shrinks_backwards_through_sigmoid():
+    small, he, large = (fg.gradient_spread(s) for s in (0.5, 1.0, 2.0))
+    assert he.shape == (fg.SPREAD_DEPTH,)
+    assert he[0] == pytest.approx(12.19, rel=1e-3) and he[-1] == pytest.approx(46.40, rel=1e-3)
+    for spread in (small, he, large):  # within a factor of 20 across the layers ...
+        assert spread.max() / spread.min() < 20
+    assert np.all(small < 1e-3 * he) and np.all(large > 1e4 * he)  # ... but thousands apart between scales
+    sigmoid = fg.gradient_spread(1.0, "sigmoid", "xavier")
+    assert np.all(sigmoid[1:] / sigmoid[:-1] > 3)  # sigma' <= 1/4: smaller at every layer going back
+    assert sigmoid[0] == pytest.approx(1.714e-6, rel=1e-3) and sigmoid[-1] == pytest.approx(3.213, rel=1e-3)
+
+
 def test_init_scale_widget_redraws_numbers(capsys):
     w = fg.init_scale_widget(scale=1.0)
     assert w.text.startswith("scale 1:")
