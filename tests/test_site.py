@@ -80,6 +80,12 @@ def test_every_notebook_and_doc_has_a_page(site):
     index = (site / "index.html").read_text()
     for href in notebooks + ["notation.html"]:
         assert f'href="{href}"' in index, f"the index does not link to {href}"
+    notes = sorted(f"teaching/{p.stem}.html" for p in (ROOT / "docs" / "teaching").glob("*.md"))
+    assert notes, "no teacher notes in docs/teaching/"
+    for href in notes:
+        assert (site / href).is_file() and f'href="{href}"' in index, f"the teacher note {href} is not on the site"
+    lesson_nav = (site / "01_forward_prop.html").read_text().split('<nav', 1)[1].split('</nav>', 1)[0]
+    assert "teaching/" not in lesson_nav, "the teacher notes crowd the navigation of every page"
 
 
 @pytest.mark.parametrize("href", PAGES)

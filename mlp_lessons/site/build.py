@@ -62,13 +62,15 @@ class BuildReport:
 
 
 def discover_pages(root: Path) -> list[Page]:
-    """Lessons, then exercises, then the docs: every notebook and docs/*.md the site shows."""
+    """Lessons, exercises, the docs, the teacher notes: every notebook and docs/**.md the site shows."""
     pages = [Page(p.relative_to(root).as_posix(), p.stem + ".html", "lesson")
              for p in sorted((root / "notebooks").glob("*.ipynb"))]
     pages += [Page(p.relative_to(root).as_posix(), f"exercises/{p.stem}.html", "exercise")
               for p in sorted((root / "notebooks" / "exercises").glob("*.ipynb"))]
     pages += [Page(p.relative_to(root).as_posix(), p.stem + ".html", "doc")
               for p in sorted((root / "docs").glob("*.md"))]
+    pages += [Page(p.relative_to(root).as_posix(), f"teaching/{p.stem}.html", "teacher")
+              for p in sorted((root / "docs" / "teaching").glob("*.md"))]
     if not any(page.kind == "lesson" for page in pages):
         raise SiteError(f"no notebooks found in {root / 'notebooks'}: is --root the repository?")
     return pages
@@ -327,6 +329,8 @@ def layout(page: Page, body: str, pages: list[Page]) -> str:
     p = page.prefix
     links = []
     for other in pages:
+        if other.kind == "teacher" and other is not page:  # one per lesson: the index and teaching.md list them
+            continue
         current = ' aria-current="page"' if other is page else ""
         links.append(f'<li><a href="{p}{other.href}"{current}>{html.escape(nav_label(other))}</a></li>')
     readable = [q for q in pages if q.kind != "index"]
@@ -408,6 +412,10 @@ These pages show them as a student gets them, before any answer is written in.</
 {entries("exercise")}
 <h2 id="reference">Reference</h2>
 {entries("doc")}
+<h2 id="teaching">For teachers</h2>
+<p>One note per lesson: its goals and time, where students stumble, questions for discussion, and worked
+answers to every "Try this".</p>
+{entries("teacher")}
 """
 
 
