@@ -7,7 +7,7 @@ its routes (loss_and_grads, which starts from the logits where it can, and
 backward from dJ/dA[L]); the fused outputs are also checked at saturated logits,
 where only an exact formula matches autograd's BCEWithLogits and cross_entropy.
 
-PyTorch is lesson 7's extra: `python run.py test` installs it; conftest.py skips
+PyTorch is lesson 8's extra: `python run.py test` installs it; conftest.py skips
 these tests, saying why, where it cannot be installed.
 """
 
