@@ -160,3 +160,32 @@ def test_softmax_cross_entropy_matches_autograd_when_saturated():
     for name, expected in reference.items():  # atol: the right columns' exact gradient, about e^-400,
         # which PyTorch's softmax(z) - y rounds to 0
         np.testing.assert_allclose(grads[name], expected, rtol=TOL, atol=1e-15, err_msg=name)
+
+
+def test_a_training_run_ends_with_the_same_parameters_as_torch_optim_sgd():
+    """Lesson 8, section 7: ml.train and nn.Linear + CrossEntropyLoss + optim.SGD on the same batches."""
+    digits = ml.load_digits()
+    X, Y = digits.X_train[:, :300], digits.Y_train[:, :300]
+    start = ml.init_params([64, 16, 10], seed=1)
+    lr, epochs, batch_size, seed = 0.2, 2, 32, 4
+    trained, _ = ml.train(start, X, Y, ["relu", "softmax"], loss="softmax_cross_entropy",
+                          lr=lr, epochs=epochs, batch_size=batch_size, seed=seed)
+    model = torch.nn.Sequential(torch.nn.Linear(64, 16, dtype=torch.float64), torch.nn.ReLU(),
+                                torch.nn.Linear(16, 10, dtype=torch.float64))
+    with torch.no_grad():
+        for l, linear in [(1, model[0]), (2, model[2])]:
+            linear.weight.copy_(torch.from_numpy(start[f"W{l}"]))
+            linear.bias.copy_(torch.from_numpy(start[f"b{l}"][:, 0]))
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    rows, labels = torch.from_numpy(X.T), torch.from_numpy(ml.labels_of(Y))
+    rng = np.random.default_rng(seed)
+    for _ in range(epochs):
+        order = torch.from_numpy(rng.permutation(X.shape[1]))
+        for first in range(0, X.shape[1], batch_size):
+            batch = order[first:first + batch_size]
+            optimizer.zero_grad()
+            torch.nn.functional.cross_entropy(model(rows[batch]), labels[batch]).backward()
+            optimizer.step()
+    for l, linear in [(1, model[0]), (2, model[2])]:
+        assert ml.relative_error(trained[f"W{l}"], linear.weight.detach().numpy()) < TOL
+        assert ml.relative_error(trained[f"b{l}"][:, 0], linear.bias.detach().numpy()) < TOL
