@@ -11,7 +11,7 @@ import weakref
 import numpy as np
 from matplotlib.collections import LineCollection
 from matplotlib.colors import LinearSegmentedColormap, to_rgba
-from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
+from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
 
 from .digits import SIDE
 from .features import input_features
@@ -24,6 +24,8 @@ ORANGE = "#ff7f0e"
 PROBABILITY_CMAP = LinearSegmentedColormap.from_list("mlp_lessons_p", ["#7fb2dd", "#ffffff", "#ffbf86"])
 # A neuron's output from negative (blue) through 0 (white) to positive (orange), full strength.
 SIGN_CMAP = LinearSegmentedColormap.from_list("mlp_lessons_sign", [BLUE, "#ffffff", ORANGE])
+# How many mistakes a cell of a confusion matrix holds: none (white) to the most (dark red).
+MISTAKES_CMAP = LinearSegmentedColormap.from_list("mlp_lessons_mistakes", ["#ffffff", "#fb6a4a", "#99000d"])
 MAX_LOSS_SHOWN = 1e100
 GRID_BLOCK = 256
 
@@ -342,8 +344,9 @@ def plot_decision_boundary(
     (optional) are drawn hollow.  features: the input features the network
     reads (see input_features), if not the raw (x1, x2).  regression: shade the
     prediction itself, from blue (negative) to orange (positive); with one
-    input, draw it as a curve.  Returns a[L] on the grid that was shaded,
-    (resolution, resolution) (or (resolution,) for one input).
+    input, draw it as a curve.  The axes are labelled x1 and x2 (x1 and y for
+    one input).  Returns a[L] on the grid that was shaded, (resolution,
+    resolution) (or (resolution,) for one input).
     """
     both = X if X_test is None else np.hstack([X, X_test])
     G, extent = boundary_grid(both, resolution)
@@ -360,6 +363,8 @@ def plot_decision_boundary(
         ax.set_ylim(extent[2], extent[3])
         ax.set_yticks([])
     ax.set_xticks([])
+    ax.set_xlabel("x1")
+    ax.set_ylabel("x2" if X.shape[0] == 2 else "y")
     if title:
         ax.set_title(title, fontsize=10)
     return P
@@ -390,6 +395,7 @@ def _nice_ceiling(x: float) -> float:
 def plot_loss_curves(ax, train_loss, test_loss=None, title: str | None = "loss per epoch", log: bool = True):
     """Training loss (solid) and, if given, test loss (dashed) against the epoch, 1, 2, ...
 
+    With both, a legend tells them apart; with the training loss alone, the y label says so.
     Drawing again on the same axes moves the two curves and the limits in place.
     """
 
@@ -411,8 +417,11 @@ def plot_loss_curves(ax, train_loss, test_loss=None, title: str | None = "loss p
         )
     _loss_scale(ax, values, log, len(train_loss))
     ax.set_xlabel("epoch")
-    ax.set_ylabel("J")
-    ax.legend(fontsize=8, frameon=False)
+    if test_loss is None:  # one curve: its axis label says which, no legend of one entry
+        ax.set_ylabel("J on the training set")
+    else:
+        ax.set_ylabel("J")
+        ax.legend(fontsize=8, frameon=False)
     ax.grid(alpha=0.3)
     if title:
         ax.set_title(title, fontsize=10)
@@ -468,15 +477,30 @@ def show_digits(X: np.ndarray, titles=None, ncols: int = 10, size: float = 0.9):
 
 @one_at_a_time
 def plot_confusion(C: np.ndarray, size: float = 4.0):
-    """Draw the confusion matrix C (rows true, columns predicted) with its counts; returns the figure."""
+    """Draw the confusion matrix C (rows true, columns predicted) with its counts; returns the figure.
+
+    The mistakes, off the diagonal, have a colour scale of their own, from white at 0
+    to dark red at the largest off-diagonal count, so that a single mistake shows up
+    even beside a diagonal of 40; the diagonal (the right answers) is grey, with its
+    counts written in grey.  The colour bar counts mistakes.
+    """
     import matplotlib.pyplot as plt  # only here: the playground draws without pyplot
 
+    C = np.asarray(C)
     n = C.shape[0]
-    fig, ax = plt.subplots(figsize=(size, 0.9 * size))
-    ax.imshow(C, cmap="Blues")
+    diagonal = np.eye(n, dtype=bool)
+    most = int(C[~diagonal].max()) if n > 1 else 0
+    cmap = MISTAKES_CMAP.with_extremes(bad="0.88")  # bad: the masked diagonal
+    fig, ax = plt.subplots(figsize=(1.2 * size, 0.9 * size))
+    image = ax.imshow(np.ma.masked_array(C, mask=diagonal), cmap=cmap, vmin=0, vmax=max(most, 1))
     for i, j in zip(*np.nonzero(C)):
-        ax.text(j, i, C[i, j], ha="center", va="center", fontsize=7,
-                color="white" if C[i, j] > C.max() / 2 else "black")
+        color = "0.3" if i == j else "white" if C[i, j] > most / 2 else "black"
+        ax.text(j, i, C[i, j], ha="center", va="center", fontsize=8, color=color)
     ax.set(xticks=range(n), yticks=range(n), xlabel="predicted digit", ylabel="true digit")
+    ax.set_title("mistakes in colour, right answers in grey", fontsize=9)
+    bar = fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
+    bar.set_label("mistakes in the cell")
+    bar.locator = MaxNLocator(integer=True)
+    bar.update_ticks()
     fig.tight_layout()
     return fig

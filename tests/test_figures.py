@@ -94,13 +94,15 @@ def test_gradient_norm_is_the_length_of_all_gradients_together():
     assert fg.gradient_norm({"dW1": np.array([[3.0]]), "db1": np.array([[0.0], [4.0]])}) == 5.0
 
 
-ROWS = [{"m": 1, "mean": 3.0, "sum": 3.0}, {"m": 10, "mean": 2.5, "sum": 25.0}, {"m": 100, "mean": 2.75, "sum": 275.0}]
+ROWS = [{"m": 1, "mean": 3.0, "sum": 3.0, "aligned": 3.0, "random": 3.0},
+        {"m": 10, "mean": 2.5, "sum": 25.0, "aligned": 30.0, "random": 9.5},
+        {"m": 100, "mean": 2.75, "sum": 275.0, "aligned": 312.5, "random": 31.0}]
 
 
-def test_gradient_norm_table_prints_both_and_their_ratio(capsys):
+def test_gradient_norm_table_prints_both_and_the_share_of_aligned(capsys):
     fg.print_gradient_norm_table(ROWS)
     out = capsys.readouterr().out
-    assert "275.00" in out and "2.7500" in out and "100.0" in out
+    assert "275.00" in out and "2.7500" in out and "312.50" in out and "31.00" in out and "88%" in out
 
 
 def test_batch_size_widget_redraws_numbers(capsys):
