@@ -70,7 +70,7 @@ IN_CI = os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
 
 PLAYGROUND = "06_playground.ipynb"
 # Lessons whose sliders the issue names: they must have at least one.
-LESSONS_WITH_SLIDERS = ("01_forward_prop.ipynb", "03_batching.ipynb", "05_training.ipynb")
+LESSONS_WITH_SLIDERS = ("01_forward_prop.ipynb", "03_batching.ipynb", "04_losses_and_init.ipynb")
 
 SERVER_START_SECONDS = 90
 KERNEL_START_SECONDS = 60
@@ -542,9 +542,12 @@ FIGURE_SCREENSHOTS = {
         "hand_forward": "fg.plot_hand_network(hand, hand_activations, x_hand, y_hand, hand_caches)",
         "hand_backward": "fg.plot_hand_network(hand, hand_activations, x_hand, y_hand, hand_caches, back)",
     },
-    "05_training.ipynb": {
+    "04_losses_and_init.ipynb": {
         "init_spread": "fg.plot_activation_spreads(spreads)",
         "init_slider": "fg.init_scale_widget(",
+        "gradient_spread": "fg.plot_gradient_spreads(gradients)",
+    },
+    "05_training.ipynb": {
         "learning_rates": "fg.plot_learning_rates(",
     },
 }
