@@ -463,22 +463,21 @@ def plot_hand_network(params, activations, x, y, caches, back=None) -> None:
 
 
 def print_hand_backward(params, back) -> None:
-    """The backward figure's numbers as text: each message sent back, their sums, each dJ/dW and dJ/db."""
+    """The backward figure's numbers as text: each message sent back and their sum, then each dJ/dW and dJ/db."""
     L = len(back)
-    print("sent back (red), W_pq x dJ/dz_p along each edge, added up at each neuron:")
+    print("red, sent back: W_pq \u00d7 dJ/dz_p along the edge from neuron p of layer l to neuron q of layer l-1")
     for l in range(L, 1, -1):
         sent = backward_messages(params[f"W{l}"], back[l]["dZ"])
         for q in range(sent.shape[1]):
-            edges = ", ".join(f"from neuron {p + 1}: {_product(params[f'W{l}'][p, q], back[l]['dZ'][p, 0])}"
+            edges = ", ".join(f"{_product(params[f'W{l}'][p, q], back[l]['dZ'][p, 0])} from neuron {p + 1}"
                               for p in range(sent.shape[0]))
-            print(f"  to layer {l - 1}, neuron {q + 1}: {edges}; dJ/da = {_sum(sent[:, q])}")
-    print("  to layer 0 (x): nothing")
-    print("kept (blue), dJ/dW_pq = dJ/dz_p x a_q and dJ/db_p = dJ/dz_p:")
+            print(f"  layer {l - 1}, neuron {q + 1} receives {edges}; dJ/da = {_sum(sent[:, q])}")
+    print("  layer 0 (the inputs x) receives nothing")
+    print("blue, kept: dJ/dW_pq = dJ/dz_p \u00d7 a_q on each edge, dJ/db_p = dJ/dz_p")
     for l in range(L, 0, -1):
         dW = back[l]["dW"]
         for p in range(dW.shape[0]):
-            weights = ", ".join(f"{_num(dW[p, q])}" for q in range(dW.shape[1]))
-            print(f"  layer {l}, neuron {p + 1}: dJ/dW = ({weights}), dJ/db = {_num(back[l]['db'][p, 0])}")
+            print(f"  layer {l}, neuron {p + 1}: dJ/dW = {col(dW[p])}, dJ/db = {_num(back[l]['db'][p, 0])}")
 
 
 def scalar_chain(w: float, x: float, b: float, y: float, activation: str = "sigmoid") -> dict:

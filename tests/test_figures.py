@@ -162,21 +162,119 @@ def test_hand_network_forward_figure_shows_lesson_1_numbers():
     assert any("J = (a - y)" in t and "1.125" in t for t in texts)
 
 
-def test_hand_network_backward_figure_shows_each_gradient_and_flows_right_to_left():
+def hand_sweep(params, activations, x, y):
+    """The lesson's loop: the four boxed equations at each layer, from the last to the first."""
+    AL, caches = ml.forward(params, x, activations)
+    dA, back = ml.half_squared_error(AL, y)[1], {}
+    for l in range(len(activations), 0, -1):
+        A_prev, W, Z = caches[l - 1]
+        dZ = ml.backprop_dZ(dA, Z, ml.get_activation(activations[l - 1]).phi_prime)
+        back[l] = {"dA": dA, "dZ": dZ, "dW": ml.backprop_dW(dZ, A_prev), "db": ml.backprop_db(dZ)}
+        dA = ml.backprop_dA_prev(W, dZ)
+    return caches, back
+
+
+def two_output_hand_network():
+    """Lesson 2's Try this: lesson 1's network with a second output, so each hidden neuron gets two messages."""
+    params, activations, x, _, _, _ = hand_network()
+    params = dict(params, W2=np.array([[1.0, -2.0], [0.5, 1.0]]), b2=np.array([[0.5], [0.0]]))
+    y = np.array([[-5.0], [1.0]])
+    return (params, activations, x, y, *hand_sweep(params, activations, x, y))
+
+
+def test_backward_messages_are_the_terms_of_equation_4():
+    params, _, _, _, _, back = two_output_hand_network()
+    W, dZ = params["W2"], back[2]["dZ"]  # dJ/dz[2] = (-1.5, 2.5)
+    M = fg.backward_messages(W, dZ)
+    assert np.array_equal(M, [[1.0 * -1.5, -2.0 * -1.5], [0.5 * 2.5, 1.0 * 2.5]])  # M_pq = W_pq dJ/dz_p
+    assert np.allclose(M.sum(axis=0), ml.backprop_dA_prev(W, dZ)[:, 0], rtol=0, atol=1e-15)  # they add up to dJ/da
+    assert np.array_equal(M.sum(axis=0), back[1]["dA"][:, 0])
+    with pytest.raises(ValueError, match=r"column of shape \(2, 1\).*got \(1, 2\)"):
+        fg.backward_messages(W, dZ.T)
+
+
+def test_hand_network_backward_figure_draws_what_travels_and_what_stays():
     params, activations, x, y, caches, back = hand_network()
-    fig, ax = plt.subplots()
-    fg.draw_hand_network(ax, params, activations, x, y, caches, back)
-    texts = figure_texts(ax)
-    for expected in ("dJ/da = -1.5\ndJ/dz = -1.5", "dJ/da = -1.5\ndJ/dz = 0", "dJ/da = 3\ndJ/dz = 3",
-                     "dJ/dW = -5.25", "dJ/dW = 6", "dJ/dW = 3", "dJ/db = 3", "dJ/db = -1.5"):
-        assert expected in texts, (expected, texts)
-    assert not any("-0" in t.replace("-0.", "") for t in texts), texts  # no negative zeros
-    arrows = [a for a in ax.texts if getattr(a, "arrow_patch", None) is not None]
-    assert len(arrows) == 2 * 2 + 2 + 1  # every weight, and the loss
-    for arrow in arrows:  # each points from a later layer (its tail, xyann) to an earlier one (its head, xy)
+    fig, (top, bottom) = plt.subplots(2, 1)
+    fg.draw_hand_network(top, params, activations, x, y, caches, back, "messages")
+    fg.draw_hand_network(bottom, params, activations, x, y, caches, back, "weights")
+    sent, kept = figure_texts(top), figure_texts(bottom)
+
+    # red: the messages W_pq dJ/dz_p on the edges, and each hidden neuron's dJ/da is what arrived (issue 19:
+    # the edge into hidden neuron 1 read "dJ/dW = 0" while the neuron said dJ/da = -1.5)
+    for expected in ("1 \u00d7 (-1.5) = -1.5", "(-2) \u00d7 (-1.5) = 3", "dJ/da = -1.5\n\u03c6'(z) = 0\ndJ/dz = 0",
+                     "dJ/da = 3\n\u03c6'(z) = 1\ndJ/dz = 3", "dJ/da = -1.5\n\u03c6'(z) = 1\ndJ/dz = -1.5"):
+        assert expected in sent, (expected, sent)
+    assert not any("dJ/dW" in t for t in sent), sent
+    arrows = [a for a in top.texts if getattr(a, "arrow_patch", None) is not None]
+    heads = [a for a in arrows if a.arrowprops["arrowstyle"] == "-|>"]
+    assert len(heads) == 2 + 1  # the two weights of layer 2 and the loss: none into x1, x2
+    for arrow in heads:  # each points from a later layer (its tail, xyann) to an earlier one (its head, xy)
         assert arrow.xy[0] < arrow.xyann[0]
-    dashed = [a for a in arrows if a.arrow_patch.get_linestyle() != "-"]
-    assert len(dashed) == 3  # the zero gradients: both weights into the switched-off neuron, and W[2]_11
+    input_x = top.texts[0].get_position()[0]
+    assert all(a.xy[0] > input_x for a in heads)
+
+    # blue: dJ/dW_pq = dJ/dz_p a_q on every edge, dJ/db in each neuron, and nothing travels (no arrowheads)
+    for expected in ("dJ/dW = (-1.5) \u00d7 0 = 0", "dJ/dW = (-1.5) \u00d7 3.5 = -5.25", "dJ/dW = 3 \u00d7 1 = 3",
+                     "dJ/dW = 3 \u00d7 2 = 6", "dJ/dW = 0 \u00d7 1 = 0", "dJ/dW = 0 \u00d7 2 = 0",
+                     "a = 3.5\ndJ/dz = 3\ndJ/db = 3", "a = -6.5\ndJ/dz = -1.5\ndJ/db = -1.5"):
+        assert expected in kept, (expected, kept)
+    lines = [a for a in bottom.texts if getattr(a, "arrow_patch", None) is not None]
+    assert len(lines) == 2 * 2 + 2 and all(a.arrowprops["arrowstyle"] == "-" for a in lines)
+    assert not any("-0" in t.replace("-0.", "") for t in sent + kept), sent + kept  # no negative zeros
+    with pytest.raises(ValueError, match="panel must be"):
+        fg.draw_hand_network(top, params, activations, x, y, caches, back, "both")
+
+
+def test_backward_figure_sums_the_messages_at_a_neuron(capsys):
+    params, activations, x, y, caches, back = two_output_hand_network()
+    fig, ax = plt.subplots()
+    fg.draw_hand_network(ax, params, activations, x, y, caches, back, "messages")
+    texts = figure_texts(ax)
+    assert "dJ/da = -1.5 + 1.25\n= -0.25\n\u03c6'(z) = 0\ndJ/dz = 0" in texts, texts
+    assert "dJ/da = 3 + 2.5\n= 5.5\n\u03c6'(z) = 1\ndJ/dz = 5.5" in texts, texts
+    assert any("dJ/da[2] = a - y = (-1.5, 2.5)" in t for t in texts), texts
+    fg.print_hand_backward(params, back)
+    out = capsys.readouterr().out
+    assert ("layer 1, neuron 1 receives 1 \u00d7 (-1.5) = -1.5 from neuron 1, 0.5 \u00d7 2.5 = 1.25 from neuron 2; "
+            "dJ/da = -1.5 + 1.25 = -0.25") in out
+    assert "layer 0 (the inputs x) receives nothing" in out
+    assert "layer 1, neuron 2: dJ/dW = (5.5, 11), dJ/db = 5.5" in out
+
+
+def test_backward_figure_and_its_text(capsys):
+    fg.plot_hand_network(*hand_network())
+    fg.print_hand_backward(hand_network()[0], hand_network()[-1])
+    out = capsys.readouterr().out
+    assert "layer 1, neuron 1 receives 1 \u00d7 (-1.5) = -1.5 from neuron 1; dJ/da = -1.5" in out
+    assert "layer 2, neuron 1: dJ/dW = (0, -5.25), dJ/db = -1.5" in out
+    assert "layer 1, neuron 2: dJ/dW = (3, 6), dJ/db = 3" in out
+
+
+def test_scalar_chain_multiplies_the_local_derivatives(capsys):
+    c = fg.scalar_chain(w=2.0, x=1.5, b=-1.0, y=0.0, activation="sigmoid")
+    s = 1 / (1 + np.exp(-2.0))
+    assert c["z"] == 2.0 and c["a"] == pytest.approx(s) and c["J"] == pytest.approx(s * s / 2)
+    assert c["dz/dw"] == 1.5 and c["dz/dx"] == 2.0 and c["dz/db"] == 1.0
+    assert c["da/dz"] == pytest.approx(s * (1 - s)) and c["dJ/da"] == pytest.approx(s)
+    assert c["dJ/dw"] == pytest.approx(s * s * (1 - s) * 1.5)
+    assert c["dJ/dx"] == pytest.approx(s * s * (1 - s) * 2.0) and c["dJ/db"] == c["dJ/dz"]
+    for name, value in (("w", 2.0), ("x", 1.5), ("b", -1.0)):  # against finite differences
+        theta = np.array([[value]])
+        inputs = {"w": 2.0, "x": 1.5, "b": -1.0, name: None}
+        numeric = ml.numerical_gradient(lambda: fg.scalar_chain(**{**inputs, name: theta[0, 0]}, y=0.0)["J"], theta)
+        assert numeric[0, 0] == pytest.approx(c[f"dJ/d{name}"], rel=1e-9)
+    lines = fg.scalar_chain_lines(c)
+    assert lines[1] == "dJ/dw = dJ/da \u00d7 da/dz \u00d7 dz/dw = 0.881 \u00d7 0.105 \u00d7 1.5 = 0.139"
+    relu = fg.scalar_chain(w=2.0, x=1.5, b=-1.0, y=0.0, activation="relu")
+    assert relu["da/dz"] == 1.0 and relu["dJ/dw"] == 2.0 * 1.5
+    fig, ax = plt.subplots()
+    fg.draw_scalar_chain(ax, c)
+    texts = figure_texts(ax)
+    for expected in ("dz/dw = x = 1.5", "dz/dx = w = 2", "dz/db = 1", "da/dz = sigmoid'(z)\n= 0.105",
+                     "dJ/da = a - y\n= 0.881", "dJ/dw = 0.139", "dJ/dz = 0.0925"):
+        assert expected in texts, (expected, texts)
+    fg.plot_scalar_chain(c)
 
 
 def test_activation_spread_shrinks_stays_or_grows_with_the_scale():
