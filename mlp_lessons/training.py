@@ -73,8 +73,8 @@ class History:
     """What happened during train(): one loss per epoch and the counters a student sees."""
 
     loss: list = field(default_factory=list)  # mean training loss over each epoch's batches
-    epochs: int = 0  # epochs completed
-    steps: int = 0  # gradient-descent updates made (one per mini-batch)
+    epochs: int = 0  # epochs completed (an epoch undone by divergence is not counted)
+    steps: int = 0  # steps taken, one per mini-batch (those of an epoch undone by divergence included)
     diverged: bool = False
     message: str = ""
     start_loss: float | None = None  # J on the first batch, before any update
