@@ -181,6 +181,32 @@ def test_zero_start_keeps_every_hidden_unit_identical():
     assert np.all(W1 == W1[0]) and np.all(pg.params["W2"] == pg.params["W2"][0, 0])
 
 
+def test_one_weight_set_by_hand_frees_only_its_own_unit_from_a_zero_start():
+    """Lesson 6, 'All weights zero': the other units stay exact copies of each other."""
+    pg = ml.playground(init="zeros", hidden=[4], activation="sigmoid", lr=0.5).set_weight(1, 0, 0, 0.5).train(100)
+    W1 = pg.params["W1"]
+    assert np.all(W1[1:] == W1[1]) and np.abs(W1[0] - W1[1]).min() > 0.1
+    assert same_run(recreated(pg), pg)
+
+
+def test_the_lessons_runs_are_recreated_bit_for_bit():
+    """Lesson 6, section 3 and the diverging run: code(), executed, and the line of Python
+    give the playground's parameters, history and message exactly (the lesson prints them)."""
+    pg = ml.playground(dataset="circles", noise=0.2, hidden=[6, 6], activation="relu", lr=0.1, batch_size=8, seed=3)
+    pg.train(60)
+    namespace = {}
+    exec(pg.code(), namespace)
+    for name in pg.params:
+        assert namespace["params"][name].tobytes() == pg.params[name].tobytes()
+    assert namespace["history"].loss == pg.history.loss
+    assert same_run(recreated(pg), pg)
+
+    blown = diverging(epochs=50)
+    assert blown.diverged and blown.code_line().endswith(f"epochs={blown.epoch + 1})")
+    again = recreated(blown)
+    assert same_run(again, blown) and again.message == blown.message
+
+
 def test_regression_runs_show_the_prediction_and_no_accuracy():
     for dataset, n0 in (("sine", 1), ("hills", 2)):
         pg = ml.playground(dataset=dataset, activation="relu", lr=0.03, epochs=40)
