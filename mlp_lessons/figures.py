@@ -563,13 +563,18 @@ def plot_scalar_chain(chain: dict) -> None:
     plt.show()
 
 
-def best_time(f, repeats: int = 3) -> float:
-    """The fastest of a few runs of f(), in seconds (the least disturbed by other work)."""
+def best_time(f, repeats: int = 3, number: int = 1) -> float:
+    """Seconds per call of f(): the fastest of `repeats` runs of `number` calls each (the least disturbed by other work).
+
+    A fast f is timed over many calls (number), so that it is averaged over a loop as
+    long as a slow one's, the same way.
+    """
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
-        f()
-        times.append(time.perf_counter() - start)
+        for _ in range(number):
+            f()
+        times.append((time.perf_counter() - start) / number)
     return min(times)
 
 

@@ -349,3 +349,9 @@ def test_architecture_figure_titles_carry_parameter_counts(monkeypatch):
     titles = [ax.get_title() for ax in captured["fig"].axes]
     assert titles[0].startswith("[2, 1]: 3 parameters") and titles[1].startswith("[2, 3, 1]: 13 parameters")
     assert len(titles) == 2  # the empty third panel is removed
+
+
+def test_best_time_is_seconds_per_call_of_the_fastest_run():
+    calls = []
+    t = fg.best_time(lambda: calls.append(1), repeats=3, number=50)
+    assert len(calls) == 150 and 0 <= t < 1e-3
