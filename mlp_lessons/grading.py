@@ -45,7 +45,7 @@ from .exercises import NOTEBOOKS, current_name, notebook_version
 
 KERNEL_START_ATTEMPTS = 3
 TIMEOUT = 30  # seconds for one cell or one check; a training loop of the exercises needs about one
-CHECK_CALLS = ("summary", "show_grad_check")  # besides check_*: cells that only report, which the grader replaces
+CHECK_CALLS = ("summary", "show_grad_check", "show_momentum")  # besides check_*: cells that only report, which the grader replaces
 
 
 class Row(NamedTuple):
@@ -94,13 +94,16 @@ class Submission(NamedTuple):
 
 
 def _functions(nb) -> set:
+    """The names the notebook's code cells define: its functions, and the variables of its predictions."""
     names = set()
     for cell in nb.cells:
         if cell.cell_type == "code":
             try:
-                names |= {n.name for n in ast.parse(cell.source).body if isinstance(n, ast.FunctionDef)}
+                body = ast.parse(cell.source).body
             except SyntaxError:
                 continue
+            names |= {n.name for n in body if isinstance(n, ast.FunctionDef)}
+            names |= {t.id for n in body if isinstance(n, ast.Assign) for t in n.targets if isinstance(t, ast.Name)}
     return names
 
 
@@ -109,27 +112,27 @@ def identify(path: Path, folder: Path) -> Submission:
 
     name = path.relative_to(folder).as_posix()
     if path.suffix != ".ipynb":
-        return Submission(path, name, None, "", f"not a notebook (a {path.suffix or 'file without extension'} file)")
+        return Submission(path, name, None, "", f"Not a notebook (a {path.suffix or 'file without extension'} file)")
     try:
         nb = nbformat.read(path, as_version=4)
     except Exception as e:
-        return Submission(path, name, None, "", f"not a notebook: it could not be read as one ({type(e).__name__})")
+        return Submission(path, name, None, "", f"Not a notebook: it could not be read as one ({type(e).__name__})")
     stamp = nb.metadata.get("mlp_lessons")
     if isinstance(stamp, dict) and isinstance(stamp.get("exercises"), str) and current_name(stamp["exercises"]) in NOTEBOOKS:
         notebook = current_name(stamp["exercises"])
         current = notebook_version(notebook)
         if stamp.get("version") != current:
             return Submission(path, name, nb, notebook, (
-                f"saved from another version of {notebook} (version {stamp.get('version')}; the current one is "
+                f"Saved from another version of {notebook} (version {stamp.get('version')}; the current one is "
                 f"{current}): its exercises have changed since. Ask for the answers in the current notebook."))
         return Submission(path, name, nb, notebook, "")
     defined = _functions(nb)
     for notebook, entries in NOTEBOOKS.items():
         if {e.function for e in entries} <= defined:
             return Submission(path, name, nb, notebook, (
-                f"saved from another version of {notebook} (it has no version stamp, so it predates the current "
+                f"Saved from another version of {notebook} (it has no version stamp, so it predates the current "
                 f"one). Ask for the answers in the current notebook."))
-    return Submission(path, name, nb, "", "not an exercise notebook of this course (no exercise stamp in it)")
+    return Submission(path, name, nb, "", "Not an exercise notebook of this course (no exercise stamp in it).")
 
 
 def _only_reports(source: str) -> bool:
@@ -155,9 +158,10 @@ def _checked_functions(nb) -> set:
 
 
 def _defining_cell(nb, function: str):
-    """The cell that defines function: its `def`, or else an exercise cell that names it."""
+    """The cell that defines function: its `def` (or `name =`, for a prediction), or else an exercise cell that names it."""
     code = [(i, c) for i, c in enumerate(nb.cells) if c.cell_type == "code"]
-    found = next((i for i, c in code if f"def {function}(" in c.source), None)
+    found = next((i for i, c in code if f"def {function}(" in c.source
+                  or any(line.startswith(f"{function} =") for line in c.source.splitlines())), None)
     if found is None:
         found = next((i for i, c in code if "exercise" in c.metadata.get("tags", []) and function in c.source), None)
     return found
@@ -223,7 +227,7 @@ async def _run_cells(sources: list, folder: Path, timeout: int) -> tuple[list, s
 
 def _grading_source(nonce: str, key: str, function: str, single: bool) -> str:
     return (f'print({nonce!r} + __import__("mlp_lessons.exercises", fromlist=["result_json"])'
-            f'.result_json({key!r}, globals().get({function!r}), {single!r}))')
+            f'.result_json({key!r}, globals().get({function!r}), {single!r}, {function!r} in globals()))')
 
 
 async def grade_notebook(sub: Submission, timeout: int = TIMEOUT) -> list:
@@ -247,30 +251,31 @@ async def grade_notebook(sub: Submission, timeout: int = TIMEOUT) -> list:
         note = "" if e.function in checked else "its check cell was deleted or changed; graded all the same"
         if j >= len(checks):
             rows.append(Row(sub.name, sub.notebook, e.function, "", "not graded", "",
-                            f"not graded: {problem or 'the notebook stopped before this check'}", note))
+                            f"Not graded: {problem or 'the notebook stopped before this check'}.", note))
             continue
         run = checks[j]
         if run.timed_out:
             rows.append(Row(sub.name, sub.notebook, e.function, "no", "timed out", "timeout",
-                            f"the check did not finish within {timeout} s: is there an infinite loop?", note))
+                            f"The check did not finish within {timeout} s: is there an infinite loop?", note))
             continue
         line = next((l for l in run.stdout.splitlines() if l.startswith(nonce)), None)
         if line is None:
             rows.append(Row(sub.name, sub.notebook, e.function, "no", "error", "grader",
-                            f"the check could not run: {run.error or 'no result'}", note))
+                            f"The check could not run: {run.error or 'no result'}.", note))
             continue
         result = json.loads(line[len(nonce):])
         hint = result["hint"]
         if result["status"] == "missing":
             cell = _defining_cell(sub.nb, e.function)
+            what = f"The {'answer' if e.prediction else 'function'} `{e.function}`"
             if cell is None:
-                hint = f"`{e.function}` is not defined: its exercise cell was deleted or renamed."
+                hint = f"{what} is not defined: its exercise cell was deleted or renamed."
             elif by_cell.get(cell) is not None and by_cell[cell].timed_out:
-                hint = f"`{e.function}` is not defined: its cell ran longer than {timeout} s and was interrupted."
+                hint = f"{what} is not defined: its cell ran longer than {timeout} s and was interrupted."
             elif by_cell.get(cell) is not None and by_cell[cell].error:
-                hint = f"`{e.function}` is not defined: its cell raised {by_cell[cell].error}"
+                hint = f"{what} is not defined: its cell raised {by_cell[cell].error}"
             else:
-                hint = f"`{e.function}` is not defined after running the notebook."
+                hint = f"{what} is not defined after running the notebook."
         passed = "yes" if result["status"] == "pass" else "no"
         rows.append(Row(sub.name, sub.notebook, e.function, passed, result["status"], result["code"], hint, note))
     return rows

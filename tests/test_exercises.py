@@ -23,6 +23,11 @@ def stub(*args):
     raise NotImplementedError
 
 
+def unfinished(key):
+    """What a student has before starting: a stub function, or the `...` of a prediction."""
+    return ... if isinstance(ex.EXERCISES[key], ex.Prediction) else stub
+
+
 # ---- the catalogue: every entry gets exactly its own hint ----
 
 ENTRIES = [(key, i, m) for key, mistakes in ex.MISTAKES.items() for i, m in enumerate(mistakes)]
@@ -46,7 +51,13 @@ def test_the_catalogue_is_a_table_with_at_least_the_issues_mistakes():
              ("backward", "dA_prev.missing_transpose"), ("loss", "J_divided_by_rows"), ("loss", "J_divided_by_size"),
              ("dW", "outer_by_broadcasting"), ("dW", "np_outer"), ("db", "extra_1_over_m"), ("dW", "extra_1_over_m")}
     assert issue <= codes
-    assert len(codes) >= 100
+    assert len(codes) >= 150
+    derived = {("gelu_prime", "missing_chain_factor"), ("gelu_prime", "sign"), ("weighted_bce_dZ", "forgot_1_over_m"),
+               ("weighted_bce_dZ", "1_over_m_twice"), ("weighted_bce_dZ", "dA_not_dZ"), ("weighted_bce_dZ", "sign"),
+               ("skip_backward", "skip_path_missing"), ("skip_backward", "dW_extra_1_over_m"),
+               ("softmax_backward", "diagonal_only"), ("softmax_backward", "sign"),
+               ("momentum", "velocity_not_carried"), ("update", "in_place"), ("softmax", "summed_everything")}
+    assert derived <= codes
 
 
 @pytest.mark.parametrize("key", sorted(ex.EXERCISES))
@@ -83,8 +94,9 @@ def test_no_forward_or_loss_hint_mentions_a_boxed_equation(key):
 def test_the_reference_answer_passes_and_a_stub_is_not_implemented(key, capsys):
     exercise = ex.EXERCISES[key]
     assert ex.diagnose(exercise, exercise.correct).status == "pass"
-    result = ex.check(key, stub)
-    assert result.status == "not implemented" and "not implemented yet" in result.message
+    result = ex.check(key, unfinished(key))
+    assert result.status == "not implemented"
+    assert ("Not answered yet" if isinstance(exercise, ex.Prediction) else "Not implemented yet") in result.message
     out = capsys.readouterr()
     assert out.out.startswith("…") and "Traceback" not in out.out + out.err
 
@@ -202,7 +214,7 @@ def test_two_mistakes_in_two_parts_get_both_hints():
     r = ex.diagnose(ex.SIGMOID_CE, two)
     hints = {m.code: m.hint for m in ex.SIGMOID_CE.mistakes}
     assert r.code == "J_divided_by_size+dJ_divided_by_rows"
-    assert r.message.endswith(f"J: {hints['J_divided_by_size']} dJ/dZ[L]: {hints['dJ_divided_by_rows']}")
+    assert r.message.endswith(f"In J: {hints['J_divided_by_size']} In dJ/dZ[L]: {hints['dJ_divided_by_rows']}")
 
 
 @pytest.mark.parametrize("key, answer, code", [
@@ -217,7 +229,7 @@ def test_right_for_one_example_only_passes_the_single_form_with_a_warning_and_fa
     hint = next(m.hint for m in exercise.mistakes if m.code == code)
     single = ex.diagnose(exercise, answer, single=True)
     assert single.status == "pass" and single.code == code
-    assert "correct for one example (m = 1). But it would not be right for a batch" in single.message
+    assert "Correct for one example (m = 1). But it would not be right for a batch" in single.message
     assert single.message.endswith(hint)
     batch = ex.diagnose(exercise, answer)
     assert batch.status == "wrong" and batch.code == code
@@ -415,7 +427,10 @@ def is_check(cell):
 
 
 def defined_functions(cell):
-    return [node.name for node in ast.parse(cell.source).body if isinstance(node, ast.FunctionDef)]
+    """The functions an exercise cell defines, and the variable of a prediction."""
+    body = ast.parse(cell.source).body
+    return ([node.name for node in body if isinstance(node, ast.FunctionDef)]
+            + [t.id for node in body if isinstance(node, ast.Assign) for t in node.targets if isinstance(t, ast.Name)])
 
 
 def run_notebook_with(path, replace):
@@ -451,7 +466,9 @@ def test_each_notebook_matches_its_entries_and_is_stamped_with_their_version(pat
     entries = ex.NOTEBOOKS[path.stem]
     assert nb.metadata["mlp_lessons"] == {"exercises": path.stem, "version": ex.notebook_version(path.stem)}
     definitions = [cell.source.splitlines()[0] for cell in nb.cells if is_exercise(cell)]
-    assert definitions == [f"def {e.signature}:" for e in entries]
+    assert len(definitions) == len(entries)
+    for line, e in zip(definitions, entries):
+        assert line.startswith(e.signature + "  # your prediction") if e.prediction else line == f"def {e.signature}:"
     code = [c.source for c in nb.cells if c.cell_type == "code"]
     assert code[-1] == f'summary("{path.stem}")'
 
@@ -460,10 +477,14 @@ def test_each_notebook_matches_its_entries_and_is_stamped_with_their_version(pat
 def test_committed_unfilled_every_check_says_not_implemented_yet(path):
     nb = nbformat.read(path, as_version=4)
     for cell in (c for c in nb.cells if is_exercise(c)):
-        assert "raise NotImplementedError" in cell.source and defined_functions(cell)
+        assert ("raise NotImplementedError" in cell.source or " = ...  # " in cell.source) and defined_functions(cell)
     outputs = check_outputs(nb)
     entries = ex.NOTEBOOKS[path.stem]
-    assert sum("not implemented yet (the function still raises" in text for text in outputs) == len(entries)
+    assert sum(text.startswith("…") and ("Not implemented yet (the function still raises" in text
+                                         or "Not answered yet: replace the ..." in text) for text in outputs) == len(entries)
+    shows = ["".join(o.get("text", "") for o in c.outputs) for c in nb.cells
+             if c.cell_type == "code" and c.source.startswith("if predicted_")]
+    assert all(text == "Write your prediction in the cell above first: this cell shows the answer.\n" for text in shows)
     assert outputs[-1].startswith(f"0 of {len(entries)} exercises pass.")
     assert not any(o.output_type == "error" for c in nb.cells for o in c.get("outputs", []))
 
@@ -474,7 +495,7 @@ def test_with_the_reference_solutions_every_check_passes(path):
     outputs = check_outputs(nb)
     n = len(ex.NOTEBOOKS[path.stem])
     checks = [t for t in outputs if not t.startswith(("Your grad_check", f"{n} of"))]
-    assert len(checks) == n and all(text.startswith("✔") and "correct!" in text for text in checks), outputs
+    assert len(checks) == n and all(text.startswith("✔") and "Correct!" in text for text in checks), outputs
     assert outputs[-1].startswith(f"{n} of {n} exercises pass.")
     assert not any(o.output_type == "error" for c in nb.cells for o in c.get("outputs", []))
 

@@ -40,8 +40,12 @@ DERIVED = {f"{key}.{m.code}" for key, piece in [("dZ", ex.DZ), ("dW", ex.DW), ("
 
 
 def _solution_source(function: str, own: set) -> str:
-    """The reference solution's source, with the solutions it calls that this notebook does not define."""
+    """The reference solution's source, with the solutions it calls that this notebook does not define.
+
+    A prediction is a value: `name = value`, as a student writes it."""
     fn = getattr(solutions, function)
+    if not callable(fn):
+        return f"{function} = {fn!r}\n"
     called = {n.id for n in ast.walk(ast.parse(inspect.getsource(fn))) if isinstance(n, ast.Name)}
     helpers = [name for name in sorted(called - own - {function})
                if inspect.isfunction(getattr(solutions, name, None))]
@@ -49,6 +53,8 @@ def _solution_source(function: str, own: set) -> str:
 
 
 def _mistake_source(entry, index: int) -> str:
+    if entry.prediction:  # the wrong value itself
+        return f"from mlp_lessons.exercises import MISTAKES\n\n{entry.function} = MISTAKES[{entry.key!r}][{index}].answer\n"
     return (f"from mlp_lessons.exercises import MISTAKES\n\n\ndef {entry.function}(*args):\n"
             f"    return MISTAKES[{entry.key!r}][{index}].answer(*args)\n")
 
@@ -58,7 +64,8 @@ def _submission(notebook: str, sources: dict):
     nb = nbformat.read(EXERCISE_DIR / f"{notebook}.ipynb", as_version=4)
     for cell in nb.cells:
         if "exercise" in cell.metadata.get("tags", []):
-            function = cell.source.split("def ", 1)[1].split("(", 1)[0]
+            first = cell.source.splitlines()[0]
+            function = first.split("def ", 1)[1].split("(", 1)[0] if first.startswith("def ") else first.split(" =")[0]
             if function in sources:
                 cell.source = sources[function]
     return nb
@@ -227,14 +234,15 @@ def test_the_issues_mistakes_written_by_a_student(graded):
 def test_an_infinite_loop_is_interrupted_and_recorded(graded):
     rows = rows_of(graded, "infinite_loop_05_training_exercises.ipynb")
     assert rows["train"].status == "timed out" and rows["train"].passed == "no"
-    assert f"did not finish within {TIMEOUT} s" in rows["train"].hint
+    assert rows["train"].hint.startswith(f"The check did not finish within {TIMEOUT} s")
     assert rows["sigmoid_cross_entropy"].passed == rows["update"].passed == "yes"
 
 
 def test_a_syntax_error_is_recorded_and_the_rest_graded(graded):
     rows = rows_of(graded, "syntax_error_01_forward_prop_exercises.ipynb")
     assert rows["linear_forward"].passed == "no"
-    assert rows["linear_forward"].hint.startswith("`linear_forward` is not defined: its cell raised SyntaxError")
+    assert rows["linear_forward"].hint.startswith("The function `linear_forward` is not defined: its cell raised "
+                                                  "SyntaxError")
     for later in ("layer_forward", "forward"):  # they call the student's linear_forward
         assert rows[later].passed == "no" and "NameError: name 'linear_forward' is not defined" in rows[later].hint
 
@@ -274,8 +282,8 @@ def test_files_that_are_not_exercise_notebooks_are_reported(graded):
             assert row.exercise == "" and row.status == "not graded" and row.passed == ""
             assert expect.split()[-1] in row.hint, row
     (row,) = [r for r in graded["rows"] if r.student == "other_version_01_forward_prop_exercises.ipynb"]
-    assert "saved from another version of 01_forward_prop_exercises" in row.hint
-    assert "Not graded:" in graded["printed"] and "notes.txt: not a notebook" in graded["printed"]
+    assert "Saved from another version of 01_forward_prop_exercises" in row.hint
+    assert "Not graded:" in graded["printed"] and "notes.txt: Not a notebook" in graded["printed"]
 
 
 def test_no_notebook_changes_another_or_the_teachers_files(graded):
@@ -289,8 +297,9 @@ def test_the_printout_has_a_table_per_notebook_and_a_class_summary(graded):
     printed = graded["printed"]
     for notebook, entries in ex.NOTEBOOKS.items():
         assert notebook in printed
-        header = next(line for line in printed.splitlines() if line.startswith("  student") and entries[0].function in line)
-        assert all(e.function in header for e in entries)
+        lines = printed.splitlines()
+        title = next(i for i, line in enumerate(lines) if line.startswith(f"{notebook} ("))
+        assert lines[title + 1].split() == ["student", *(e.function for e in entries)]
     summary = printed.split("Class summary", 1)[1]
     n = sum(1 for e in graded["expected"] if e.endswith("05_training_exercises.ipynb"))
     assert f"sigmoid_cross_entropy " in summary and "passed" in summary
@@ -309,7 +318,7 @@ def test_the_command_line(tmp_path, capsys):
     assert grading.main([str(folder), "--out", str(out), "--timeout", "20", "--jobs", "1"]) == 0
     printed = capsys.readouterr().out
     assert "07_softmax_exercises: softmax 1/1, softmax_cross_entropy 1/1, predict_labels 1/1 passed" in printed
-    assert "readme.md: not a notebook" in printed and out.exists()
+    assert "readme.md: Not a notebook" in printed and out.exists()
     with pytest.raises(SystemExit, match="is not a folder"):
         grading.main([str(tmp_path / "nowhere")])
 

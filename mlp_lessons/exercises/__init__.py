@@ -32,6 +32,12 @@ from .engine import *  # noqa: F401,F403  (every public name, as mlp_lessons.exe
 from .engine import Exercise, Result, _agree, _copy, _describe_difference, _run, _same, _text, diagnose  # noqa: F401
 from .lessons import *  # noqa: F401,F403
 from .lessons import GC_ACTIVATIONS, _gc_inputs
+from .derivations import *  # noqa: F401,F403
+from .derivations import (BOWL_BETA, BOWL_LR, BOWL_SHOWN, GELU_PRIME, MOMENTUM, SKIP_BACKWARD, SOFTMAX_BACKWARD,
+                          WEIGHTED_BCE_DZ, momentum_against_gradient_descent)
+from .predictions import *  # noqa: F401,F403
+from .predictions import DW1_ZEROS, GRADIENT_LENGTH, MOMENTUM_FACTOR, SOFTMAX_COLUMN_SUM, Prediction
+
 # ---- the table of exercises, the notebooks that use them, and the checks ----
 
 EXERCISES = {
@@ -53,6 +59,17 @@ EXERCISES = {
     "softmax": SOFTMAX,
     "softmax_cross_entropy": SOFTMAX_CE,
     "predict_labels": PREDICT,
+    # derived, not transcribed: the formula is not given
+    "gelu_prime": GELU_PRIME,
+    "weighted_bce_dZ": WEIGHTED_BCE_DZ,
+    "softmax_backward": SOFTMAX_BACKWARD,
+    "skip_backward": SKIP_BACKWARD,
+    "momentum": MOMENTUM,
+    # predict, then check
+    "dW1_zeros": DW1_ZEROS,
+    "gradient_length": GRADIENT_LENGTH,
+    "momentum_factor": MOMENTUM_FACTOR,
+    "softmax_column_sum": SOFTMAX_COLUMN_SUM,
 }
 
 # The catalogue of mistakes, one table per exercise: (code, hint, a wrong answer that makes it).
@@ -68,7 +85,14 @@ class Entry(NamedTuple):
 
     @property
     def signature(self) -> str:
+        """The first line's text: `name(args)` of a function, or `name = ...` of a prediction."""
+        if self.prediction:
+            return f"{self.function} = ..."
         return f"{self.function}({EXERCISES[self.key].args})"
+
+    @property
+    def prediction(self) -> bool:
+        return isinstance(EXERCISES[self.key], Prediction)
 
 
 NOTEBOOKS = {
@@ -80,11 +104,18 @@ NOTEBOOKS = {
     "03_batching_exercises": [
         Entry("loss", "half_squared_error"), Entry("dW", "backprop_dW"), Entry("db", "backprop_db"),
         Entry("backward", "backward")],
+    "03_derivations_exercises": [
+        Entry("dW1_zeros", "predicted_zeros"), Entry("gelu_prime", "gelu_prime"),
+        Entry("gradient_length", "predicted_factors"), Entry("skip_backward", "skip_backward")],
     "03_gradient_checking_exercises": [
         Entry("numerical_gradient", "numerical_gradient"), Entry("relative_error", "relative_error"),
         Entry("grad_check", "grad_check"), Entry("backward", "backward")],
     "05_training_exercises": [
         Entry("sigmoid_cross_entropy", "sigmoid_cross_entropy"), Entry("update", "update"), Entry("train", "train")],
+    "07_derivations_exercises": [
+        Entry("weighted_bce_dZ", "weighted_bce_dZ"), Entry("momentum_factor", "predicted_step"),
+        Entry("momentum", "momentum_step"), Entry("softmax_column_sum", "predicted_column_sum"),
+        Entry("softmax_backward", "softmax_backward")],
     "07_softmax_exercises": [
         Entry("softmax", "softmax"), Entry("softmax_cross_entropy", "softmax_cross_entropy"),
         Entry("predict_labels", "predict_labels")],
@@ -119,7 +150,7 @@ def _single(m, check_name: str):
         return False, None
     if isinstance(m, numbers.Integral) and not isinstance(m, bool) and m == 1:
         return True, None
-    hint = (f"{check_name}(fn, m={m!r}) is not a call the check understands: m chooses the form to check, m=1 "
+    hint = (f"The call {check_name}(fn, m={m!r}) is not a call the check understands: m chooses the form to check, m=1 "
             f"for the single-example form, or leave m out for a batch (the check then tries several sizes "
             f"and one example itself). Your function was not run.")
     return None, Result("error", "bad_call", hint, hint)
@@ -141,10 +172,14 @@ def report(result: Result) -> None:
     print(f"{mark} {result.message}")
 
 
-def result_json(key: str, fn, single: bool) -> str:
-    """The check's Result as JSON, for the grader (which runs it in the student's kernel)."""
-    if fn is None:
-        result = Result("missing", "missing", "", "the function is not defined")
+def result_json(key: str, fn, single: bool, defined: bool | None = None) -> str:
+    """The check's Result as JSON, for the grader (which runs it in the student's kernel).
+
+    defined: whether the student's name exists at all (a prediction may be None); by default, fn is not None.
+    """
+    if not (fn is not None if defined is None else defined):
+        what = "answer" if isinstance(EXERCISES[key], Prediction) else "function"
+        result = Result("missing", "missing", "", f"The {what} is not defined.")
     else:
         result = diagnose(EXERCISES[key], fn, single=single)
     return json.dumps(result._asdict())
@@ -165,7 +200,7 @@ def summary(notebook: str) -> None:
             passed += 1
             mark, text = "✔", "passes." + (" (Read its note about batches.)" if result.code != "pass" else "")
         elif result.status == "not implemented":
-            mark, text = "…", "not implemented yet."
+            mark, text = "…", "not answered yet." if e.prediction else "not implemented yet."
         else:
             mark, text = "✘", "needs work: see the message under its check."
         lines.append(f"{mark} Exercise {i}, {e.function}: {text}")
@@ -264,6 +299,74 @@ def check_softmax_cross_entropy(fn) -> None:
 def check_predict_labels(fn) -> None:
     """Check fn(AL) -> the predicted class of each example (column), shape (m,)."""
     check("predict_labels", fn)
+
+
+def check_gelu_prime(fn) -> None:
+    """Check fn(Z) -> phi'(Z) for GELU (tanh approximation), elementwise: the derivative you derived."""
+    check("gelu_prime", fn)
+
+
+def check_weighted_bce_dZ(fn) -> None:
+    """Check fn(ZL, Y, w1, w0) -> dJ/dZ[L] of the class-weighted cross-entropy, from the logits."""
+    check("weighted_bce_dZ", fn)
+
+
+def check_softmax_backward(fn) -> None:
+    """Check fn(dA, A) -> dJ/dZ through softmax, without building its Jacobian."""
+    check("softmax_backward", fn)
+
+
+def check_skip_backward(fn) -> None:
+    """Check fn(dA2, A1, Z2, W2, phi_prime) -> (dW2, db2, dA1) for a[2] = phi(z[2]) + a[1]."""
+    check("skip_backward", fn)
+
+
+def check_momentum_step(fn) -> None:
+    """Check fn(params, grads, velocity, lr, beta) -> (params, velocity): v := beta v + dJ/dW, W := W - lr v."""
+    check("momentum", fn)
+
+
+def check_predicted_zeros(answer) -> None:
+    """Check the prediction: which entries (row, column), counting from 1, of dJ/dW[1] are zero on the hand network."""
+    check("dW1_zeros", answer)
+
+
+def check_predicted_factors(answer) -> None:
+    """Check the prediction (with the mean loss, with the summed loss): the gradient's length factor when m doubles."""
+    check("gradient_length", answer)
+
+
+def check_predicted_step(answer) -> None:
+    """Check the prediction: one step of momentum (beta = 0.9) on a steady slope, in plain steps."""
+    check("momentum_factor", answer)
+
+
+def check_predicted_column_sum(answer) -> None:
+    """Check the prediction: what each column of dJ/dz sums to through softmax (None: it depends)."""
+    check("softmax_column_sum", answer)
+
+
+def show_momentum(momentum_step) -> None:
+    """Your momentum_step against plain gradient descent on a long, narrow valley: J after some of the steps."""
+    plain, _ = momentum_against_gradient_descent(lambda p, g, v, lr, beta: (p, v))
+    header = (f"J(w) = 1/2 (w1^2 + 100 w2^2) from w = (1, 1), lr = {BOWL_LR:g}; momentum with beta = {BOWL_BETA:g}:")
+    try:
+        plain, mine = momentum_against_gradient_descent(momentum_step)
+        rows = [f"{'step':>6}  {'gradient descent':>16}  {'momentum (yours)':>16}"]
+        rows += [f"{k:>6}  {plain[k - 1]:>16.2e}  {mine[k - 1]:>16.2e}" for k in BOWL_SHOWN]
+    except NotImplementedError:
+        print(header)
+        print(f"{'step':>6}  {'gradient descent':>16}")
+        print("\n".join(f"{k:>6}  {plain[k - 1]:>16.2e}" for k in BOWL_SHOWN))
+        print("… momentum_step is not implemented yet: its column appears here once it is.")
+        return
+    except KeyboardInterrupt:
+        raise
+    except BaseException as e:
+        print(f"✘ running your momentum_step raised {type(e).__name__}: {_text(e)}")
+        return
+    print(header)
+    print("\n".join(rows))
 
 
 def show_grad_check(grad_check, backward, seed: int = 0) -> None:

@@ -14,7 +14,7 @@ student's function behaves exactly like it on every probe, and like no other
 mistake, so a wrong answer never gets another mistake's hint.  An answer that
 is right for one example but not for a batch gets a hint that says why.
 
-A stub that still raises NotImplementedError gets "not implemented yet".
+A stub that still raises NotImplementedError gets "Not implemented yet".
 Nothing here raises, and a student function that crashes, or calls sys.exit,
 becomes a message: an unfinished exercise never stops a notebook.  Each
 notebook ends with summary(notebook), which lists which exercises pass.
@@ -67,6 +67,7 @@ class Exercise(NamedTuple):
     tol: dict | None = None
     finish: Callable | None = None  # (fn) -> (passed, line): a last test once every probe is right
     batch_note: bool = True  # say "right for one example, not for a batch" when that is so
+    pure: bool = False  # the function must leave its arguments as they were (a change in place is wrong)
 
 
 TOL = dict(rtol=1e-6, atol=1e-9)
@@ -113,21 +114,48 @@ class Outcome(NamedTuple):
     value: object = None
     error: BaseException | None = None
     todo: bool = False  # raised NotImplementedError
+    changed: str = ""  # the argument the function changed in place (checked when the exercise is pure)
+
+
+def _unchanged(before, after) -> bool:
+    """after (the copy the function was given) still equals before, entry for entry, key for key."""
+    if isinstance(before, np.ndarray):
+        return (isinstance(after, np.ndarray) and after.shape == before.shape and after.dtype == before.dtype
+                and bool(np.array_equal(after, before, equal_nan=True)))
+    if isinstance(before, dict):
+        return (isinstance(after, dict) and list(after) == list(before)
+                and all(_unchanged(before[k], after[k]) for k in before))
+    if isinstance(before, list):
+        return isinstance(after, list) and len(after) == len(before) and all(map(_unchanged, before, after))
+    try:
+        return after is before or (type(after) is type(before) and bool(after == before))
+    except Exception:
+        return False
+
+
+def _changed_argument(ex: Exercise, args, copies) -> str:
+    names = [a.strip() for a in ex.args.split(",")]
+    return next((name for name, a, c in zip(names, args, copies) if not _unchanged(a, c)), "")
 
 
 def _run(ex: Exercise, fn, args) -> Outcome:
-    """fn on copies of args (so it cannot spoil the next comparison); any exception becomes an Outcome."""
+    """fn on copies of args (so it cannot spoil the next comparison); any exception becomes an Outcome.
+
+    For a pure exercise the copies are compared afterwards with the arguments: a change
+    made in place is part of the outcome (an answer right in value but written into its
+    input is not the right answer).
+    """
+    copies = tuple(_copy(a) for a in args)
     try:
         with np.errstate(all="ignore"):
-            if ex.observe is not None:
-                return Outcome(ex.observe(fn, tuple(_copy(a) for a in args)))
-            return Outcome(fn(*(_copy(a) for a in args)))
+            value = ex.observe(fn, copies) if ex.observe is not None else fn(*copies)
     except NotImplementedError:
         return Outcome(todo=True)
     except KeyboardInterrupt:  # the student (or the grader's time limit) stops a run that hangs
         raise
     except BaseException as e:  # SystemExit from sys.exit() included: it must not end the kernel
         return Outcome(error=e)
+    return Outcome(value, changed=_changed_argument(ex, args, copies) if ex.pure else "")
 
 
 def _text(e: BaseException) -> str:
@@ -144,7 +172,7 @@ def _agree(ex: Exercise, a: Outcome, b: Outcome, exact_error: bool = False) -> b
         if not (isinstance(a.error, type(b.error)) or isinstance(b.error, type(a.error))):
             return False  # the same kind of error (the package's ShapeError is a ValueError, like numpy's)
         return not exact_error or _text(a.error) == _text(b.error)
-    return _same(a.value, b.value, ex.tol or TOL)
+    return a.changed == b.changed and _same(a.value, b.value, ex.tol or TOL)
 
 
 # ---- describing what is wrong ----
@@ -161,7 +189,7 @@ def _describe_difference(ex: Exercise, answer, right, parts=None) -> str:
             return f"Return {plural(len(right), 'thing')}, ({', '.join(parts)}), as a tuple."
         for part, a, r in zip(parts, answer, right):
             if not _same(a, r, ex.tol or TOL):
-                return f"{part}: {_describe_difference(ex, a, r, ())}"
+                return f"In {part}: {_describe_difference(ex, a, r, ())}"
         return "The answer is not right yet."
     if isinstance(right, dict):
         if not isinstance(answer, dict) or set(answer) != set(right):
@@ -169,7 +197,7 @@ def _describe_difference(ex: Exercise, answer, right, parts=None) -> str:
         for k in sorted(right):
             if not _same(answer[k], right[k], ex.tol or TOL):
                 where = f"layer {k}" if isinstance(k, int) else k
-                return f"{where}: {_describe_difference(ex, answer[k], right[k], ())}"
+                return f"In {where}: {_describe_difference(ex, answer[k], right[k], ())}"
         return "The answer is not right yet."
     if isinstance(right, float):
         if np.ndim(answer) != 0:
@@ -193,7 +221,7 @@ def _describe_difference(ex: Exercise, answer, right, parts=None) -> str:
 
 def _crash_hint(ex: Exercise, e: BaseException, args) -> str:
     if isinstance(e, SystemExit):
-        return ("your function called sys.exit() (or exit() or quit()), which would stop the notebook. "
+        return ("Your function called sys.exit() (or exit() or quit()), which would stop the notebook. "
                 "Return the result instead.")
     shapes = ", ".join(shape_str(a.shape) for a in args if isinstance(a, np.ndarray))
     given = f" (called with arrays of shapes {shapes})" if shapes else ""
@@ -203,7 +231,7 @@ def _crash_hint(ex: Exercise, e: BaseException, args) -> str:
                 "and look for a missing or extra transpose.")
     else:
         hint = "Read the message, fix that line, and run the check again."
-    return f"your function raised {type(e).__name__}: {_text(e)}{given}. {hint}"
+    return f"Your function raised {type(e).__name__}: {_text(e)}{given}. {hint}"
 
 
 # ---- the diagnosis ----
@@ -302,12 +330,14 @@ def diagnose(ex: Exercise, fn, single: bool = False, seed: int = 0) -> Result:
     single=True checks the single-example form (m = 1): an answer right there but
     not for a batch passes, with a hint about what changes with m examples.
     """
+    if hasattr(ex, "judge"):  # a prediction: fn is the student's answer, a value
+        return ex.judge(fn)
     try:
         return _diagnose(ex, fn, single, seed)
     except KeyboardInterrupt:
         raise
     except BaseException as e:  # an answer so odd that comparing it fails: still no traceback
-        hint = (f"could not check this answer ({type(e).__name__}: {_text(e)}). "
+        hint = (f"Could not check this answer ({type(e).__name__}: {_text(e)}). "
                 f"Return what the docstring asks for, of the shapes it gives.")
         return Result("error", "uncheckable", f"{ex.name}: {hint}", hint)
 
@@ -319,18 +349,18 @@ def _wrong(ex, code, hint, status="wrong"):
 def _diagnose(ex: Exercise, fn, single: bool, seed: int) -> Result:
     name = ex.name
     if not callable(fn):
-        hint = "pass the function itself, e.g. check(f), not f(...)."
+        hint = "Pass the function itself, e.g. check(f), not f(...)."
         return Result("error", "not_callable", f"{name}: {hint}", hint)
     probes = list(_probes(ex, fn, seed))
     if any(p.answer.todo for p in probes):
-        hint = "not implemented yet (the function still raises NotImplementedError)."
+        hint = "Not implemented yet (the function still raises NotImplementedError)."
         return Result("not implemented", "not_implemented", f"{name}: {hint}", hint)
     has_one = any(p.one for p in probes)
     target = [p for p in probes if p.one == (single and has_one)]
     other = [p for p in probes if p.one != (single and has_one)]
     first = target[0]
     if first.answer.error is None and first.answer.value is None:
-        return _wrong(ex, "returned_none", "your function returned None. Did you forget `return`?")
+        return _wrong(ex, "returned_none", "Your function returned None. Did you forget `return`?")
 
     def right_on(ps):
         return all(_agree(ex, p.answer, p.right) for p in ps)
@@ -348,16 +378,16 @@ def _diagnose(ex: Exercise, fn, single: bool, seed: int) -> Result:
                     return _wrong(ex, "finish", line)
             else:
                 line = ex.describe(first.args) if ex.describe else ""
-            hint = f"correct! {line}".rstrip()
+            hint = f"Correct! {line}".rstrip()
             return Result("pass", "pass", f"{name}: {hint}", hint)
         wrong_p = next(p for p in other if not _agree(ex, p.answer, p.right))
         if single:
             why = mistake.hint if mistake else _why(ex, wrong_p)
-            hint = (f"correct for one example (m = 1). But it would not be right for a batch of "
+            hint = (f"Correct for one example (m = 1). But it would not be right for a batch of "
                     f"m = {plural(m_batch, 'example')} (lesson 3): {why}")
             return Result("pass", mistake.code if mistake else "single_only", f"{name}: {hint}", hint)
         return _wrong(ex, "single_only_" + (mistake.code if mistake else "unknown"),
-                      f"it is right for a batch of m = {plural(m_batch, 'example')} but not for a single example "
+                      f"It is right for a batch of m = {plural(m_batch, 'example')} but not for a single example "
                       f"(m = 1): {_why(ex, wrong_p)}")
     if mistake is not None:
         if ex.batch_note and has_one and not single and right_on([p for p in probes if p.one]):
@@ -366,21 +396,28 @@ def _diagnose(ex: Exercise, fn, single: bool, seed: int) -> Result:
         return _wrong(ex, mistake.code, mistake.hint)
     by_part = _mistakes_by_part(ex, probes)
     if by_part is not None:
-        return _wrong(ex, "+".join(m.code for _, m in by_part), " ".join(f"{name}: {m.hint}" for name, m in by_part))
+        return _wrong(ex, "+".join(m.code for _, m in by_part), " ".join(f"In {name}: {m.hint}" for name, m in by_part))
     wrong_p = next(p for p in target if not _agree(ex, p.answer, p.right))
     if ex.batch_note and has_one and not single and right_on([p for p in probes if p.one]):
-        return _wrong(ex, "single_only", f"it is right for one example (m = 1), but not for a batch of "
+        return _wrong(ex, "single_only", f"It is right for one example (m = 1), but not for a batch of "
                                          f"m = {m_batch}: {_why(ex, wrong_p)}")
     if wrong_p.answer.error is not None:
         return _wrong(ex, "error", _crash_hint(ex, wrong_p.answer.error, wrong_p.args), status="error")
     return _wrong(ex, "unknown", _why(ex, wrong_p))
 
 
+IN_PLACE = ("Your function changed its argument `{name}` in place: `x -= ...`, `x[...] = ...` and "
+            "`{name}[key] = ...` write into the array or dict the caller still holds. Leave the arguments as they "
+            "were and return new ones: `x = x - ...` makes a new array.")
+
+
 def _why(ex: Exercise, p: Probe) -> str:
     if p.answer.error is not None:
         return _crash_hint(ex, p.answer.error, p.args)
     if p.answer.value is None:
-        return "your function returned None. Did you forget `return`?"
+        return "Your function returned None. Did you forget `return`?"
+    if p.answer.changed and not p.right.changed:
+        return IN_PLACE.format(name=p.answer.changed)
     if ex.explain is not None:
         text = ex.explain(p.answer.value, p.right.value)
         if text:

@@ -39,14 +39,14 @@ LINEAR_FORWARD = Exercise(
      dict(n="m", p=2, m=3), dict(n=4, p=4, m=4), dict(n=3, p=3, m=3)],
     [
         Mistake("forgot_b", "You forgot to add b[l]: z = W a + b.", lambda W, A, b: W @ A),
-        Mistake("sign_b", "b[l] is added, not subtracted: z = W a + b.", lambda W, A, b: W @ A - b),
+        Mistake("sign_b", "The bias b[l] is added, not subtracted: z = W a + b.", lambda W, A, b: W @ A - b),
         Mistake("transposed_W", "W[l] already has shape (n[l], n[l-1]), one row per neuron of layer l: "
                 "use W @ a_prev, with no transpose.", lambda W, A, b: W.T @ A + b),
         Mistake("transposed_result", "Your z has examples as rows: (m, n[l]). This series stacks examples "
                 "as columns, so z = W @ A_prev + b has shape (n[l], m).", lambda W, A, b: (W @ A + b).T),
-        Mistake("b_as_row", "b[l] is a column (n[l], 1) and is added to every column (example); adding "
+        Mistake("b_as_row", "The bias b[l] is a column (n[l], 1) and is added to every column (example); adding "
                 "b.T adds it along the rows instead.", lambda W, A, b: W @ A + b.T),
-        Mistake("elementwise", "`*` multiplies entry by entry; z = W a is a matrix product: use `@`.",
+        Mistake("elementwise", "The operator `*` multiplies entry by entry; z = W a is a matrix product: use `@`.",
                 lambda W, A, b: W * A + b),
         Mistake("swapped_arguments", SWAPPED, lambda W, A, b: A @ W + b),
     ],
@@ -65,7 +65,7 @@ LAYER_FORWARD = Exercise(
     [
         Mistake("forgot_phi", "You returned z: apply the activation, a = phi(z).",
                 lambda W, A, b, phi: W @ A + b),
-        Mistake("phi_on_input", "phi goes on z = W a[l-1] + b, after the linear step, not on a[l-1] before it.",
+        Mistake("phi_on_input", "The activation phi goes on z = W a[l-1] + b, after the linear step, not on a[l-1] before it.",
                 lambda W, A, b, phi: W @ phi(A) + b),
         Mistake("b_after_phi", "Add b[l] before phi: a = phi(W a[l-1] + b), not phi(W a[l-1]) + b.",
                 lambda W, A, b, phi: phi(W @ A) + b),
@@ -161,7 +161,7 @@ def _dZ_inputs(d, rng):
 MATRIX_PRODUCT = ("This product is elementwise (the circled dot), one entry per neuron and example: "
                   "use `*`, not `@`. With one example the two can look alike; with a batch they are "
                   "different things.")
-PHI_PRIME_AT_Z = "phi' is evaluated at the pre-activation z[l]: phi_prime(Z)"
+PHI_PRIME_AT_Z = "The derivative phi' is evaluated at the pre-activation z[l]: phi_prime(Z)"
 
 DZ = Exercise(
     "dJ/dz[l] = dJ/da[l] * phi'(z[l])",
@@ -198,7 +198,7 @@ MISPLACED_T = ("The transpose is in the wrong place. dJ/dW[l] must have the shap
                "(n[l], m) @ (m, n[l-1]), i.e. dZ @ A_prev.T.")
 DW_EXTRA_M = ("You divided by m, but the 1/m is already inside dJ/dZ: it came from the loss, "
               "J = (1/m) sum over examples. Dividing again shrinks the gradient with the batch size.")
-OUTER = ("{what} is the outer product of one example's two columns, which is dJ/dW for m = 1 only. "
+OUTER = ("Your {what} is the outer product of one example's two columns, which is dJ/dW for m = 1 only. "
          "With m examples dJ/dW is the sum of the m outer products, which is exactly the matrix product "
          "dZ @ A_prev.T, (n[l], m) @ (m, n[l-1]).")
 
@@ -219,7 +219,7 @@ DW = Exercise(
         Mistake("sign", "There is a sign error: dJ/dW = + dZ @ A_prev.T (the minus belongs in the update "
                 "W := W - alpha dJ/dW).", lambda dZ, A: -(dZ @ A.T)),
         Mistake("extra_1_over_m", DW_EXTRA_M, lambda dZ, A: dZ @ A.T / A.shape[1]),
-        Mistake("elementwise", "dJ/dW is a matrix product that sums over the examples: use `@` with a "
+        Mistake("elementwise", "The gradient dJ/dW is a matrix product that sums over the examples: use `@` with a "
                 "transpose, dZ @ A_prev.T, not `*`.", lambda dZ, A: dZ * A),
         Mistake("outer_by_broadcasting", OUTER.format(what="dZ * A_prev.T (broadcasting a column against a row)"),
                 lambda dZ, A: dZ * A.T),
@@ -339,7 +339,7 @@ BACKWARD = Exercise(
     _backward_inputs,
     [dict(sizes=[3, 5, 2], m=4), dict(sizes=[2, 6, 3], m=5), dict(sizes=[4, 4, 4], m=4), dict(sizes=[3, 3, 3], m=3)],
     [
-        Mistake("used_A_l", "dJ/dW[l] uses the layer's INPUT: dZ[l] @ A[l-1].T. You used A[l], the layer's "
+        Mistake("used_A_l", "The gradient dJ/dW[l] uses the layer's INPUT: dZ[l] @ A[l-1].T. You used A[l], the layer's "
                 "output, so dW[l] came out (n[l], n[l]) instead of the shape of W[l], (n[l], n[l-1]).",
                 _backward_with(A_in=lambda A, l: A[l])),
         Mistake("phi_prime_of_A", "In dJ/dz[l]: phi' is evaluated at the pre-activation z[l], "
@@ -382,7 +382,7 @@ def _loss_mistakes(loss, d_name):
         Mistake("J_divided_by_rows", "J is divided by len(AL), the number of ROWS, which is n[L], the number of "
                 "outputs. The examples are the columns: divide by m = AL.shape[1].",
                 _scaled(loss, J_scale=lambda A: A.shape[1] / A.shape[0])),
-        Mistake("dJ_divided_by_rows", f"{d_name} is divided by len(AL), the number of ROWS (n[L] outputs). "
+        Mistake("dJ_divided_by_rows", f"Your {d_name} is divided by len(AL), the number of ROWS (n[L] outputs). "
                 "The examples are the columns: divide by m = AL.shape[1].",
                 _scaled(loss, d_scale=lambda A: A.shape[1] / A.shape[0])),
     ]
@@ -408,7 +408,7 @@ LOSS = Exercise(
                 _scaled(_half_squared, J_scale=lambda A: 2 / A.shape[0])),
         Mistake("J_forgot_half", "J is twice too big: the 1/2 is missing, J = 1/(2m) sum (A - Y)^2 "
                 "(the 1/2 is what makes its derivative simply (A - Y)/m).", _scaled(_half_squared, J_scale=lambda A: 2.0)),
-        Mistake("dAL_sign", "dJ/dA[L] has the wrong sign: it is (A[L] - Y) / m, which points towards "
+        Mistake("dAL_sign", "The gradient dJ/dA[L] has the wrong sign: it is (A[L] - Y) / m, which points towards "
                 "making A[L] bigger when it is already too big.", _scaled(_half_squared, d_scale=lambda A: -1.0)),
     ],
     parts=("J", "dJ/dA[L]"),
@@ -454,7 +454,7 @@ SIGMOID_CE = Exercise(
         Mistake("J_one_term", "J has two terms: y log a for the examples labelled 1 AND (1 - y) log(1 - a) for "
                 "those labelled 0. With only the first, examples of class 0 cost nothing.",
                 lambda AL, Y: (-float(np.sum(Y * np.log(AL))) / AL.shape[1], (AL - Y) / AL.shape[1])),
-        Mistake("dZ_sign", "dJ/dZ[L] has the wrong sign: it is (A[L] - Y) / m, positive when the output is too "
+        Mistake("dZ_sign", "The gradient dJ/dZ[L] has the wrong sign: it is (A[L] - Y) / m, positive when the output is too "
                 "big.", _scaled(_sigmoid_ce, d_scale=lambda A: -1.0)),
         Mistake("dZ_is_dA", "You returned dJ/dA[L] = (A - Y) / (A (1 - A)) / m. The exercise asks for dJ/dZ[L]: "
                 "multiplied by sigma'(z) = a (1 - a), the denominator cancels, leaving (A - Y) / m.",
@@ -495,7 +495,7 @@ SOFTMAX_CE = Exercise(
         Mistake("J_binary_form", "You used the binary cross-entropy, with a (1 - y) log(1 - a) term. With softmax "
                 "the classes are one output each and Y is one-hot: J = -1/m sum Y log A, one term per example.",
                 lambda AL, Y: (_bce_J(AL, Y), _softmax_ce(AL, Y)[1])),
-        Mistake("dZ_sign", "dJ/dZ[L] has the wrong sign: it is (A[L] - Y) / m.",
+        Mistake("dZ_sign", "The gradient dJ/dZ[L] has the wrong sign: it is (A[L] - Y) / m.",
                 _scaled(_softmax_ce, d_scale=lambda A: -1.0)),
         Mistake("dZ_is_dA", "You returned dJ/dA[L] = -Y / A / m. The exercise asks for dJ/dZ[L]: through "
                 "softmax (a Jacobian, not an elementwise phi'), it becomes (A - Y) / m.",
@@ -521,6 +521,9 @@ def _exp_normalised(E, axis, keepdims=True):
 
 
 COLUMN_SUM = "each example is a column, so each column must sum to 1: divide by E.sum(axis=0, keepdims=True)."
+BATCH_SUM = ("You normalised over the whole batch: E / E.sum() divides every entry by the sum of all n[L] x m "
+             "entries, so the m columns together sum to 1, and each example's probabilities shrink with the batch "
+             "size. With one example (one column) that is the same thing; with a batch, " + COLUMN_SUM)
 
 SOFTMAX = Exercise(
     "a[L] = softmax(z[L]), column by column",
@@ -534,8 +537,8 @@ SOFTMAX = Exercise(
         Mistake("wrong_axis", f"You normalised the rows: {COLUMN_SUM}", lambda Z: _exp_normalised(np.exp(Z), 1)),
         Mistake("wrong_axis", f"You normalised the rows: {COLUMN_SUM}",
                 lambda Z: _exp_normalised(np.exp(Z), 1, keepdims=False)),
-        Mistake("summed_everything", "You divided by the sum of every entry, which is right for one example "
-                f"(one column) only; with a batch, {COLUMN_SUM}", lambda Z: np.exp(Z) / np.sum(np.exp(Z))),
+        *[Mistake("summed_everything", BATCH_SUM, lambda Z, shift=shift: _exp_normalised(np.exp(Z - shift(Z)), None))
+          for shift in (lambda Z: 0.0, lambda Z: Z.max(axis=0, keepdims=True), lambda Z: Z.max())],
         Mistake("no_max_shift", "Right for ordinary z, but exp(z) overflows to inf for z above about 709 and "
                 "inf / inf is NaN. Subtract each column's max first: softmax(z - max z) = softmax(z).",
                 lambda Z: _exp_normalised(np.exp(Z), 0)),
@@ -567,7 +570,7 @@ PREDICT = Exercise(
     [
         Mistake("wrong_axis", "You took the argmax along each row. The classes of one example are the "
                 "entries of its column: np.argmax(AL, axis=0).", lambda AL: np.argmax(AL, axis=1)),
-        Mistake("no_axis", "np.argmax without an axis looks at the whole batch as one long list and returns "
+        Mistake("no_axis", "Called without an axis, np.argmax looks at the whole batch as one long list and returns "
                 "one number. Take it per column, over the classes: np.argmax(AL, axis=0).", lambda AL: np.argmax(AL)),
         Mistake("max_not_argmax", "You returned the largest probability; the class is WHERE it is: np.argmax, "
                 "not np.max.", lambda AL: np.max(AL, axis=0)),
@@ -591,6 +594,23 @@ def _update_with(rule, names=lambda params: params):
         k: v for k, v in params.items() if k not in names(params)}
 
 
+def _update_in_place(params, grads, lr):
+    for k in params:
+        params[k] -= lr * grads["d" + k]
+    return params
+
+
+def _update_into_params(params, grads, lr):
+    for k in params:
+        params[k] = params[k] - lr * grads["d" + k]
+    return params
+
+
+IN_PLACE_UPDATE = ("Your update changed params in place: params[k] -= ... writes into the arrays the caller still "
+                   "holds, and params[k] = ... into the caller's dict. Return a NEW dict and leave params as it was: code that "
+                   "keeps the parameters of an earlier step, as lesson 5's snapshots of each epoch do, would see "
+                   "them change too. Build the new dict: {k: params[k] - lr * grads['d' + k] for k in params}.")
+
 UPDATE = Exercise(
     "W[l] := W[l] - lr dJ/dW[l], b[l] := b[l] - lr dJ/db[l]",
     "params, grads, lr",
@@ -605,11 +625,13 @@ UPDATE = Exercise(
         Mistake("only_W", "The biases need updating too: b[l] := b[l] - lr dJ/db[l].",
                 _update_with(lambda k, v, g, lr: v - lr * g["d" + k],
                              names=lambda p: {k: v for k, v in p.items() if k.startswith("W")})),
-        Mistake("grads_keys", "grads names each gradient with a d in front: the gradient of params['W1'] is "
+        Mistake("grads_keys", "The dict grads names each gradient with a d in front: the gradient of params['W1'] is "
                 "grads['dW1']. Use grads['d' + name].", _update_with(lambda k, v, g, lr: v - lr * g[k]),
                 exact_error=True),
+        *[Mistake("in_place", IN_PLACE_UPDATE, answer) for answer in (_update_in_place, _update_into_params)],
     ],
-    describe=lambda a: "every parameter moved against its gradient, with the same shape as before.",
+    describe=lambda a: "every parameter moved against its gradient, with the same shape as before; params untouched.",
+    pure=True,
 )
 
 
@@ -703,7 +725,7 @@ def _train_on_moons(fn):
         trained = fn(params, X[:, :200], Y[:, :200], step, 30, 16, 0)
         acc = accuracy(forward(trained, X[:, 200:], activations)[0], Y[:, 200:])
     if acc < MOONS_ACCURACY:
-        return False, (f"the loop runs its steps right, but on the moons (30 epochs, batches of 16) it reached "
+        return False, (f"The loop runs its steps right, but on the moons (30 epochs, batches of 16) it reached "
                        f"a test accuracy of only {acc:.1%}; {MOONS_ACCURACY:.0%} is needed.")
     return True, (f"On the moons, 30 epochs of batches of 16 reach a test accuracy of {acc:.1%} "
                   f"(at least {MOONS_ACCURACY:.0%} needed).")
@@ -860,7 +882,7 @@ NUMERICAL_GRADIENT = Exercise(
         Mistake("not_restored", "Put each entry back after its two evaluations (x[k] = saved): you left x[k] at "
                 "x[k] - eps, so every later entry was measured at a shifted point, and x comes back changed.",
                 _ng_not_restored),
-        Mistake("rows_only", "x[i] with one index is a whole ROW once x has several columns, so you moved many "
+        Mistake("rows_only", "Indexing x[i] with one index gives a whole ROW once x has several columns, so you moved many "
                 "entries at once. That only works for a single column (m = 1); visit every entry, "
                 "for k in np.ndindex(x.shape): x[k] ...", _ng_rows),
         Mistake("all_at_once", "You moved every entry of x at once, which measures one directional derivative, "
@@ -955,7 +977,7 @@ GRAD_CHECK = Exercise(
                 "params itself, so pass the array to be perturbed, params[name], not a copy of it.",
                 _gc_with(lambda name, params, grads, J, eps: relative_error(
                     grads["d" + name], numerical_gradient(J, params[name].copy(), eps, order=2)))),
-        Mistake("grads_keys", "grads names each gradient with a d in front: the gradient of params['W1'] is "
+        Mistake("grads_keys", "The dict grads names each gradient with a d in front: the gradient of params['W1'] is "
                 "grads['dW1']. Use grads['d' + name].",
                 _gc_with(lambda name, params, grads, J, eps: relative_error(
                     grads[name], numerical_gradient(J, params[name], eps, order=2))), exact_error=True),

@@ -152,3 +152,117 @@ def softmax_cross_entropy(AL, Y):
 def predict_labels(AL):
     """The class with the largest output in each column: shape (m,)."""
     return np.argmax(AL, axis=0)
+
+
+# ---- 03: derivations (after lesson 3) ----
+#
+# Predictions are the values a student writes into the notebook's variables.
+
+predicted_zeros = [(1, 1), (1, 2)]
+"""Which entries of dJ/dW[1] are zero on lesson 1's hand network (x = (1, 2), y = -5, relu then identity).
+
+z[1] = W[1] x + b[1] = (1*1 - 1*2 + 0, 0.5*1 + 2*2 - 1) = (-1, 3.5), a[1] = relu(z[1]) = (0, 3.5).
+a[2] = W[2] a[1] + b[2] = 0 - 7 + 0.5 = -6.5, dJ/dz[2] = a[2] - y = -1.5.
+dJ/da[1] = W[2]^T dJ/dz[2] = (1, -2) x (-1.5) = (-1.5, 3).
+dJ/dz[1] = dJ/da[1] * relu'(z[1]) = (-1.5 x 0, 3 x 1) = (0, 3)       (equation 1: relu'(-1) = 0)
+dJ/dW[1] = dJ/dz[1] x^T = [[0, 0], [3, 6]]                             (equation 2)
+Row 1, the neuron whose relu is off, is zero whatever the loss: entries (1, 1) and (1, 2).
+"""
+
+predicted_factors = (1, 2)
+"""The gradient's length when every example appears twice (m doubles): (with the mean loss, with the sum).
+
+Sum: J_sum(2 copies) = 2 J_sum, so its gradient doubles: factor 2.
+Mean: J = 1/(2m) (2 x the sum over the m examples) = the same J, so the same gradient: factor 1.
+"""
+
+
+def gelu_prime(Z):
+    """phi'(z) for phi(z) = 1/2 z (1 + tanh(u)), u = c (z + k z^3), c = sqrt(2/pi), k = 0.044715.
+
+    Product rule on 1/2 z times (1 + tanh u):
+        phi'(z) = 1/2 (1 + tanh u)  +  1/2 z d/dz tanh(u)
+    Chain rule through u (the factor students forget):
+        d/dz tanh(u) = (1 - tanh(u)^2) du/dz,   du/dz = c (1 + 3 k z^2)
+    So  phi'(z) = 1/2 (1 + t) + 1/2 z (1 - t^2) c (1 + 3 k z^2),  t = tanh(u), elementwise.
+    Check: phi'(0) = 1/2; for large z, t -> 1 and phi' -> 1 (GELU is z there); for very negative z, phi' -> 0.
+    """
+    c, k = np.sqrt(2 / np.pi), 0.044715
+    t = np.tanh(c * (Z + k * Z ** 3))
+    return 0.5 * (1 + t) + 0.5 * Z * (1 - t ** 2) * c * (1 + 3 * k * Z ** 2)
+
+
+def skip_backward(dA2, A1, Z2, W2, phi_prime):
+    """(dJ/dW[2], dJ/db[2], dJ/da[1]) for a[2] = phi(z[2]) + a[1], z[2] = W[2] a[1] + b[2] (n[2] = n[1]).
+
+    The path through z[2] is an ordinary layer: equations 1 to 3,
+        dJ/dz[2] = dJ/da[2] * phi'(z[2]),  dJ/dW[2] = dJ/dz[2] a[1]^T,  dJ/db[2] = sum over examples of dJ/dz[2].
+    a[1] reaches a[2] along two paths, so by the multivariable chain rule their contributions ADD:
+        through z[2]:  (W[2])^T dJ/dz[2]                  (equation 4)
+        the skip:      dJ/da[2] x d(a[1])/d(a[1]) = dJ/da[2]   (no phi', no W)
+        dJ/da[1] = (W[2])^T dJ/dz[2] + dJ/da[2].
+    The skip has no parameters, so it adds nothing to dW[2] or db[2]. No 1/m here: it is inside dJ/da[2].
+    """
+    dZ2 = dA2 * phi_prime(Z2)
+    dW2 = dZ2 @ A1.T
+    db2 = np.sum(dZ2, axis=1, keepdims=True)
+    dA1 = W2.T @ dZ2 + dA2
+    return dW2, db2, dA1
+
+
+# ---- 07: derivations (after lesson 7) ----
+
+def weighted_bce_dZ(ZL, Y, w1, w0):
+    """dJ/dz[L] of J = -1/m sum [w1 Y log a + w0 (1 - Y) log(1 - a)], a = sigma(z), from the logits.
+
+    One entry, one example (the sum and the 1/m pass through unchanged):
+        d/dz log sigma(z)     = sigma'(z) / sigma(z)       = (1 - a)    (sigma' = a (1 - a))
+        d/dz log(1 - sigma(z)) = -sigma'(z) / (1 - sigma(z)) = -a
+    With the minus in front of J:
+        dJ/dz = 1/m [ -w1 y (1 - a) + w0 (1 - y) a ] = 1/m [ w1 y (a - 1) + w0 (1 - y) a ].
+    For y in {0, 1} this is 1/m w (a - y) with w = w1 y + w0 (1 - y): the lessons' (a - y)/m, each example
+    weighted by its class's weight. With w1 = w0 = 1 it is exactly lesson 4's (A - Y)/m.
+    """
+    m = ZL.shape[1]
+    A = 1 / (1 + np.exp(-ZL))
+    return (w1 * Y * (A - 1) + w0 * (1 - Y) * A) / m
+
+
+predicted_step = 10
+"""With the same gradient g at every step and beta = 0.9: v_1 = g, v_2 = 1.9 g, v_3 = 2.71 g, ...,
+v_k = (1 + 0.9 + ... + 0.9^(k-1)) g -> g / (1 - 0.9) = 10 g. The fixed point of v = beta v + g is
+v = g / (1 - beta). So the step lr v tends to 10 plain steps lr g."""
+
+
+def momentum_step(params, grads, velocity, lr, beta):
+    """v := beta v + dJ/dp, then p := p - lr v, for every parameter p (W[l] and b[l]); new dicts, inputs untouched.
+
+    The velocity is an exponentially decaying SUM of the past gradients,
+        v_k = g_k + beta g_(k-1) + beta^2 g_(k-2) + ...,
+    so it must be carried from one step to the next (returned, and passed back in): a v rebuilt from this
+    step's gradient alone is plain gradient descent. The step uses the NEW velocity.
+    """
+    new_velocity = {k: beta * velocity[k] + grads["d" + k] for k in params}
+    new_params = {k: params[k] - lr * new_velocity[k] for k in params}
+    return new_params, new_velocity
+
+
+predicted_column_sum = 0
+"""softmax(z + c 1) = softmax(z) for any c, so J(z + c 1) = J(z) and its derivative along 1 = (1, ..., 1),
+sum_i dJ/dz_i, is 0 in every column, whatever dJ/da is. From the formula below:
+sum_i a_i (dJ/da_i - s) = s - s sum_i a_i = s - s = 0, with s = sum_j a_j dJ/da_j."""
+
+
+def softmax_backward(dA, A):
+    """dJ/dz through a = softmax(z), column by column, without building the (n, n) Jacobian.
+
+    Jacobian of one column: a_j = exp(z_j) / S, S = sum_k exp(z_k).
+        da_j/dz_i = a_j (delta_ij - a_i)   (quotient rule: i = j gives a_i - a_i^2, i != j gives -a_j a_i)
+    Chain rule, summing over every output a_j that z_i reaches:
+        dJ/dz_i = sum_j dJ/da_j a_j (delta_ij - a_i) = a_i dJ/da_i - a_i sum_j a_j dJ/da_j
+                = a_i (dJ/da_i - s),   s = sum_j a_j dJ/da_j   (one number per column).
+    Batched: s = np.sum(A * dA, axis=0, keepdims=True), (1, m); then A * (dA - s), (n, m).
+    Only the diagonal, a_i (1 - a_i) dJ/da_i, would treat softmax as elementwise, which it is not.
+    """
+    s = np.sum(A * dA, axis=0, keepdims=True)
+    return A * (dA - s)
