@@ -539,8 +539,9 @@ def assert_math_rendered(page, notebook: str) -> None:
 # Figures saved on their own as <notebook>__<name>.png, each found by a line of its cell's code.
 FIGURE_SCREENSHOTS = {
     "02_backprop.ipynb": {
+        "scalar_chain": "fg.plot_scalar_chain(chain)",
         "hand_forward": "fg.plot_hand_network(hand, hand_activations, x_hand, y_hand, hand_caches)",
-        "hand_backward": "fg.plot_hand_network(hand, hand_activations, x_hand, y_hand, hand_caches, back)",
+        "backward_figure": "fg.plot_hand_network(hand, hand_activations, x_hand, y_hand, hand_caches, back)",
     },
     "04_losses_and_init.ipynb": {
         "init_spread": "fg.plot_activation_spreads(spreads)",
