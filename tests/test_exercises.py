@@ -508,3 +508,286 @@ def test_a_wrong_answer_does_not_stop_the_notebook():
     outputs = check_outputs(nb)
     assert len(outputs) == 6 and all(text.startswith("✘") for text in outputs[:5]), outputs
     assert outputs[5].startswith("0 of 5 exercises pass.")
+
+
+# ---- hints read as sentences ----
+
+def _odd_answers(key):
+    """Answers of every kind a student can hand in, for any exercise: each must get a hint that is a sentence."""
+    if isinstance(ex.EXERCISES[key], ex.Prediction):
+        return [..., None, 42, 10, 0.5, float("nan"), "abc", [(1, 1)], [(1, 1, 1)], (1, 2, 3), {"a": 1}, object(),
+                [("1", 2)], True, (float("inf"), 1)]
+
+    def crash(*args):
+        raise ValueError("operands could not be broadcast together")
+
+    def exits(*args):
+        sys.exit(1)
+
+    return [stub, crash, exits, 42, lambda *a: None, lambda *a: np.zeros((2, 2)), lambda *a: np.full((3, 5), np.nan),
+            lambda *a: "text", lambda *a: (np.zeros((2, 2)),) * 3]
+
+
+@pytest.mark.parametrize("key", sorted(ex.EXERCISES))
+def test_every_hint_starts_with_a_capital_letter(key):
+    exercise = ex.EXERCISES[key]
+    assert all(m.hint[0].isupper() for m in exercise.mistakes), [m.hint for m in exercise.mistakes]
+    if not isinstance(exercise, ex.Prediction):
+        assert ex.check(key, exercise.correct, m=5, show=False).hint[0].isupper()  # a call the check refuses
+    for answer in [exercise.correct, *_odd_answers(key)]:
+        for single in (False, True):
+            result = ex.diagnose(exercise, answer, single=single)
+            assert result.hint[:1].isupper(), (key, answer, result)
+            assert result.message.endswith(result.hint)
+
+
+# ---- the gaps: an update in place, softmax over the whole batch ----
+
+def update_in_place(params, grads, lr):
+    for k in params:
+        params[k] -= lr * grads["d" + k]
+    return params
+
+
+def update_into_the_dict(params, grads, lr):
+    for k in params:
+        params[k] = params[k] - lr * grads["d" + k]
+    return params
+
+
+def update_copying_the_dict_only(params, grads, lr):
+    new = dict(params)
+    for k in new:
+        new[k] -= lr * grads["d" + k]
+    return new
+
+
+@pytest.mark.parametrize("answer", [update_in_place, update_into_the_dict, update_copying_the_dict_only])
+def test_an_update_in_place_fails_and_names_the_change(answer):
+    r = ex.diagnose(ex.UPDATE, answer)
+    assert (r.status, r.code) == ("wrong", "in_place"), r
+    assert "changed params in place" in r.hint and "Return a NEW dict" in r.hint
+
+
+def test_softmax_normalised_over_the_whole_batch_gets_its_own_hint():
+    def over_the_batch(Z):
+        E = np.exp(Z - Z.max(axis=0, keepdims=True))
+        return E / E.sum()
+
+    for answer in (over_the_batch, lambda Z: np.exp(Z - Z.max()) / np.exp(Z - Z.max()).sum()):
+        r = ex.diagnose(ex.SOFTMAX, answer)
+        assert r.code == "summed_everything" and r.message.endswith(ex.BATCH_SUM), r
+        assert "It is right for one example (m = 1)" in r.message
+        assert "The shape is right but the values are not" not in r.message
+
+
+# ---- the derivations: the references are right, and students' mistakes get their hints ----
+
+@settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@given(n=st.integers(1, 5), m=st.integers(1, 6), seed=st.integers(0, 100))
+def test_every_derivation_agrees_with_centred_differences(n, m, seed):
+    from mlp_lessons.exercises import derivations as d
+    rng = np.random.default_rng(seed)
+    Z = 2 * rng.standard_normal((n, m))
+    err = ml.relative_error(d.gelu_prime(Z), ml.numerical_gradient(lambda: float(np.sum(d.gelu(Z))), Z, 1e-6))
+    assert err < 1e-7
+    Y = (rng.uniform(size=(n, m)) < 0.5).astype(float)
+    err = ml.relative_error(d.weighted_bce_dZ(Z, Y, 3.0, 0.5),
+                            ml.numerical_gradient(lambda: d.weighted_bce(Z, Y, 3.0, 0.5), Z, 1e-6))
+    assert err < 1e-7 or np.abs(d.weighted_bce_dZ(Z, Y, 3.0, 0.5)).max() < 1e-9
+    dA = rng.standard_normal((n, m))
+    err = ml.relative_error(d.softmax_backward(dA, ml.softmax(Z)),
+                            ml.numerical_gradient(lambda: float(np.sum(dA * ml.softmax(Z))), Z, 1e-6))
+    assert err < 1e-7 or n == 1  # one class: softmax is the constant 1, every gradient 0
+    W2, b2, A1 = rng.standard_normal((n, n)), rng.standard_normal((n, 1)), np.tanh(rng.standard_normal((n, m)))
+    dW2, db2, dA1 = d.skip_backward(dA, A1, W2 @ A1 + b2, W2, ml.tanh_prime)
+
+    def J():
+        return float(np.sum(dA * d.skip_forward(W2, A1, b2, ml.tanh)))
+    for x, g in ((W2, dW2), (b2, db2), (A1, dA1)):
+        assert ml.relative_error(g, ml.numerical_gradient(J, x, 1e-6)) < 1e-7
+
+
+def test_the_reference_answers_of_the_derivations_equal_the_solutions_and_the_package():
+    from mlp_lessons.exercises import derivations as d
+    rng = np.random.default_rng(1)
+    Z, dA = rng.standard_normal((4, 6)), rng.standard_normal((4, 6))
+    assert np.allclose(d.softmax_backward(dA, ml.softmax(Z)), ml.softmax_backprop_dZ(dA, Z))
+    Y = (rng.uniform(size=(4, 6)) < 0.5).astype(float)
+    w = 3.0 * Y + 0.5 * (1 - Y)  # the short form, right for labels 0 and 1
+    assert np.allclose(d.weighted_bce_dZ(Z, Y, 3.0, 0.5), w * (ml.sigmoid(Z) - Y) / 6)
+    assert np.allclose(d.weighted_bce_dZ(Z, Y, 1.0, 1.0), (ml.sigmoid(Z) - Y) / 6)  # lesson 4's (A - Y)/m
+
+
+def _gelu_no_chain(Z):
+    u = np.sqrt(2 / np.pi) * (Z + 0.044715 * Z ** 3)
+    return 0.5 * (1 + np.tanh(u)) + 0.5 * Z * (1 - np.tanh(u) ** 2)
+
+
+def _gelu_in_place(Z):
+    Z[...] = solutions.gelu_prime(Z)
+    return Z
+
+
+def _momentum_velocity_in_place(params, grads, velocity, lr, beta):
+    for k in params:
+        velocity[k] = beta * velocity[k] + grads["d" + k]
+    return {k: params[k] - lr * velocity[k] for k in params}, velocity
+
+
+def _softmax_jacobian_per_column(dA, A):
+    dZ = np.zeros(A.shape)
+    for i in range(A.shape[1]):
+        a = A[:, i]
+        jacobian = np.diag(a) - np.outer(a, a)
+        dZ[:, i] = jacobian.T @ dA[:, i]
+    return dZ
+
+
+DERIVING_STUDENTS = [
+    ("gelu_prime", _gelu_no_chain, "missing_chain_factor"),
+    ("gelu_prime", lambda Z: 0.5 * (1 + np.tanh(Z)) + 0.5 * Z * (1 - np.tanh(Z) ** 2), "unknown"),
+    ("gelu_prime", _gelu_in_place, "unknown"),
+    ("weighted_bce_dZ", lambda ZL, Y, w1, w0: (ml.sigmoid(ZL) - Y) / ZL.shape[1], "unknown_unweighted"),
+    ("weighted_bce_dZ", lambda ZL, Y, w1, w0: (w1 * Y + w0 * (1 - Y)) * (ml.sigmoid(ZL) - Y) / ZL.shape[1], "pass"),
+    ("weighted_bce_dZ", lambda ZL, Y, w1, w0: (w1 * Y + w0 * (1 - Y)) * (ml.sigmoid(ZL) - Y), "forgot_1_over_m"),
+    ("softmax_backward", lambda dA, A: dA * A * (1 - A), "diagonal_only"),
+    ("softmax_backward", lambda dA, A: A * (dA - (A * dA).sum(axis=0)), "pass"),  # (m,) broadcasts along the rows
+    ("softmax_backward", _softmax_jacobian_per_column, "pass"),
+    ("softmax_backward", lambda dA, A: A * (dA - np.sum(A * dA)), "summed_over_batch"),
+    ("skip_backward", lambda dA2, A1, Z2, W2, pp: ((dA2 * pp(Z2)) @ A1.T, (dA2 * pp(Z2)).sum(axis=1, keepdims=True),
+                                                   W2.T @ (dA2 * pp(Z2))), "skip_path_missing"),
+    ("skip_backward", lambda dA2, A1, Z2, W2, pp: ((dA2 * pp(Z2)) @ A1.T, (dA2 * pp(Z2)).sum(axis=1, keepdims=True),
+                                                   W2 @ (dA2 * pp(Z2)) + dA2), "missing_transpose"),
+    ("momentum", lambda params, grads, velocity, lr, beta: (
+        {k: params[k] - lr * grads["d" + k] for k in params}, {k: grads["d" + k] for k in params}),
+     "velocity_not_carried"),
+    ("momentum", _momentum_velocity_in_place, "unknown"),
+]
+
+
+@pytest.mark.parametrize("key, answer, code", DERIVING_STUDENTS,
+                         ids=[f"{k}-{c}-{i}" for i, (k, _, c) in enumerate(DERIVING_STUDENTS)])
+def test_derivation_mistakes_written_as_a_student_would(key, answer, code):
+    exercise = ex.EXERCISES[key]
+    r = ex.diagnose(exercise, answer)
+    if code == "pass":
+        assert (r.status, r.code) == ("pass", "pass"), r
+        assert "centred differences" in r.hint or key == "momentum"
+        return
+    if code == "unknown_unweighted":  # the plain cross-entropy's gradient: the weights are missing
+        assert r.code == "unweighted", r
+        return
+    assert r.status == "wrong" and r.hint[0].isupper(), r
+    if code == "unknown":
+        assert r.code == "unknown", r
+        if answer in (_gelu_in_place, _momentum_velocity_in_place):
+            assert "changed its argument" in r.hint and "in place" in r.hint
+            assert ("`Z`" if key == "gelu_prime" else "`velocity`") in r.hint
+        else:
+            assert "entry [" in r.hint and "centred differences" in r.hint  # where it is furthest off
+        return
+    assert r.code == code and r.message.endswith(next(m.hint for m in exercise.mistakes if m.code == code)), r
+
+
+@pytest.mark.parametrize("key", ["gelu_prime", "weighted_bce_dZ", "softmax_backward", "skip_backward", "momentum"])
+def test_a_derivation_that_returns_none_or_nan_or_the_wrong_shape(key):
+    exercise = ex.EXERCISES[key]
+    assert ex.diagnose(exercise, lambda *a: None).code == "returned_none"
+    nan = ex.diagnose(exercise, lambda *a: np.full(np.shape(a[0]) if isinstance(a[0], np.ndarray) else (2,), np.nan))
+    assert nan.status in ("wrong", "error") and nan.hint[0].isupper()
+    shape = ex.diagnose(exercise, lambda *a: np.zeros((7, 1)))
+    assert shape.status == "wrong" and shape.hint[0].isupper()
+
+
+def test_right_for_one_example_only_through_softmax_is_said():
+    r = ex.diagnose(ex.SOFTMAX_BACKWARD, lambda dA, A: A * (dA - np.sum(A * dA)))
+    assert "It is right for one example (m = 1), but not for a batch" in r.message
+    single = ex.diagnose(ex.SOFTMAX_BACKWARD, lambda dA, A: A * (dA - np.sum(A * dA)), single=True)
+    assert single.status == "pass" and single.code == "summed_over_batch"
+
+
+# ---- predictions ----
+
+def test_predictions_accept_what_students_write():
+    assert ex.diagnose(ex.DW1_ZEROS, np.array([[1, 1], [1, 2]])).status == "pass"
+    assert ex.diagnose(ex.DW1_ZEROS, {(1, 2), (1, 1)}).status == "pass"
+    assert ex.diagnose(ex.DW1_ZEROS, ((1, 2), (1, 1), (1, 1))).status == "pass"
+    assert ex.diagnose(ex.GRADIENT_LENGTH, [1.0, 2]).status == "pass"
+    assert ex.diagnose(ex.GRADIENT_LENGTH, (1, 1.4142136)).code == "root_two"
+    assert ex.diagnose(ex.MOMENTUM_FACTOR, np.float64(10.0)).status == "pass"
+    assert ex.diagnose(ex.MOMENTUM_FACTOR, 1 / (1 - 0.9)).status == "pass"  # 9.999999999999998
+    assert ex.diagnose(ex.SOFTMAX_COLUMN_SUM, 0.0).status == "pass"
+    assert ex.diagnose(ex.SOFTMAX_COLUMN_SUM, None).code == "depends"
+    r = ex.diagnose(ex.MOMENTUM_FACTOR, 12)
+    assert r.code == "unknown" and r.hint.startswith("That is not it.") and "1/(1 - beta)" in r.hint
+    r = ex.diagnose(ex.MOMENTUM_FACTOR, "ten")
+    assert (r.status, r.code) == ("error", "form") and r.hint == "Write a number (e.g. 2 or 0.5). You wrote 'ten'."
+
+
+class _Hostile:
+    def __len__(self):
+        raise RuntimeError("no length")
+
+    def __iter__(self):
+        raise RuntimeError("no iteration")
+
+    def __repr__(self):
+        raise RuntimeError("no repr")
+
+
+ANY_VALUE = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 12) | st.floats(allow_nan=True, allow_infinity=True) | st.text(max_size=3)
+    | st.just(...) | st.builds(_Hostile),
+    lambda inner: st.lists(inner, max_size=3) | st.tuples(inner, inner) | st.dictionaries(st.text(max_size=2), inner,
+                                                                                            max_size=2),
+    max_leaves=6)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@given(key=st.sampled_from(["dW1_zeros", "gradient_length", "momentum_factor", "softmax_column_sum"]), value=ANY_VALUE)
+def test_any_prediction_gets_a_verdict_in_words(key, value):
+    r = ex.diagnose(ex.EXERCISES[key], value)
+    assert r.status in ("pass", "wrong", "error", "not implemented")
+    assert r.hint[:1].isupper() and r.message.endswith(r.hint)
+
+
+# ---- the attack on the derivation checkers: random wrong answers, built from the right one and the mistakes ----
+
+DERIVED_ARRAYS = ["gelu_prime", "weighted_bce_dZ", "softmax_backward"]
+ATTACK_OPS = {
+    "none": lambda r, args: r, "neg": lambda r, args: -r, "T": lambda r, args: r.T, "double": lambda r, args: 2 * r,
+    "div_m": lambda r, args: r / r.shape[1], "times_m": lambda r, args: r * r.shape[1],
+    "nan_one": lambda r, args: np.where(np.arange(r.size).reshape(r.shape) == 0, np.nan, r),
+    "ravel": lambda r, args: r.ravel(), "sum0": lambda r, args: r.sum(axis=0, keepdims=True),
+    "list": lambda r, args: r.tolist(), "float32": lambda r, args: r.astype(np.float32),
+    "mutates": lambda r, args: args[0].__setitem__(..., 0.0) or r, "plus_input": lambda r, args: r + args[0],
+}
+
+
+@settings(max_examples=250, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@given(key=st.sampled_from(DERIVED_ARRAYS), base=st.integers(0, 20), op=st.sampled_from(sorted(ATTACK_OPS)),
+       seed=st.integers(0, 3), single=st.booleans())
+def test_random_wrong_derivations_never_crash_and_never_get_a_wrong_hint(key, base, op, seed, single):
+    exercise = ex.EXERCISES[key]
+    answers = [exercise.correct] + [m.answer for m in exercise.mistakes]
+    inner = answers[base % len(answers)]
+
+    def answer(*args):
+        return ATTACK_OPS[op](np.asarray(inner(*args)), args)
+
+    result = ex.diagnose(exercise, answer, single=single, seed=seed)
+    assert result.status in ("pass", "wrong", "error"), result
+    assert result.hint[:1].isupper() and "Traceback" not in result.message
+    named = [m for m in exercise.mistakes if m.code == result.code]
+    if result.code == "pass":
+        compare_with = [exercise.correct]
+    elif named and result.status == "wrong":
+        compare_with = [m.answer for m in named]
+    else:
+        return
+    # On inputs the checker never saw, the answer behaves like what it was told it is.
+    fresh = [exercise.make_inputs(d, np.random.default_rng(seed + 10)) for d in
+             (dict(n=6, m=8, w1=2.0, w0=0.3), dict(n=6, m=6, w1=0.7, w0=1.9))]
+    assert any(all(ex._agree(exercise, ex._run(exercise, answer, a), ex._run(exercise, other, a)) for a in fresh)
+               for other in compare_with), (result, op)

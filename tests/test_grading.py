@@ -337,6 +337,43 @@ def test_notebooks_saved_under_their_old_names_are_still_graded(tmp_path):
     assert {s.notebook for s in subs} == set(ex.OLD_NAMES.values())
     assert all(s.problem == "" for s in subs), [s.problem for s in subs]
 
+def test_every_hint_in_the_csv_starts_with_a_capital_letter(graded):
+    hints = [r.hint for r in graded["rows"] if r.hint]
+    assert hints and all(h[0].isupper() for h in hints), [h for h in hints if not h[0].isupper()][:5]
+
+
+def test_the_class_summary_lists_the_derivations_and_predictions_mistakes(graded):
+    summary = graded["printed"].split("Most common mistakes (by hint):", 1)[1]
+    assert "03_derivations_exercises: predicted_zeros 1/" in graded["printed"]
+    assert "07_derivations_exercises: weighted_bce_dZ 1/" in graded["printed"]
+    rows = [r for r in graded["rows"] if r.notebook.endswith("derivations_exercises") and r.passed == "no"]
+    assert {r.exercise for r in rows} == {e.function for nb in ("03_derivations_exercises", "07_derivations_exercises")
+                                          for e in ex.NOTEBOOKS[nb]}
+    assert any(r.exercise == "predicted_column_sum" and r.code == "depends" for r in rows)  # None is an answer
+    assert summary.strip()
+
+
+def test_predictions_left_blank_deleted_or_malformed_are_graded(tmp_path):
+    folder = tmp_path / "class"
+    folder.mkdir()
+    sources = correct_sources("03_derivations_exercises")
+    sources["predicted_factors"] = "predicted_factors = 'twice'  # your prediction"
+    nb = _submission("03_derivations_exercises", sources)
+    nb.cells = [c for c in nb.cells if not c.source.startswith("predicted_zeros =")]  # its cell deleted
+    nbformat.write(nb, folder / "s.ipynb")
+    nb = _submission("07_derivations_exercises", {})  # as handed out
+    nbformat.write(nb, folder / "blank.ipynb")
+    rows = grading.grade(folder, tmp_path / "grades.csv", timeout=20, jobs=2, stream=io.StringIO())
+    mine = {r.exercise: r for r in rows if r.student == "s.ipynb"}
+    assert mine["predicted_zeros"].hint == "The answer `predicted_zeros` is not defined: its exercise cell was deleted or renamed."
+    assert (mine["predicted_factors"].status, mine["predicted_factors"].code) == ("error", "form")
+    assert mine["predicted_factors"].hint.startswith("Write two numbers")
+    assert mine["gelu_prime"].passed == mine["skip_backward"].passed == "yes"
+    blank = {r.exercise: r for r in rows if r.student == "blank.ipynb"}
+    assert all(r.status == "not implemented" for r in blank.values()), blank
+    assert blank["predicted_step"].hint.startswith("Not answered yet")
+
+
 if __name__ == "__main__":
     target = Path(sys.argv[1])
     made = make_class(target, small="--small" in sys.argv)

@@ -338,7 +338,7 @@ SKIP_BACKWARD = Exercise(
     _skip_inputs,
     [dict(n=3, m=5), dict(n=4, m=2), dict(n=4, m=4), dict(n=2, m=3), dict(n=3, m=4, phi_prime=sigmoid_prime)],
     [
-        Mistake("skip_path_missing", "a[1] reaches a[2] along two paths, through W[2] and phi, and straight along the "
+        Mistake("skip_path_missing", "The activation a[1] reaches a[2] along two paths, through W[2] and phi, and straight along the "
                 "skip; the gradients of the two paths add. You have only the path through W[2]: "
                 f"{TWO_PATHS}.", _skip_with(dA1=lambda W2, dZ2, dA2, Z2, pp: W2.T @ dZ2)),
         Mistake("only_skip_path", "You kept only the skip path: a[1] also reaches a[2] through W[2] and phi, and "
@@ -434,7 +434,7 @@ MOMENTUM = Exercise(
         Mistake("average_not_sum", "That is the exponentially weighted average, v := beta v + (1 - beta) dJ/dW, whose "
                 "steps are (1 - beta) times smaller. This notebook's momentum, like PyTorch's, adds the whole "
                 f"gradient: {MOMENTUM_RULE}.", _momentum_with(v_rule=lambda v, g, lr, beta: beta * v + (1 - beta) * g)),
-        Mistake("beta_on_gradient", f"beta multiplies the old velocity, not the gradient: {MOMENTUM_RULE}.",
+        Mistake("beta_on_gradient", f"The factor beta multiplies the old velocity, not the gradient: {MOMENTUM_RULE}.",
                 _momentum_with(v_rule=lambda v, g, lr, beta: v + beta * g)),
         Mistake("forgot_lr", f"The step is scaled by the learning rate: {MOMENTUM_RULE}.",
                 _momentum_with(p_rule=lambda p, v_new, v_old, lr: p - v_new)),

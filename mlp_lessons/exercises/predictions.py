@@ -168,9 +168,9 @@ MOMENTUM_FACTOR = Prediction(
     10,
     lambda v: _rounded(_number(v)),
     [
-        Mistake("beta", f"beta = 0.9 is what the old velocity keeps of itself each step, not the step's size. "
+        Mistake("beta", f"The factor beta = 0.9 is what the old velocity keeps of itself each step, not the step's size. "
                 f"{MOMENTUM_WHY}", 0.9),
-        Mistake("second_step", f"1.9 is the second step; the velocity keeps growing after it. {MOMENTUM_WHY}", 1.9),
+        Mistake("second_step", f"That is the second step, 1.9 g; the velocity keeps growing after it. {MOMENTUM_WHY}", 1.9),
         Mistake("no_change", f"The step does grow: the velocity keeps 0.9 of itself and adds g every step. "
                 f"{MOMENTUM_WHY}", 1),
         Mistake("beta_over_one_minus_beta", "That is how much the old velocity adds, 0.9 / (1 - 0.9) = 9 plain "
