@@ -38,8 +38,8 @@ from pathlib import Path
 
 import mlp_lessons as ml
 from benchmarks import timing
-from mlp_lessons.playground_settings import MAX_HIDDEN_LAYERS, MAX_WIDTH
-from mlp_lessons.playground_widget import Playground
+from mlp_lessons.playgrounds.settings import MAX_HIDDEN_LAYERS, MAX_WIDTH
+from mlp_lessons.playgrounds.widget import Playground
 
 GOAL_SECONDS = 0.200
 GOAL_REDRAWS_PER_SECOND = 10

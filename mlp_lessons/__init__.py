@@ -84,33 +84,32 @@ from .losses import (
 )
 from .optim import GradientDescent, sgd_update
 from .params import init_params, layer_sizes_of
-from .points import PointsError, points_csv, read_points, split_points
+from .playgrounds.points import PointsError, points_csv, read_points, split_points
 from .training import History, Run, accuracy, divergence_message, train, train_step
-from . import threads  # noqa: F401  (on import: widget messages on a subshell leave the figures of cells alone)
 
 __version__ = "0.1.0"
 
 
 def playground(data=None, **settings):
-    """The interactive playground, a mlp_lessons.playground_widget.Playground (ipywidgets loads on first use).
+    """The interactive playground, a mlp_lessons.playgrounds.widget.Playground (ipywidgets loads on first use).
 
     data: your own points instead of a built-in data set, a CSV file's name
     (x1, x2, label 0 or 1; or x1, x2, target for regression) or a pair of arrays
     (X (2, m), Y (1, m)); task="classification" or "regression" where the values
-    leave it open (points.TASK_RULE); see own_data.
+    leave it open (points.TASK_RULE); see playgrounds.own_data.
     """
     if data is not None:
-        from .own_data import OwnDataPlayground
+        from .playgrounds.own_data import OwnDataPlayground
 
         return OwnDataPlayground(data, **settings)
-    from .playground_widget import playground as make_playground
+    from .playgrounds.widget import playground as make_playground
 
     return make_playground(**settings)
 
 
 def __getattr__(name):
     if name == "Playground":
-        from .playground_widget import Playground
+        from .playgrounds.widget import Playground
 
         return Playground
     raise AttributeError(f"module 'mlp_lessons' has no attribute {name!r}")

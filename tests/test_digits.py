@@ -73,7 +73,7 @@ def test_show_digits_draws_a_grid():
     import matplotlib
 
     matplotlib.use("Agg")
-    from mlp_lessons.plots import plot_confusion, show_digits
+    from mlp_lessons.figures.plots import plot_confusion, show_digits
 
     d = ml.load_digits()
     fig = show_digits(d.X_test[:, :7], titles=[str(i) for i in range(7)], ncols=4)

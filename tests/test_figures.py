@@ -46,7 +46,7 @@ def test_slider_figures_stay_out_of_pyplot_and_redraw_one_at_a_time(capsys):
     drawing or widget callback that holds ONE_AT_A_TIME."""
     import threading
 
-    from mlp_lessons.threads import ONE_AT_A_TIME
+    from mlp_lessons.figures.threads import ONE_AT_A_TIME
 
     plt.close("all")
     w = fg.relu_unit_widget(x2=0.3)

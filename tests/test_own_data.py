@@ -17,8 +17,8 @@ import numpy as np
 import pytest
 
 import mlp_lessons as ml
-from mlp_lessons.own_data import OwnDataPlayground
-from mlp_lessons.points import MAX_POINTS, PointsError, points_and_task, read_points
+from mlp_lessons.playgrounds.own_data import OwnDataPlayground
+from mlp_lessons.playgrounds.points import MAX_POINTS, PointsError, points_and_task, read_points
 from test_browser import (  # noqa: F401  (fixtures and helpers, shared)
     SCREENSHOT_DIR, browser_context, chromium_browser, click_menu, jupyter_lab_server, lab_page, open_notebook,
 )

@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 
 import mlp_lessons as ml
-from mlp_lessons.playground_settings import CONTROLS, MAX_SEED, OUTPUTS
-from mlp_lessons.playground_state import PlaygroundState
-from mlp_lessons.playground_view import PlaygroundView
-from mlp_lessons.playground_widget import Playground
+from mlp_lessons.playgrounds.settings import CONTROLS, MAX_SEED, OUTPUTS
+from mlp_lessons.playgrounds.state import PlaygroundState
+from mlp_lessons.playgrounds.view import PlaygroundView
+from mlp_lessons.playgrounds.widget import Playground
 
 
 def diverging(**kw):
@@ -241,7 +241,7 @@ def test_a_control_moved_on_the_widget_thread_waits_for_the_frame_in_progress():
     not change the run while a training frame or a drawing holds ONE_AT_A_TIME."""
     import threading
 
-    from mlp_lessons.threads import ONE_AT_A_TIME
+    from mlp_lessons.figures.threads import ONE_AT_A_TIME
 
     pg = ml.playground()
     pg.widget
@@ -370,7 +370,7 @@ def test_feature_and_regularisation_change_the_picture():
 def test_every_neuron_has_its_map_in_the_picture():
     pg = ml.playground(hidden=[32, 32, 32, 32], features=list(ml.FEATURES), epochs=1)
     fig = pg.figure()
-    from mlp_lessons.plots import _drawn
+    from mlp_lessons.figures.plots import _drawn
 
     canvas = _drawn(pg.view.ax_net, "network")["canvas"]
     assert len(canvas["rows"]) == 7 + 4 * 32 + 1

@@ -7,7 +7,7 @@ from matplotlib.figure import Figure
 
 import mlp_lessons as ml
 from mlp_lessons import figures as fg
-from mlp_lessons.plots import (
+from mlp_lessons.figures.plots import (
     BLUE,
     ORANGE,
     boundary_grid,

@@ -102,3 +102,11 @@ def test_every_notebook_is_saved_executed_without_errors():
         assert counts == list(range(1, len(counts) + 1)), f"{path.name}: not run top to bottom in a fresh kernel"
         assert all(o["output_type"] != "error" for c in code for o in c["outputs"]), f"{path.name}: saved error"
         assert path.stat().st_size < 3_000_000, f"{path.name}: over 3 MB; save smaller figures"
+
+
+def test_every_subpackage_is_installed():
+    """A non-editable install (Colab, pip install git+...) takes only the packages pyproject.toml lists."""
+    listed = re.search(r"^packages = \[(.*)\]$", (ROOT / "pyproject.toml").read_text(), re.M).group(1)
+    listed = set(re.findall(r'"([^"]+)"', listed))
+    found = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "mlp_lessons").rglob("__init__.py")}
+    assert found <= listed, f"add {sorted(found - listed)} to [tool.setuptools] packages in pyproject.toml"

@@ -29,7 +29,7 @@ import pytest
 from mlp_lessons import figures as fg
 from mlp_lessons.site import SiteError, build_site
 from mlp_lessons.site.build import discover_pages
-from mlp_lessons.slider_frames import MIME_TYPE, render_frames, slider_positions
+from mlp_lessons.figures.slider_frames import MIME_TYPE, render_frames, slider_positions
 from test_browser import SCREENSHOT_DIR, chromium_browser  # noqa: F401  (a fixture, shared)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -358,7 +358,7 @@ def test_the_two_class_colours_stay_apart_for_colour_blind_readers():
     import numpy as np
     from matplotlib.colors import to_rgb
 
-    from mlp_lessons.plots import BLUE, ORANGE
+    from mlp_lessons.figures.plots import BLUE, ORANGE
 
     def linear(colour):
         c = np.array(to_rgb(colour))

@@ -8,7 +8,7 @@ import numpy as np
 from IPython.core.events import EventManager, available_events
 
 import mlp_lessons as ml
-from mlp_lessons.threads import ONE_AT_A_TIME, keep_post_execute_on_main_thread
+from mlp_lessons.figures.threads import ONE_AT_A_TIME, keep_post_execute_on_main_thread
 
 
 class Shell:

@@ -54,7 +54,7 @@ def projector_layout(pg, title: str = "Neural network playground"):
     """
     import ipywidgets as w
 
-    from ..picture_widget import swap_in_picture
+    from ..playgrounds.picture import swap_in_picture
 
     box = pg.widget
     picture = swap_in_picture(pg.ui, lambda: f"{ALT} Now: {pg.status()}")
@@ -77,7 +77,7 @@ def lecture_page(**settings):
 
     settings = {**settings_from_query(os.environ.get(SETTINGS_ENV, "")),
                 **settings_from_query(os.environ.get("QUERY_STRING", "")), **settings}
-    from ..playground_view import PlaygroundView
+    from ..playgrounds.view import PlaygroundView
 
     pg = playground(**settings)
     pg.view = PlaygroundView(dpi=PICTURE_DPI)

@@ -3,7 +3,7 @@
 Every lesson and exercise notebook becomes a page with its saved outputs (code,
 printed numbers, figures), the equations typeset by a copy of MathJax that ships
 with the site, and docs/notation.md beside them.  Slider figures saved with
-their pictures (see mlp_lessons.slider_frames) become HTML sliders that switch
+their pictures (see mlp_lessons.figures.slider_frames) become HTML sliders that switch
 between them, so the page still responds without a kernel.  Nothing is loaded
 from the network: the site opens from the file system or any static host.
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path, PurePosixPath
 
-from ..slider_frames import MIME_TYPE as SLIDER_FRAMES
+from ..figures.slider_frames import MIME_TYPE as SLIDER_FRAMES
 
 REPO_URL = "https://github.com/mlp-lessons/mlp_lessons"
 SITE_NAME = "mlp_lessons"

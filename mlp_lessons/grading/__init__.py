@@ -40,8 +40,8 @@ from collections import Counter
 from pathlib import Path
 from typing import NamedTuple
 
-from .errors import plural
-from .exercises import NOTEBOOKS, current_name, notebook_version
+from ..errors import plural
+from ..exercises import NOTEBOOKS, current_name, notebook_version
 
 KERNEL_START_ATTEMPTS = 3
 TIMEOUT = 30  # seconds for one cell or one check; a training loop of the exercises needs about one
@@ -389,7 +389,3 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     grade(args.folder, args.out, args.timeout, args.jobs)
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

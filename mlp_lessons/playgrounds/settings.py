@@ -13,12 +13,12 @@ from __future__ import annotations
 import numbers
 from dataclasses import asdict, dataclass, fields
 
-from .activations import ACTIVATIONS
-from .datasets import DATASETS, REGRESSION
-from .errors import check_batch_size, check_count, check_layer_sizes, check_lr, check_seed, short_repr
-from .features import check_features, features_for
-from .losses import get_loss
-from .optim import GradientDescent
+from ..activations import ACTIVATIONS
+from ..datasets import DATASETS, REGRESSION
+from ..errors import check_batch_size, check_count, check_layer_sizes, check_lr, check_seed, short_repr
+from ..features import check_features, features_for
+from ..losses import get_loss
+from ..optim import GradientDescent
 
 OUTPUTS = ("sigmoid", "identity")
 LOSS_LABELS = {"binary_cross_entropy": "cross-entropy", "half_squared_error": "squared error"}

@@ -1,4 +1,4 @@
-"""One thing at a time, when widget messages arrive on a thread of their own (bottom layer).
+"""One thing at a time, when widget messages arrive on a thread of their own.
 
 JupyterLab 4.4 and later, with ipykernel 7, hand widget messages (a slider moved,
 a button clicked) to a kernel subshell: a second thread, which runs them while
@@ -10,7 +10,9 @@ the other draws it ends in "'NoneType' object has no attribute 'dpi'"), so:
   change of a playground's run happens under ONE_AT_A_TIME (the decorator
   one_at_a_time, or `with ONE_AT_A_TIME:` for one epoch or one frame at a time);
 - IPython's post_execute hooks, which the comm machinery fires around every
-  widget message, run only on the main thread (keep_post_execute_on_main_thread):
+  widget message, run only on the main thread (keep_post_execute_on_main_thread,
+  called when the first slider figure or playground is made, so that importing the
+  package changes nothing in IPython):
   on the subshell, pyplot's draw-all and the inline backend's flush would draw,
   show and close a figure that a cell on the main thread is still building.
 """
@@ -59,6 +61,3 @@ def keep_post_execute_on_main_thread(shell=None) -> bool:
     trigger_on_main_thread.main_thread_only = True
     events.trigger = trigger_on_main_thread
     return True
-
-
-keep_post_execute_on_main_thread()

@@ -1,8 +1,8 @@
 """The playground in Jupyter: controls (ipywidgets) for a PlaygroundState, and its picture in place.
 
 Top layer of the package.  ml.playground(...) returns a Playground: the state
-(playground_state: settings, data, one training Run), its view
-(playground_view: the picture) and, once shown, its controls.  Every change of
+(state: settings, data, one training Run), its view
+(view: the picture) and, once shown, its controls.  Every change of
 a control calls pg.set(...), which starts a new run, so the line of Python under
 the picture always re-creates what is on screen; a teacher can show only some
 controls, ml.playground(controls=["lr", "hidden"]).
@@ -15,16 +15,16 @@ import html
 import math
 import time
 
-from .activations import ACTIVATIONS
-from .datasets import DATASETS
-from .features import FEATURES, features_for
-from .playground_settings import (
+from ..activations import ACTIVATIONS
+from ..datasets import DATASETS
+from ..features import FEATURES, features_for
+from .settings import (
     CONTROLS, LOSS_LABELS, LR_RANGE, MAX_HIDDEN_LAYERS, MAX_SEED, MAX_WIDTH, NOISE_RANGE, OUTPUTS, REG_RATES,
     REGULARIZATIONS, TRAIN_PERCENT_RANGE, n_inputs,
 )
-from .playground_state import WEIGHT_RANGE, PlaygroundState
-from .playground_view import PlaygroundView
-from .threads import ONE_AT_A_TIME, one_at_a_time
+from .state import WEIGHT_RANGE, PlaygroundState
+from .view import PlaygroundView
+from ..figures.threads import ONE_AT_A_TIME, keep_post_execute_on_main_thread, one_at_a_time
 
 COLUMNS = (
     ("dataset", "noise", "ratio", "batch_size", "seed", "show_test", "discretize"),
@@ -278,6 +278,7 @@ class Playground(PlaygroundState):
     """A PlaygroundState with its picture (pg.view) and, once shown in Jupyter, its controls (pg.ui)."""
 
     def __init__(self, **settings):
+        keep_post_execute_on_main_thread()
         self.view, self.ui = PlaygroundView(), None
         super().__init__(**settings)
 
@@ -308,7 +309,7 @@ class Playground(PlaygroundState):
 def playground(**settings) -> Playground:
     """A Playground; in Jupyter, leave it as a cell's last line to show its controls.
 
-    Settings (all optional; see playground_settings.Settings): dataset (xor, moons,
+    Settings (all optional; see playgrounds.settings.Settings): dataset (xor, moons,
     circles, spirals, gaussians; sine and hills for regression), noise, features,
     hidden, activation, output, loss, lr, regularization (None, "L1", "L2") and
     reg_rate, batch_size, m and m_test (points to train and to test on), seed,

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import plural
+from ..errors import plural
 
 MIN_POINTS = 4
 MAX_POINTS = 2000

@@ -19,7 +19,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.transforms import Bbox
 
-from .plots import boundary_grid, changing_artists, draw_network, draw_output_map, layer_outputs, network_layout, plot_loss_curves, scatter_points
+from ..figures.plots import boundary_grid, changing_artists, draw_network, draw_output_map, layer_outputs, network_layout, plot_loss_curves, scatter_points
 
 RESOLUTION = 64  # the output map is RESOLUTION x RESOLUTION points of the plane (or RESOLUTION * 4 of a line)
 TILE = 16  # each neuron's map is TILE x TILE of them (every RESOLUTION // TILE-th)

@@ -12,7 +12,7 @@ Training is the package's Run (forward, loss, the four boxed equations, the
 update), so what a student watches is the code they derived.  Whatever
 changes calls the functions in pg.listeners (a widget redraws); the data come
 from pg.data_source(settings), so another source of points can be plugged in.
-Nothing here draws: playground_view draws this state, playground_widget adds
+Nothing here draws: view draws this state, widget adds
 the controls.
 """
 
@@ -24,14 +24,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .datasets import load_dataset
-from .errors import check_epochs
-from .features import input_features
-from .forward import forward
-from .params import init_params
-from .playground_settings import LR_RANGE, Settings, lesson_code
-from .training import Run, accuracy
-from .threads import ONE_AT_A_TIME, one_at_a_time
+from ..datasets import load_dataset
+from ..errors import check_epochs
+from ..features import input_features
+from ..forward import forward
+from ..params import init_params
+from .settings import LR_RANGE, Settings, lesson_code
+from ..training import Run, accuracy
+from ..figures.threads import ONE_AT_A_TIME, one_at_a_time
 
 VIEW_ONLY = ("show_test", "discretize", "controls")  # changing these keeps the run
 DATA_SETTINGS = ("dataset", "noise", "m", "m_test", "seed")  # changing these draws new points

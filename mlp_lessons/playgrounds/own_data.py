@@ -20,7 +20,7 @@ shaded over the plane), as for the built-in sine and hills.  Which one a file
 or a pair of arrays is follows points.TASK_RULE, or task="classification" /
 "regression"; the line of Python names task="regression" when it is one.
 
-In Jupyter the picture is a Picture (picture_widget), an anywidget that
+In Jupyter the picture is a Picture (playgrounds.picture), an anywidget that
 reports clicks, because ipywidgets' Image reports none; anywidget ships its
 few lines of JavaScript inside the widget, so it works alike in JupyterLab,
 Voila and Colab.
@@ -37,13 +37,13 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from .errors import plural
-from .playground_settings import CONTROLS
-from .playground_state import PlaygroundData
-from .playground_widget import Playground
-from .plots import scatter_points
+from ..errors import plural
+from .settings import CONTROLS
+from .state import PlaygroundData
+from .widget import Playground
+from ..figures.plots import scatter_points
 from .points import PointsError, check_new_point, check_points, points_and_task, points_csv, split_points
-from .threads import one_at_a_time
+from ..figures.threads import one_at_a_time
 
 TRAIN_FRACTION = 2 / 3
 DERIVED = ("dataset", "noise", "m_test")   # fixed by the points, not by settings
@@ -274,7 +274,7 @@ class OwnDataControls:
     def __init__(self, pg: OwnDataPlayground):
         import ipywidgets as w
 
-        from .picture_widget import swap_in_picture
+        from .picture import swap_in_picture
 
         self.pg = pg
         self.classes = w.ToggleButtons(options=[("class 0 (blue)", 0), ("class 1 (orange)", 1)], value=1,
