@@ -170,6 +170,8 @@ class PlaygroundView:
             ax.set_ylim(self.extent[2], self.extent[3])
         ax.set_xticks([])
         ax.set_yticks([])
+        ax.set_xlabel(s.features[0] if one_input else "x1", labelpad=2)
+        ax.set_ylabel("y" if one_input else "x2", labelpad=2)
         what = "prediction a[L] (orange +, blue -)" if s.regression else "a[L] = P(y = 1 | x)"
         self.titles[ax].set_text(f"{s.dataset}: {what}; test points hollow")
 
