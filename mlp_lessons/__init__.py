@@ -59,8 +59,8 @@ from .backward import (
     loss_and_grads,
     output_dZ,
 )
-from .datasets import DATASETS, circles, gaussians, hills, load_dataset, moons, sine, spirals, xor
-from .digits import (
+from .data.datasets import DATASETS, circles, gaussians, hills, load_dataset, moons, sine, spirals, xor
+from .data.digits import (
     Digits,
     confusion_matrix,
     format_confusion,
@@ -69,7 +69,7 @@ from .digits import (
     one_hot,
 )
 from .errors import ShapeError, TrainingDiverged
-from .features import FEATURES, input_features
+from .data.features import FEATURES, input_features
 from .forward import LayerCache, forward, layer_forward, linear_forward, predict
 from .gradcheck import grad_check, numerical_gradient, relative_error
 from .losses import (

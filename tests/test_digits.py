@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import mlp_lessons as ml
-from mlp_lessons import digits
+from mlp_lessons.data import digits
 
 
 def test_data_file_is_shipped_small_with_its_licence():

@@ -9,7 +9,7 @@ import numpy as np
 
 from ..activations import get_activation, sigmoid, sigmoid_prime, softmax, tanh, tanh_prime
 from ..backward import backprop_dA_prev, backprop_db, backprop_dW, backprop_dZ, loss_and_grads
-from ..datasets import moons
+from ..data.datasets import moons
 from ..errors import plural, shape_str
 from ..forward import forward, linear_forward
 from ..gradcheck import numerical_gradient, relative_error

@@ -13,8 +13,8 @@ from matplotlib.collections import LineCollection
 from matplotlib.colors import LinearSegmentedColormap, to_rgba
 from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
 
-from ..digits import SIDE
-from ..features import input_features
+from ..data.digits import SIDE
+from ..data.features import input_features
 from ..forward import forward
 from .threads import one_at_a_time  # drawings run one at a time (see threads)
 

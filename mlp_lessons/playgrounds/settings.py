@@ -14,9 +14,9 @@ import numbers
 from dataclasses import asdict, dataclass, fields
 
 from ..activations import ACTIVATIONS
-from ..datasets import DATASETS, REGRESSION
+from ..data.datasets import DATASETS, REGRESSION
 from ..errors import check_batch_size, check_count, check_layer_sizes, check_lr, check_seed, short_repr
-from ..features import check_features, features_for
+from ..data.features import check_features, features_for
 from ..losses import get_loss
 from ..optim import GradientDescent
 

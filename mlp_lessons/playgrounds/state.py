@@ -24,9 +24,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..datasets import load_dataset
+from ..data.datasets import load_dataset
 from ..errors import check_epochs
-from ..features import input_features
+from ..data.features import input_features
 from ..forward import forward
 from ..params import init_params
 from .settings import LR_RANGE, Settings, lesson_code

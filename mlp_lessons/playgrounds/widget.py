@@ -16,8 +16,8 @@ import math
 import time
 
 from ..activations import ACTIVATIONS
-from ..datasets import DATASETS
-from ..features import FEATURES, features_for
+from ..data.datasets import DATASETS
+from ..data.features import FEATURES, features_for
 from .settings import (
     CONTROLS, LOSS_LABELS, LR_RANGE, MAX_HIDDEN_LAYERS, MAX_SEED, MAX_WIDTH, NOISE_RANGE, OUTPUTS, REG_RATES,
     REGULARIZATIONS, TRAIN_PERCENT_RANGE, n_inputs,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .errors import ShapeError, check_array, shape_str
+from ..errors import ShapeError, check_array, shape_str
 
 # name -> (raw inputs it reads, the function of X's rows x1 = X[0], x2 = X[1])
 FEATURES = {

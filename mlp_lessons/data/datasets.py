@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .errors import check_count, check_real, check_seed
+from ..errors import check_count, check_real, check_seed
 
 
 def _columns(points: np.ndarray, labels: np.ndarray):

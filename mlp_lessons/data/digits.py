@@ -14,9 +14,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .errors import ShapeError, check_array, check_float_dtype, check_count, check_real, check_seed, describe, plural, shape_str
+from ..errors import ShapeError, check_array, check_float_dtype, check_count, check_real, check_seed, describe, plural, shape_str
 
-DATA_FILE = Path(__file__).parent / "data" / "optdigits.csv.gz"
+DATA_FILE = Path(__file__).parent / "optdigits.csv.gz"
 N_CLASSES = 10
 SIDE = 8  # images are SIDE x SIDE pixels
 MAX_PIXEL = 16  # each pixel counts the on-pixels of a 4x4 block, 0..16
