@@ -100,6 +100,21 @@ def test_a_lone_training_curve_gets_an_axis_label_not_a_legend():
     assert len(ax.lines) == 1 and ax.get_legend() is None
 
 
+def test_same_loss_scale_gives_loss_panels_one_y_scale_covering_every_curve():
+    fig = Figure(figsize=(6, 2), dpi=50)
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(1, 3)
+    plot_loss_curves(axes[0], [0.8, 0.1, 0.002])
+    plot_loss_curves(axes[1], [0.7, 0.3, 0.06], [0.8, 0.4, 0.1])
+    plot_loss_curves(axes[2], list(np.linspace(0.7, 0.05, 250)))
+    assert axes[2].get_ylim() != axes[0].get_ylim()  # each on its own scale at first
+    fg.plots.same_loss_scale(axes)
+    for ax in axes:
+        assert ax.get_ylim() == (1e-3, 1.0) and ax.get_yscale() == "log"
+    assert axes[0].get_xlim() == axes[1].get_xlim() != axes[2].get_xlim()  # each keeps its epochs
+    fig.canvas.draw()
+
+
 def test_confusion_colours_the_mistakes_on_a_scale_of_their_own():
     import matplotlib.pyplot as plt
 
@@ -107,7 +122,10 @@ def test_confusion_colours_the_mistakes_on_a_scale_of_their_own():
     fig = plot_confusion(C)
     ax = fig.axes[0]
     image = ax.images[0]
-    assert (image.norm.vmin, image.norm.vmax) == (0, 3)  # the largest off-diagonal count, not 40
+    # one band of colour per whole count, up to the largest off-diagonal count (3, not 40)
+    np.testing.assert_array_equal(image.norm.boundaries, [-0.5, 0.5, 1.5, 2.5, 3.5])
+    assert image.cmap.N == 4 and to_hex(image.cmap(0)) == "#ffffff"
+    assert fig.axes[1].get_yticks().tolist() == [0, 1, 2, 3]  # the colour bar's ticks: whole counts
     shown = image.get_array()
     assert shown.mask.tolist() == np.eye(3, dtype=bool).tolist()  # the diagonal is not coloured
     np.testing.assert_array_equal(shown.data[~np.eye(3, dtype=bool)], [3, 0, 1, 0, 0, 2])
@@ -119,8 +137,16 @@ def test_confusion_colours_the_mistakes_on_a_scale_of_their_own():
     assert fig.axes[1].get_ylabel() == "mistakes in the cell"
     plt.close(fig)
     perfect = plot_confusion(np.diag([5, 6]))  # no mistakes: a scale from 0 to 1, no error
-    assert perfect.axes[0].images[0].norm.vmax == 1
+    np.testing.assert_array_equal(perfect.axes[0].images[0].norm.boundaries, [-0.5, 0.5, 1.5])
+    assert perfect.axes[1].get_yticks().tolist() == [0, 1]
     plt.close(perfect)
+    single = plot_confusion(np.array([[27, 1], [1, 36]]))  # every mistake a single one: ticks 0 and 1 only
+    assert single.axes[1].get_yticks().tolist() == [0, 1]
+    plt.close(single)
+    many = plot_confusion(np.array([[0, 30], [1, 0]]))  # a long scale: at most about 8 whole-number ticks
+    ticks = many.axes[1].get_yticks()
+    assert ticks[0] == 0 and len(ticks) <= 9 and np.all(ticks == np.round(ticks))
+    plt.close(many)
 
 
 def test_gradient_alignment_measures_the_sum_against_aligned_and_random():

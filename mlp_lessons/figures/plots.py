@@ -10,8 +10,8 @@ import weakref
 
 import numpy as np
 from matplotlib.collections import LineCollection
-from matplotlib.colors import LinearSegmentedColormap, to_rgba
-from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
+from matplotlib.colors import BoundaryNorm, LinearSegmentedColormap, ListedColormap, to_rgba
+from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
 from ..data.digits import SIDE
 from ..data.features import input_features
@@ -428,6 +428,19 @@ def plot_loss_curves(ax, train_loss, test_loss=None, title: str | None = "loss p
     return ax
 
 
+def same_loss_scale(axes) -> None:
+    """One y scale for several panels drawn by plot_loss_curves, covering all their curves.
+
+    Side by side, curves on scales of their own look alike however far apart they are;
+    on one scale a reader can compare them.  Each panel keeps its own epochs.
+    """
+    curves = [[line for line in (_drawn(ax, "loss").get("train"), _drawn(ax, "loss").get("test")) if line]
+              for ax in axes]
+    values = np.concatenate([np.asarray(line.get_ydata(), dtype=np.float64) for lines in curves for line in lines])
+    for ax, lines in zip(axes, curves):
+        _loss_scale(ax, values, ax.get_yscale() == "log", len(lines[0].get_xdata()) if lines else 0)
+
+
 def _loss_scale(ax, values, log: bool, epochs: int) -> None:
     """x limits for the epochs, y limits (and a log scale when every value is positive) for the losses."""
     ax.set_xlim(0, _nice_ceiling(max(10, epochs)) * 1.02)
@@ -482,7 +495,7 @@ def plot_confusion(C: np.ndarray, size: float = 4.0):
     The mistakes, off the diagonal, have a colour scale of their own, from white at 0
     to dark red at the largest off-diagonal count, so that a single mistake shows up
     even beside a diagonal of 40; the diagonal (the right answers) is grey, with its
-    counts written in grey.  The colour bar counts mistakes.
+    counts written in grey.  The colour bar counts mistakes, one band of colour per count.
     """
     import matplotlib.pyplot as plt  # only here: the playground draws without pyplot
 
@@ -490,17 +503,18 @@ def plot_confusion(C: np.ndarray, size: float = 4.0):
     n = C.shape[0]
     diagonal = np.eye(n, dtype=bool)
     most = int(C[~diagonal].max()) if n > 1 else 0
-    cmap = MISTAKES_CMAP.with_extremes(bad="0.88")  # bad: the masked diagonal
+    top = max(most, 1)
+    # Counts are whole numbers: one band of colour per count, 0 .. top, white to dark red.
+    cmap = ListedColormap(MISTAKES_CMAP(np.linspace(0, 1, top + 1))).with_extremes(bad="0.88")  # bad: the diagonal
+    norm = BoundaryNorm(np.arange(top + 2) - 0.5, top + 1)
     fig, ax = plt.subplots(figsize=(1.2 * size, 0.9 * size))
-    image = ax.imshow(np.ma.masked_array(C, mask=diagonal), cmap=cmap, vmin=0, vmax=max(most, 1))
+    image = ax.imshow(np.ma.masked_array(C, mask=diagonal), cmap=cmap, norm=norm)
     for i, j in zip(*np.nonzero(C)):
         color = "0.3" if i == j else "white" if C[i, j] > most / 2 else "black"
         ax.text(j, i, C[i, j], ha="center", va="center", fontsize=8, color=color)
     ax.set(xticks=range(n), yticks=range(n), xlabel="predicted digit", ylabel="true digit")
     ax.set_title("mistakes in colour, right answers in grey", fontsize=9)
-    bar = fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
+    bar = fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04, ticks=range(0, top + 1, -(-(top + 1) // 8)))
     bar.set_label("mistakes in the cell")
-    bar.locator = MaxNLocator(integer=True)
-    bar.update_ticks()
     fig.tight_layout()
     return fig
