@@ -330,6 +330,14 @@ def _outcome(row: Row) -> str:
     return "wrong or error" if row.passed == "no" else "not graded"
 
 
+def _section(title: str, lines: list, stream) -> None:
+    """A titled list, printed only when it has lines."""
+    if lines:
+        print(f"\n{title}:", file=stream)
+        for line in lines:
+            print(f"  {line}", file=stream)
+
+
 def print_report(rows: list, stream) -> None:
     graded = [r for r in rows if r.exercise]
     if graded:
@@ -348,16 +356,8 @@ def print_report(rows: list, stream) -> None:
             line = "  ".join((MARKS[_outcome(cells[f])] if f in cells else MARKS["not graded"]).ljust(len(f))
                              for f in functions)
             print("  " + s.ljust(width) + "  " + line, file=stream)
-    reported = [r for r in rows if not r.exercise]
-    if reported:
-        print("\nNot graded:", file=stream)
-        for r in reported:
-            print(f"  {r.student}: {r.hint}", file=stream)
-    notes = [r for r in graded if r.note]
-    if notes:
-        print("\nNotes:", file=stream)
-        for r in notes:
-            print(f"  {r.student}, {r.exercise}: {r.note}", file=stream)
+    _section("Not graded", [f"{r.student}: {r.hint}" for r in rows if not r.exercise], stream)
+    _section("Notes", [f"{r.student}, {r.exercise}: {r.note}" for r in graded if r.note], stream)
     print("\nClass summary", file=stream)
     for notebook in NOTEBOOKS:
         mine = [r for r in graded if r.notebook == notebook]
