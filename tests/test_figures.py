@@ -215,8 +215,10 @@ def test_hand_network_backward_figure_draws_what_travels_and_what_stays():
     assert all(a.xy[0] > input_x for a in heads)
 
     # blue: dJ/dW_pq = dJ/dz_p a_q on every edge, dJ/db in each neuron, and nothing travels (no arrowheads)
-    for expected in ("dJ/dW = (-1.5) \u00d7 0 = 0", "dJ/dW = (-1.5) \u00d7 3.5 = -5.25", "dJ/dW = 3 \u00d7 1 = 3",
-                     "dJ/dW = 3 \u00d7 2 = 6", "dJ/dW = 0 \u00d7 1 = 0", "dJ/dW = 0 \u00d7 2 = 0",
+    # each label names its weight, dJ/dW_pq with p, q as subscripts (issue 19 review: labels of crossing edges)
+    for expected in ("dJ/dW\u2081\u2081 = (-1.5) \u00d7 0 = 0", "dJ/dW\u2081\u2082 = (-1.5) \u00d7 3.5 = -5.25",
+                     "dJ/dW\u2082\u2081 = 3 \u00d7 1 = 3", "dJ/dW\u2082\u2082 = 3 \u00d7 2 = 6",
+                     "dJ/dW\u2081\u2081 = 0 \u00d7 1 = 0", "dJ/dW\u2081\u2082 = 0 \u00d7 2 = 0",
                      "a = 3.5\ndJ/dz = 3\ndJ/db = 3", "a = -6.5\ndJ/dz = -1.5\ndJ/db = -1.5"):
         assert expected in kept, (expected, kept)
     lines = [a for a in bottom.texts if getattr(a, "arrow_patch", None) is not None]
@@ -236,7 +238,7 @@ def test_backward_figure_sums_the_messages_at_a_neuron(capsys):
     assert any("dJ/da[2] = a - y = (-1.5, 2.5)" in t for t in texts), texts
     fg.print_hand_backward(params, back)
     out = capsys.readouterr().out
-    assert ("layer 1, neuron 1 receives 1 \u00d7 (-1.5) = -1.5 from neuron 1, 0.5 \u00d7 2.5 = 1.25 from neuron 2; "
+    assert ("layer 1, neuron 1 receives 1 \u00d7 (-1.5) = -1.5 from layer 2's neuron 1, 0.5 \u00d7 2.5 = 1.25 from layer 2's neuron 2; "
             "dJ/da = -1.5 + 1.25 = -0.25") in out
     assert "layer 0 (the inputs x) receives nothing" in out
     assert "layer 1, neuron 2: dJ/dW = (5.5, 11), dJ/db = 5.5" in out
@@ -246,7 +248,7 @@ def test_backward_figure_and_its_text(capsys):
     fg.plot_hand_network(*hand_network())
     fg.print_hand_backward(hand_network()[0], hand_network()[-1])
     out = capsys.readouterr().out
-    assert "layer 1, neuron 1 receives 1 \u00d7 (-1.5) = -1.5 from neuron 1; dJ/da = -1.5" in out
+    assert "layer 1, neuron 1 receives 1 \u00d7 (-1.5) = -1.5 from layer 2's neuron 1; dJ/da = -1.5" in out
     assert "layer 2, neuron 1: dJ/dW = (0, -5.25), dJ/db = -1.5" in out
     assert "layer 1, neuron 2: dJ/dW = (3, 6), dJ/db = 3" in out
 

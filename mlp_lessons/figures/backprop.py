@@ -36,6 +36,11 @@ def _sum(terms, sep: str = " ") -> str:
     return " + ".join(_factor(t) if i else _num(t) for i, t in enumerate(terms)) + f"{sep}= {total}"
 
 
+def _sub(p: int, q: int) -> str:
+    """The subscript pq of W_pq in Unicode subscript digits: (2, 1) -> '₂₁'."""
+    return f"{p}{q}".translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+
+
 def backward_messages(W, dZ) -> np.ndarray:
     """What travels back along each edge of layer l, for one example: M_pq = W[l]_pq dJ/dz[l]_p.
 
@@ -77,12 +82,17 @@ def draw_hand_network(ax, params, activations, x, y, caches, back=None, panel: s
     sizes = [x.shape[0]] + [params[f"W{l}"].shape[0] for l in range(1, L + 1)]
     a = [x] + [get_activation(activations[l - 1]).phi(caches[l - 1].Z) for l in range(1, L + 1)]
     top = max(sizes)
-    step = 2.2 if back is None else 2.6  # distance between layers: the backward labels are longer
+    step = 2.2 if back is None else 3.4  # distance between layers: the backward labels are longer
+
+    gap = 1.0 if back is None else 1.2  # between the neurons of a layer: room for the backward labels
 
     def pos(l, i):
-        return l * step, (top - 1) / 2 - (sizes[l] - 1) / 2 + i
+        return l * step, gap * ((top - 1) / 2 - (sizes[l] - 1) / 2 + i)
 
     forward, messages = back is None, back is not None and panel == "messages"
+    yL, xJ = gap * (top - 1) / 2, (L + 0.95) * step if forward else L * step + 2.0
+    ax.set_xlim(-0.7, xJ + 1.25)  # first: the labels near an edge's end are placed in pixels
+    ax.set_ylim(gap * (top - 1) + 0.7, -0.85)
     ink = "black" if forward else MESSAGE_INK if messages else WEIGHT_INK
     fill = "white" if forward else "#fdecea" if messages else "#e8f1fa"
     faint = "0.6"
@@ -102,6 +112,26 @@ def draw_hand_network(ax, params, activations, x, y, caches, back=None, panel: s
 
     def label(xy, text, color):
         ax.text(*xy, text, ha="center", va="center", fontsize=9, color=color, zorder=2,
+                bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none"))
+
+    def end_label(receiver, other, text, color, fontsize=8):
+        """text on the line from box `other` to box `receiver`, just outside `receiver` (past an arrowhead).
+
+        Near its own end a label cannot be mistaken for the label of an edge that crosses
+        this one in the middle; a slanted edge's label moves out along its line until it
+        clears the level of the straight edge into the same box.
+        """
+        renderer = ax.figure.canvas.get_renderer()
+        to_pixels, points = ax.transData, ax.figure.dpi / 72
+        (rx, ry), (ox, oy) = to_pixels.transform(receiver.get_position()), to_pixels.transform(other.get_position())
+        box = receiver.get_bbox_patch().get_window_extent(renderer)
+        dx, dy = ox - rx, oy - ry
+        t = min(box.width / 2 / abs(dx) if dx else np.inf, box.height / 2 / abs(dy) if dy else np.inf)
+        t += 10 * points / np.hypot(dx, dy)  # clear of the box and of an arrowhead
+        if dy:
+            t = max(t, 1.6 * fontsize * points / abs(dy))  # a slanted edge's label clears the straight one's
+        xy = ax.transData.inverted().transform((rx + t * dx, ry + t * dy))
+        ax.text(*xy, text, ha="left" if dx > 0 else "right", va="center", fontsize=fontsize, color=color, zorder=2,
                 bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none"))
 
     in_ink = faint if messages else "black"
@@ -133,24 +163,23 @@ def draw_hand_network(ax, params, activations, x, y, caches, back=None, panel: s
         for p in range(sizes[l]):
             for q in range(sizes[l - 1]):
                 (x0, y0), (x1, y1) = pos(l - 1, q), pos(l, p)
-                # edges that cross get their labels off the middle (nearer the input end, or behind a
-                # layer's wide backward boxes nearer the output end), the others in the middle
-                t = (0.65 if l > 1 and not forward else 0.3) if y0 != y1 and min(sizes[l], sizes[l - 1]) > 1 else 0.5
+                # forward: edges that cross get their short labels nearer the input end, the others in the middle
+                t = 0.3 if y0 != y1 and min(sizes[l], sizes[l - 1]) > 1 else 0.5
                 mid = (x0 + t * (x1 - x0), y0 + t * (y1 - y0))
                 if forward:
                     arrow(boxes[l - 1, q], boxes[l, p], "0.3")
                     label(mid, f"W = {_num(params[f'W{l}'][p, q])}", "black")
-                elif not messages:
+                elif not messages:  # dJ/dW_pq belongs to neuron p's row of W: labelled at p's end
                     arrow(boxes[l - 1, q], boxes[l, p], ink, head=False, lw=1.0)
-                    label(mid, f"dJ/dW = {_product(back[l]['dZ'][p, 0], a[l - 1][q, 0])}", ink)
+                    end_label(boxes[l, p], boxes[l - 1, q],
+                              f"dJ/dW{_sub(p + 1, q + 1)} = {_product(back[l]['dZ'][p, 0], a[l - 1][q, 0])}", ink)
                 elif sent is None:  # layer 1: the connection is there, but no message is sent
                     arrow(boxes[l, p], boxes[l - 1, q], faint, head=False, lw=0.6)
-                else:
+                else:  # the message is labelled where it arrives, at q
                     arrow(boxes[l, p], boxes[l - 1, q], ink)
-                    label(mid, _product(params[f"W{l}"][p, q], back[l]["dZ"][p, 0]), ink)
+                    end_label(boxes[l - 1, q], boxes[l, p], _product(params[f"W{l}"][p, q], back[l]["dZ"][p, 0]), ink)
 
     J = half_squared_error(a[L], y)[0]
-    yL, xJ = (top - 1) / 2, (L + 0.95) * step if forward else L * step + 2.0
     one = sizes[L] == 1
     vec = (lambda v: _num(v[0, 0])) if one else col
     squares = "(a - y)\u00b2 / 2" if one else "\u03a3 (a - y)\u00b2 / 2"
@@ -163,8 +192,6 @@ def draw_hand_network(ax, params, activations, x, y, caches, back=None, panel: s
                     style="square")
         for p in range(sizes[L]):
             arrow(loss, boxes[L, p], ink)
-    ax.set_xlim(-0.7, xJ + 1.25)
-    ax.set_ylim(top - 0.3, -0.85)
     ax.axis("off")
 
 
@@ -188,7 +215,7 @@ def plot_hand_network(params, activations, x, y, caches, back=None) -> None:
         draw_hand_network(ax, params, activations, x, y, caches)
         ax.set_title("forward pass: left to right", loc="left")
     else:
-        fig, axes = plt.subplots(2, 1, figsize=(WIDTH, 6.4))
+        fig, axes = plt.subplots(2, 1, figsize=(WIDTH, 6.8))
         for ax, panel in zip(axes, ("messages", "weights")):
             draw_hand_network(ax, params, activations, x, y, caches, back, panel)
             ax.set_title(BACKWARD_PANEL_TITLES[panel], loc="left",
@@ -204,7 +231,7 @@ def print_hand_backward(params, back) -> None:
     for l in range(L, 1, -1):
         sent = backward_messages(params[f"W{l}"], back[l]["dZ"])
         for q in range(sent.shape[1]):
-            edges = ", ".join(f"{_product(params[f'W{l}'][p, q], back[l]['dZ'][p, 0])} from neuron {p + 1}"
+            edges = ", ".join(f"{_product(params[f'W{l}'][p, q], back[l]['dZ'][p, 0])} from layer {l}'s neuron {p + 1}"
                               for p in range(sent.shape[0]))
             print(f"  layer {l - 1}, neuron {q + 1} receives {edges}; dJ/da = {_sum(sent[:, q])}")
     print("  layer 0 (the inputs x) receives nothing")
@@ -253,10 +280,10 @@ def draw_scalar_chain(ax, chain: dict) -> None:
     def g(v):
         return f"{v + 0.0:.3g}"
 
-    def node(xy, text, grad, fill="white"):
-        ax.text(xy[0], xy[1] + 0.32, grad, ha="center", va="top", fontsize=9, color=MESSAGE_INK)
+    def node(xy, text, grad, fill="white", pad=0.4):
+        ax.text(xy[0], xy[1] + 0.32 + 0.4 * (pad - 0.4), grad, ha="center", va="top", fontsize=9, color=MESSAGE_INK)
         return ax.text(*xy, text, ha="center", va="center", fontsize=10, zorder=3,
-                       bbox=dict(boxstyle="round,pad=0.4", fc=fill, ec="black", lw=1))
+                       bbox=dict(boxstyle=f"round,pad={pad}", fc=fill, ec="black", lw=1))
 
     def edge(source, target, text, t=0.5, dy=-0.22):
         source.draw(ax.figure.canvas.get_renderer())  # lays out the boxes, so the arrow can be clipped
@@ -273,7 +300,8 @@ def draw_scalar_chain(ax, chain: dict) -> None:
     b = node((0, 2.4), f"b = {g(chain['b'])}", f"dJ/db = {g(chain['dJ/db'])}")
     z = node((2.8, 1.2), f"z = wx + b\n= {g(chain['z'])}", f"dJ/dz = {g(chain['dJ/dz'])}")
     a = node((5.2, 1.2), f"a = {chain['activation']}(z)\n= {g(chain['a'])}", f"dJ/da = {g(chain['dJ/da'])}")
-    J = node((7.7, 1.2), f"J = (a - y)\u00b2 / 2\ny = {g(chain['y'])}, J = {g(chain['J'])}", "dJ/dJ = 1", fill="#f3f3f3")
+    J = node((7.7, 1.2), f"J = (a - y)\u00b2 / 2\ny = {g(chain['y'])}, J = {g(chain['J'])}", "dJ/dJ = 1", fill="#f3f3f3",
+             pad=0.6)  # more room: in the relu chain its widest line is (a - y)², which touched the frame
     edge(w, z, f"dz/dw = x = {g(chain['dz/dw'])}", dy=-0.2)
     edge(x, z, f"dz/dx = w = {g(chain['dz/dx'])}")
     edge(b, z, "dz/db = 1", dy=0.2)
