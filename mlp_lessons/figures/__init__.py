@@ -82,6 +82,8 @@ from .initialisation import (  # noqa: F401
     init_scale_widget,
     gradient_spread,
     plot_gradient_spreads,
+    saturated_share,
+    decade_ticks,
 )
 
 from .training import (  # noqa: F401

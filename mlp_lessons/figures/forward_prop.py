@@ -61,20 +61,21 @@ def draw_relu_unit(ax, x2: float, others=(0.0, 0.5, 1.0)) -> str:
 
     Returns a sentence with the numbers the figure shows.
     """
-    x1 = np.linspace(-1.0, 2.0, 301)
+    x_max = 2.45
+    x1 = np.linspace(-1.0, x_max, 346)
     for x2_other in others:
         ax.plot(x1, relu_unit(x1, x2_other), color="0.7", lw=1)
-        ax.text(2.02, float(relu_unit(2.0, x2_other)), f"x2={x2_other:g}", fontsize=7, va="center", color="0.4")
-    ax.plot(x1, relu_unit(x1, x2), color="tab:orange", lw=2.5, label=f"x2 = {x2:.2f}")
+        ax.text(2.25, float(relu_unit(2.25, x2_other)), f"x2={x2_other:g}", fontsize=7, ha="center", va="center",
+                color="0.4", bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none"))  # on its own line
+    ax.plot(x1, relu_unit(x1, x2), color="tab:orange", lw=2.5)
     kink = 1.0 - x2
-    ax.axvspan(kink, 2.0, color="tab:orange", alpha=0.08)
+    ax.axvspan(kink, x_max, color="tab:orange", alpha=0.08)
     ax.axvline(kink, color="tab:orange", ls="--", lw=1)
-    ax.set_xlim(-1.0, 2.45)
+    ax.set_xlim(-1.0, x_max)
     ax.set_ylim(-0.1, 3.1)
     ax.set_xlabel("x1")
     ax.set_ylabel("a = ReLU(x1 + x2 - 1)")
-    ax.set_title("x1 matters only where x1 + x2 > 1 (shaded)")
-    ax.legend(loc="upper left", fontsize=8)
+    ax.set_title(f"x2 = {x2:.2f} (orange): x1 matters only where x1 + x2 > 1 (shaded)")
     change = float(relu_unit(1.5, x2) - relu_unit(0.0, x2))
     return (
         f"x2 = {x2:.2f}: x1 has no effect for x1 < {kink:.2f} (slope 0) and slope 1 above it; "
@@ -95,7 +96,7 @@ def relu_unit_widget(x2: float = 0.3) -> SliderFigure:
     """A slider for x2 that redraws how a = ReLU(x1 + x2 - 1) responds to x1."""
     slider = widgets.FloatSlider(value=x2, min=-1.0, max=2.0, step=0.1, description="x2",
                                  continuous_update=False, readout_format=".1f")
-    alt = ("Line plot of a = ReLU(x1 + x2 - 1) against x1 from -1 to 2: flat at zero up to the kink "
+    alt = ("Line plot of a = ReLU(x1 + x2 - 1) against x1 from -1 to 2.45: flat at zero up to the kink "
            "at x1 = 1 - x2, then rising with slope 1; faint lines show x2 = 0, 0.5 and 1.")
     return SliderFigure(slider, draw_relu_unit, alt)
 

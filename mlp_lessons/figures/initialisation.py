@@ -6,13 +6,15 @@ from __future__ import annotations
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
+from ..activations import get_activation
 from ..backward import backward
 from ..forward import forward
 from ..losses import half_squared_error
 from ..params import init_params
 from .threads import one_at_a_time
-from .common import (DPI, HALF_WIDTH, plain_log_ticks, SliderFigure)
+from .common import (DPI, HALF_WIDTH, SliderFigure)
 
 SPREAD_DEPTH, SPREAD_WIDTH = 10, 50
 INIT_SCALES = (0.25, 0.5, 0.71, 1.0, 1.41, 2.0, 4.0)  # factors of He's standard deviation
@@ -32,6 +34,17 @@ def activation_spread(scale: float, depth: int = SPREAD_DEPTH, width: int = SPRE
     return np.array([cache.A_prev.std() for cache in caches] + [AL.std()])
 
 
+def decade_ticks(ax) -> None:
+    """Label every power of ten of ax's log-scale y axis, all written one way: 1e-3, 1e0, 1e5.
+
+    As the tables print them, never mixed (f"{v:g}" writes 100000 beside 1e+07); and no
+    mathtext $10^k$, which a slider's redraw must not parse (see common.plain_log_ticks).
+    """
+    ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0,), numticks=40))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"1e{round(np.log10(v)):d}" if v > 0 else ""))
+    ax.yaxis.set_minor_formatter(NullFormatter())
+
+
 def _draw_spread(ax, spread, **style):
     ax.semilogy(np.arange(len(spread)), spread, "o-", ms=4, **style)
 
@@ -42,7 +55,7 @@ def _spread_axes(ax):
     ax.set_xticks(range(SPREAD_DEPTH + 1))
     ax.set_ylim(1e-7, 1e7)
     ax.grid(alpha=0.3)
-    plain_log_ticks(ax)
+    decade_ticks(ax)
 
 
 @one_at_a_time
@@ -59,8 +72,8 @@ def plot_activation_spreads(spreads: dict) -> None:
 
 
 def draw_activation_spread(ax, scale: float, he=None) -> str:
-    """The spread layer by layer for W = scale x He's draw (bold), against He itself (grey; he, if given)."""
-    _draw_spread(ax, activation_spread(1.0) if he is None else he, color="0.6", label="He (scale 1)")
+    """The spread layer by layer for W = scale x He's draw (bold), against He itself (black, thin; he, if given)."""
+    _draw_spread(ax, activation_spread(1.0) if he is None else he, color="black", lw=1, label="He (scale 1)")
     spread = activation_spread(scale)
     _draw_spread(ax, spread, color="tab:red" if scale > 1 else "tab:blue" if scale < 1 else "black",
                  lw=2.5, label=f"scale {scale:g} x He")
@@ -77,7 +90,7 @@ def init_scale_widget(scale: float = 1.0) -> SliderFigure:
                                      description="scale", continuous_update=False)
     he = activation_spread(1.0)  # the reference curve, computed once for every redraw
     alt = ("Line plot, on a log scale, of the standard deviation of the activations a[l] against the layer l = 0 "
-           "to 10 of a deep ReLU network whose weights are He's draw times the chosen scale, over the grey line "
+           "to 10 of a deep ReLU network whose weights are He's draw times the chosen scale, over the thin black line "
            "of He's initialisation, which stays near 1: a scale below 1 makes the spread shrink layer after "
            "layer, a scale above 1 makes it grow.")
     return SliderFigure(slider, lambda ax, value: draw_activation_spread(ax, value, he), alt)
@@ -115,7 +128,7 @@ def plot_gradient_spreads(spreads: dict) -> None:
     ax.set_ylabel("||dJ/dW[l]||")
     ax.set_xticks(range(1, depth + 1))
     ax.grid(alpha=0.3)
-    plain_log_ticks(ax)
+    decade_ticks(ax)
     ax.set_title(f"the gradients at the start: {depth} layers of {SPREAD_WIDTH}")
     values = np.concatenate(list(spreads.values()))
     ax.set_ylim(values.min() / 10, values.max() * 1e4)  # room for the legend above the curves
@@ -124,3 +137,18 @@ def plot_gradient_spreads(spreads: dict) -> None:
     plt.show()
 
 
+
+
+def saturated_share(scale: float, activation: str = "sigmoid", init: str = "xavier", below: float = 0.01,
+                    depth: int = SPREAD_DEPTH, width: int = SPREAD_WIDTH, m: int = 200, seed: int = 0) -> float:
+    """The share of phi'(z[l]) < below, over every unit, layer and example of gradient_spread's network.
+
+    How saturated the forward signal is at this scale: a unit whose slope is that small
+    passes almost nothing back (boxed equation 1).
+    """
+    params = init_params([width] * (depth + 1), seed=seed, init=init)
+    params = {name: value * scale if name.startswith("W") else value for name, value in params.items()}
+    X = np.random.default_rng(seed).standard_normal((width, m))
+    _, caches = forward(params, X, [activation] * depth)
+    phi_prime = get_activation(activation).phi_prime
+    return float(np.mean([np.mean(phi_prime(cache.Z) < below) for cache in caches]))
