@@ -48,7 +48,7 @@ LARGEST = dict(hidden=[MAX_WIDTH] * MAX_HIDDEN_LAYERS, features=list(ml.FEATURES
 
 def _control_changes(pg: Playground):
     """An endless cycle of (control, value) moves that each change a setting."""
-    c = pg.ui.panel.c
+    c = pg.controls.panel.c
     lr = c["lr"].value
     moves = [
         ("lr", lr * 2), ("lr", lr),
@@ -69,7 +69,7 @@ def _median_change(pg: Playground, repeats: int) -> float:
     for _ in range(repeats):
         name, value = next(moves)
         start = timing.clock()
-        pg.ui.panel.c[name].value = value  # the observer resets and redraws before this returns
+        pg.controls.panel.c[name].value = value  # the observer resets and redraws before this returns
         samples.append(timing.clock() - start)
     return statistics.median(samples)
 
@@ -78,7 +78,7 @@ def _median_step(pg: Playground, repeats: int) -> float:
     samples = []
     for _ in range(repeats):
         start = timing.clock()
-        pg.ui.buttons["step"].click()
+        pg.controls.buttons["epoch"].click()
         samples.append(timing.clock() - start)
     return statistics.median(samples)
 
@@ -89,9 +89,9 @@ def redraws_per_second(pg: Playground, seconds: float = 3.0) -> float:
     pg.listeners.append(lambda _: count.__setitem__(0, count[0] + 1))
 
     async def train():
-        task = asyncio.get_running_loop().create_task(pg.ui.run())
+        task = asyncio.get_running_loop().create_task(pg.controls.run())
         await asyncio.sleep(seconds)
-        pg.ui.pause()
+        pg.controls.pause()
         await task
 
     start = time.perf_counter()
@@ -120,7 +120,7 @@ def measure(repeats: int = 15) -> dict:
         pg.train(20)
         sizes = pg.layer_sizes
         results[f"{label} {sizes}: control change to redraw"] = _median_change(pg, repeats)
-        results[f"{label} {sizes}: Step (one epoch) to redraw"] = _median_step(pg, repeats)
+        results[f"{label} {sizes}: +1 epoch to redraw"] = _median_step(pg, repeats)
     pg = Playground()
     pg.widget
     frame = _median_frame(pg, repeats)

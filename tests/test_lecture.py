@@ -79,7 +79,7 @@ def test_each_frame_sends_its_picture_once(monkeypatch):
     pictures = [(widget, n) for widget, n in sent if n > png // 2]
     assert [widget for widget, _ in pictures] == [page.picture], f"pictures sent in one frame: {pictures}"
     assert sum(n for _, n in sent) < 1.1 * png, "about one PNG's bytes per frame"
-    assert not any(isinstance(child, w.Image) for child in pg.ui.box.children) and pg.ui.image is page.picture
+    assert not any(isinstance(child, w.Image) for child in pg.controls.box.children) and pg.controls.image is page.picture
 
 
 @contextlib.contextmanager

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 import mlp_lessons as ml
-from mlp_lessons.playgrounds.own_data import OwnDataPlayground
+from mlp_lessons.playgrounds.own_data import OwnPoints
 from mlp_lessons.playgrounds.points import MAX_POINTS, PointsError, points_and_task, read_points
 from test_browser import (  # noqa: F401  (fixtures and helpers, shared)
     SCREENSHOT_DIR, browser_context, chromium_browser, click_menu, jupyter_lab_server, lab_page, open_notebook,
@@ -112,19 +112,19 @@ def test_regression_on_your_points_trains_a_linear_output_on_the_squared_error(h
     monkeypatch.chdir(tmp_path)
     pg = ml.playground(data=hills_points, hidden=[6], lr=0.1, epochs=20)
     s = pg.settings
-    assert pg.task == "regression" and s.regression and s.output == "identity" and s.loss == "half_squared_error"
+    assert pg.source.task == "regression" and s.regression and s.output == "identity" and s.loss == "half_squared_error"
     assert pg.png()[:4] == b"\x89PNG" and "prediction a[L]" in pg.view.titles[pg.view.ax_out].get_text()
     assert "accuracy" not in pg.status() and pg.view.vmax is not None, "the prediction heatmap, not P(y = 1)"
     assert pg.history.end_loss[-1] < pg.history.end_loss[0]
     pg.add_point(0.5, 0.5, -0.75).train(5)
-    assert pg.Y_points[0, -1] == -0.75
+    assert pg.source.Y[0, -1] == -0.75
     with pytest.raises(ValueError, match="real-valued targets .regression.*half_squared_error"):
         pg.set(loss="binary_cross_entropy")
     pg.save("hills.csv")
     line = pg.code_line()
     assert line.startswith('ml.playground(data="hills.csv", task="regression", hidden=[6]') and "dataset" not in line
     again = eval(line, {"ml": ml})
-    assert again.status() == pg.status() and again.task == "regression"
+    assert again.status() == pg.status() and again.source.task == "regression"
     assert all(np.array_equal(again.params[k], pg.params[k]) for k in pg.params)
     namespace = {}
     exec(pg.code(), namespace)
@@ -136,37 +136,37 @@ def test_uploading_a_regression_file_switches_the_task_and_undo_switches_back(xo
     pg = ml.playground(data=xor_points, epochs=2)
     pg.widget  # noqa: B018
     upload = {"name": "hills.csv", "content": memoryview(ml.points_csv(*hills_points).encode())}
-    pg.controls._uploaded({"new": (upload,)})  # what the Load CSV button hands over
-    assert "Loaded 60 points from hills.csv (regression)" in pg.controls.message.value
-    assert pg.task == "regression" and pg.settings.loss == "half_squared_error" and pg.epoch == 0
-    assert pg.controls.target.layout.display is None and pg.controls.classes.layout.display == "none"
-    assert "targets from" in pg.picture.alt
-    pg.controls.target.value = 2.5
+    pg.controls.points._uploaded({"new": (upload,)})  # what the Load CSV button hands over
+    assert "Loaded 60 points from hills.csv (regression)" in pg.controls.points.message.value
+    assert pg.source.task == "regression" and pg.settings.loss == "half_squared_error" and pg.epochs == 0
+    assert pg.controls.points.target.layout.display is None and pg.controls.points.classes.layout.display == "none"
+    assert "targets from" in pg.controls.image.alt
+    pg.controls.points.target.value = 2.5
     box, height = pg.view.ax_out.get_window_extent(), pg.view.figure.bbox.height
-    pg.picture.click((box.x0 + box.x1) / 2, height - (box.y0 + box.y1) / 2)
-    assert pg.Y_points[0, -1] == 2.5, "a click adds a point with the chosen target"
-    pg.picture.click((box.x0 + box.x1) / 2, height - (box.y0 + box.y1) / 2, shift=True)
-    assert pg.Y_points[0, -1] == -2.5, "shift-click adds the negative target"
+    pg.controls.image.click((box.x0 + box.x1) / 2, height - (box.y0 + box.y1) / 2)
+    assert pg.source.Y[0, -1] == 2.5, "a click adds a point with the chosen target"
+    pg.controls.image.click((box.x0 + box.x1) / 2, height - (box.y0 + box.y1) / 2, shift=True)
+    assert pg.source.Y[0, -1] == -2.5, "shift-click adds the negative target"
     pg.undo().undo().undo()
-    assert pg.task == "classification" and pg.settings.loss == "binary_cross_entropy" and pg.ready
+    assert pg.source.task == "classification" and pg.settings.loss == "binary_cross_entropy" and pg.source.ready
     with pytest.raises(PointsError, match="nan is not a finite number"):
         pg.load(b"x1,x2,target\n0,0,nan\n")
-    assert pg.task == "classification", "a bad file changes nothing"
+    assert pg.source.task == "classification", "a bad file changes nothing"
 
 
 def test_a_regression_waits_for_enough_points_when_cleared(hills_points):
     pg = ml.playground(data=hills_points)
     pg.clear().add_point(0.1, 0.2, 0.5)
-    assert not pg.ready and "Only 1 point" in pg.note and "negative target" in pg.note
+    assert not pg.source.ready and "Only 1 point" in pg.source.note and "negative target" in pg.source.note
     assert pg.png()[:4] == b"\x89PNG"
 
 
 def test_a_bad_file_changes_nothing(xor_points):
     pg = ml.playground(data=xor_points, epochs=3)
-    before = (pg.X_points, pg.code_line(), pg.status())
+    before = (pg.source.X, pg.code_line(), pg.status())
     with pytest.raises(PointsError):
         pg.load(b"x1,x2,label\n0,abc,0\n")
-    assert (pg.X_points, pg.code_line(), pg.status()) == before
+    assert (pg.source.X, pg.code_line(), pg.status()) == before
 
 
 def test_arrays_as_rows_get_a_hint(xor_points):
@@ -188,7 +188,7 @@ def test_the_saved_file_and_the_line_of_python_re_create_the_run(xor_points, tmp
     monkeypatch.chdir(tmp_path)
     pg = ml.playground(data=xor_points, hidden=[6], lr=0.5, epochs=10)
     pg.add_point(0.5, 0.5, 1).train(5)
-    assert not pg.saved
+    assert not pg.source.saved
     pg.save("mine.csv")
     line = pg.code_line()
     assert line.startswith('ml.playground(data="mine.csv", hidden=[6]') and "dataset" not in line
@@ -202,29 +202,29 @@ def test_the_saved_file_and_the_line_of_python_re_create_the_run(xor_points, tmp
 
 def test_added_points_are_split_and_trained_on(xor_points):
     pg = ml.playground(data=xor_points, epochs=2)
-    n = pg.X_points.shape[1]
+    n = pg.source.X.shape[1]
     pg.add_point(3.0, 3.0, 1)
-    assert pg.X_run.shape[1] == n + 1 == pg.settings.m + pg.settings.m_test
-    assert pg.epoch == 0, "new points start a new run, so the line of Python stays exact"
+    assert pg.source.X_run.shape[1] == n + 1 == pg.settings.m + pg.settings.m_test
+    assert pg.epochs == 0, "new points start a new run, so the line of Python stays exact"
     pg.train(3)
     on_train = np.any(np.all(pg.data.X == [[3.0], [3.0]], axis=0))
     on_test = np.any(np.all(pg.data.X_test == [[3.0], [3.0]], axis=0))
-    assert on_train != on_test and pg.epoch == 3
+    assert on_train != on_test and pg.epochs == 3
 
 
 def test_clear_waits_for_enough_points_and_undo_brings_them_back(xor_points):
     pg = ml.playground(data=xor_points, epochs=2)
-    n = pg.X_points.shape[1]
+    n = pg.source.X.shape[1]
     pg.clear()
-    assert not pg.ready and "No points yet" in pg.note and pg.png()[:4] == b"\x89PNG"
+    assert not pg.source.ready and "No points yet" in pg.source.note and pg.png()[:4] == b"\x89PNG"
     for x1, x2, label in [(0, 0, 0), (1, 1, 0), (0, 1, 1)]:
         pg.add_point(x1, x2, label)
-    assert not pg.ready and "Only 3 points" in pg.note
+    assert not pg.source.ready and "Only 3 points" in pg.source.note
     pg.add_point(1, 0, 1)
-    assert pg.ready and pg.X_run.shape[1] == 4 and pg.epoch == 0
+    assert pg.source.ready and pg.source.X_run.shape[1] == 4 and pg.epochs == 0
     for _ in range(5):
         pg.undo()
-    assert pg.ready and pg.X_points.shape[1] == n
+    assert pg.source.ready and pg.source.X.shape[1] == n
 
 
 def test_a_click_on_the_plane_adds_a_point_of_the_chosen_class_there(xor_points):
@@ -234,15 +234,15 @@ def test_a_click_on_the_plane_adds_a_point_of_the_chosen_class_there(xor_points)
     height = pg.view.figure.bbox.height
     x_pixel, y_pixel = (box.x0 + box.x1) / 2, height - (box.y0 + box.y1) / 2
     x1_lo, x1_hi, x2_lo, x2_hi = pg.view.extent
-    pg.controls.classes.value = 0
-    pg.picture.click(x_pixel, y_pixel)
-    assert pg.X_points.shape[1] == 41 and pg.Y_points[0, -1] == 0
-    assert np.allclose(pg.X_points[:, -1], [(x1_lo + x1_hi) / 2, (x2_lo + x2_hi) / 2], atol=0.05)
-    pg.picture.click(x_pixel, y_pixel, shift=True)
-    assert pg.Y_points[0, -1] == 1, "shift-click adds the other class"
-    pg.picture.click(1, 1)
-    assert pg.X_points.shape[1] == 42, "a click off the plane adds nothing"
-    assert "Your 42 points" in pg.picture.alt
+    pg.controls.points.classes.value = 0
+    pg.controls.image.click(x_pixel, y_pixel)
+    assert pg.source.X.shape[1] == 41 and pg.source.Y[0, -1] == 0
+    assert np.allclose(pg.source.X[:, -1], [(x1_lo + x1_hi) / 2, (x2_lo + x2_hi) / 2], atol=0.05)
+    pg.controls.image.click(x_pixel, y_pixel, shift=True)
+    assert pg.source.Y[0, -1] == 1, "shift-click adds the other class"
+    pg.controls.image.click(1, 1)
+    assert pg.source.X.shape[1] == 42, "a click off the plane adds nothing"
+    assert "Your 42 points" in pg.controls.image.alt
 
 
 # ---- in the browser -----------------------------------------------------------------------

@@ -8,7 +8,8 @@ import pytest
 
 import mlp_lessons as ml
 from mlp_lessons.playgrounds.settings import CONTROLS, MAX_SEED, OUTPUTS
-from mlp_lessons.playgrounds.state import PlaygroundState
+from mlp_lessons.playgrounds import state as state_module
+from mlp_lessons.playgrounds.state import PlaygroundState, slider_advice
 from mlp_lessons.playgrounds.view import PlaygroundView
 from mlp_lessons.playgrounds.widget import Playground
 
@@ -26,7 +27,7 @@ def same_run(a, b) -> bool:
         set(a.params) == set(b.params)
         and all(a.params[k].tobytes() == b.params[k].tobytes() for k in a.params)
         and (a.history.loss, a.history.end_loss, a.history.test_loss) == (b.history.loss, b.history.end_loss, b.history.test_loss)
-        and (a.epoch, a.steps, a.diverged, a.message) == (b.epoch, b.steps, b.diverged, b.message)
+        and (a.epochs, a.steps, a.diverged, a.message) == (b.epochs, b.steps, b.diverged, b.message)
     )
 
 
@@ -38,12 +39,12 @@ def test_default_run_learns_and_counts():
     pg = ml.playground()
     assert pg.layer_sizes == [2, 8, 8, 1]
     assert pg.activations == ["tanh", "tanh", "sigmoid"]
-    assert (pg.epoch, pg.steps) == (0, 0)
-    pg.step()
-    assert (pg.epoch, pg.steps) == (1, 13)  # ceil(200 / 16) mini-batches per epoch
+    assert (pg.epochs, pg.steps) == (0, 0)
+    pg.epoch()
+    assert (pg.epochs, pg.steps) == (1, 13)  # ceil(200 / 16) mini-batches per epoch
     first = pg.history.end_loss[0]
     pg.train(30)
-    assert (pg.epoch, pg.steps) == (31, 31 * 13)
+    assert (pg.epochs, pg.steps) == (31, 31 * 13)
     assert len(pg.history.loss) == len(pg.history.end_loss) == len(pg.history.test_loss) == 31
     assert pg.history.end_loss[-1] < first / 2
     assert pg.accuracies()[1] > 0.9
@@ -67,7 +68,7 @@ def test_weight_edits_are_part_of_the_line_of_python():
     pg = ml.playground(hidden=[3], epochs=4)
     before = pg.params["W1"].copy()
     pg.set_weight(1, 2, 0, -1.23456)
-    assert pg.params["W1"][2, 0] == -1.23 and pg.epoch == 4  # rounded as printed; the run goes on
+    assert pg.params["W1"][2, 0] == -1.23 and pg.epochs == 4  # rounded as printed; the run goes on
     assert np.array_equal(np.delete(pg.params["W1"].ravel(), 4), np.delete(before.ravel(), 4))
     pg.train(3)
     pg.set_weight(2, 0, 1, 0.5)
@@ -86,13 +87,13 @@ def test_weight_edits_are_part_of_the_line_of_python():
 def test_set_starts_a_new_run_and_reset_keeps_settings():
     pg = ml.playground(epochs=5)
     pg.set(hidden=[3, 4, 5], lr=0.01234)
-    assert pg.epoch == 0 and pg.layer_sizes == [2, 3, 4, 5, 1]
+    assert pg.epochs == 0 and pg.layer_sizes == [2, 3, 4, 5, 1]
     assert pg.settings.lr == 0.0123  # three significant digits, as printed
     pg.train(3)
     pg.set(show_test=False, discretize=True)  # view options keep the run
-    assert pg.epoch == 3
+    assert pg.epochs == 3
     pg.reset()
-    assert pg.epoch == 0 and pg.settings.hidden == (3, 4, 5)
+    assert pg.epochs == 0 and pg.settings.hidden == (3, 4, 5)
 
 
 @pytest.mark.parametrize(
@@ -112,7 +113,8 @@ def test_set_starts_a_new_run_and_reset_keeps_settings():
         (dict(features=[]), "at least one input"),
         (dict(dataset="sine", features=["x2"]), "needs an input x2"),
         (dict(regularization="L3"), "regularization must be one of"),
-        (dict(regularization="L2", reg_rate=-0.1), "rate lambda must be a number >= 0"),
+        (dict(regularization="L2", reg_rate=-0.1), "reg_rate must be a number from 0 to 10"),
+        (dict(momentum=-0.1), "momentum must be a number from 0 to 0.99"),
         (dict(m=0), "m must be a positive integer"),
         (dict(init="ones"), "init must be one of"),
         (dict(controls=["lr", "speed"]), "controls must be a list of names"),
@@ -130,32 +132,33 @@ def test_softmax_with_one_output_is_refused_through_the_widget_too():
     pg = ml.playground()
     pg.widget
     with pytest.raises(Exception):  # not among the loss control's options at all
-        pg.ui.panel.c["loss"].value = "softmax_cross_entropy"
-    pg.ui.change(loss="softmax_cross_entropy")  # and if a value got there, it is refused in words
-    assert "a softmax over one unit is always 1" in pg.ui.status.value and pg.settings.loss == "binary_cross_entropy"
+        pg.controls.panel.c["loss"].value = "softmax_cross_entropy"
+    pg.controls.change(loss="softmax_cross_entropy")  # and if a value got there, it is refused in words
+    assert "a softmax over one unit is always 1" in pg.controls.status.value and pg.settings.loss == "binary_cross_entropy"
 
 
 def test_defaults_work_for_any_data_size():
     pg = ml.playground(m=10, epochs=3)  # the default batch of 16 is more than 10 points: the whole set
-    assert pg.settings.batch_size == 10 and (pg.epoch, pg.steps) == (3, 3)
+    assert pg.settings.batch_size == 10 and (pg.epochs, pg.steps) == (3, 3)
     pg = ml.playground(m=3, m_test=1, epochs=2)
-    assert pg.epoch == 2
+    assert pg.epochs == 2
     assert same_run(recreated(pg), pg)
 
 
 def test_divergence_stops_with_a_message_and_the_line_recreates_it():
     pg = diverging()
     pg.train(50)
-    assert pg.diverged and pg.epoch < 50
+    assert pg.diverged and pg.epochs < 50
     assert "Training stopped" in pg.message and "lr = 10 is probably too large" in pg.message
     assert all(np.all(np.isfinite(W)) for W in pg.params.values())
     assert same_run(recreated(pg), pg)  # the attempted epoch is in the line, so it diverges the same way
-    epoch = pg.epoch
+    epoch = pg.epochs
+    pg.epoch()
     pg.step()
     pg.widget  # draws the state from before the bad step
-    pg.ui.start()
-    assert pg.epoch == epoch and not pg.ui.running
-    assert "Training stopped" in pg.ui.status.value and "Press Reset" in pg.ui.status.value
+    pg.controls.start()
+    assert pg.epochs == epoch and not pg.controls.running
+    assert "Training stopped" in pg.controls.status.value and "Press Reset" in pg.controls.status.value
     pg.reset()
     assert not pg.diverged and pg.message == ""
 
@@ -170,8 +173,8 @@ def test_cross_entropy_with_a_linear_output_names_the_pairing():
 def test_suggested_learning_rate_stays_on_the_slider():
     pg = ml.playground(lr=1e-4, activation="relu", output="identity", loss="half_squared_error",
                        hidden=[32, 32, 32, 32], init="random", m=50)
-    assert pg.run.advice.endswith("smaller one (e.g. lr = 1e-05).") is False
-    assert "already the smallest offered" in pg.run.advice
+    assert "already the smallest offered" in pg.run.advice and "1e-05" not in pg.run.advice
+    assert slider_advice(0.0003).endswith("(e.g. lr = 0.0001).")
 
 
 def test_zero_start_keeps_every_hidden_unit_identical():
@@ -202,7 +205,7 @@ def test_the_lessons_runs_are_recreated_bit_for_bit():
     assert same_run(recreated(pg), pg)
 
     blown = diverging(epochs=50)
-    assert blown.diverged and blown.code_line().endswith(f"epochs={blown.epoch + 1})")
+    assert blown.diverged and blown.code_line().endswith(f"epochs={blown.epochs + 1})")
     again = recreated(blown)
     assert same_run(again, blown) and again.message == blown.message
 
@@ -233,6 +236,82 @@ def test_regularisation_changes_the_run_and_its_status():
     assert "penalty" in l2.status() and "penalty" not in free.status()
 
 
+def test_a_step_is_one_mini_batch_and_an_epoch_one_pass():
+    """One vocabulary with Run: pg.step() one mini-batch, pg.epoch() to the end of the epoch, pg.train(n) n epochs."""
+    pg = ml.playground()
+    pg.step()
+    assert (pg.epochs, pg.steps) == (0, 1)
+    pg.step(3)
+    assert (pg.epochs, pg.steps) == (0, 4)
+    pg.epoch()  # the rest of this epoch
+    assert (pg.epochs, pg.steps) == (1, 13)
+    pg.train(2).step()
+    assert (pg.epochs, pg.steps) == (3, 40)
+    assert pg.code_line().endswith("epochs=0).step(4).train(3).step()")
+    assert pg.status().startswith("epoch 3, step 40:")
+    assert same_run(recreated(pg), pg)
+    namespace = {}
+    exec(pg.code(), namespace)
+    assert all(namespace["params"][k].tobytes() == pg.params[k].tobytes() for k in pg.params)
+    assert namespace["history"].loss == pg.history.loss
+
+
+def test_a_new_learning_rate_keeps_the_data_and_the_inputs(monkeypatch):
+    """A change that needs only a new update rule loads no points and computes no features again."""
+    pg = ml.playground(features=["x1", "x2", "x1^2"], epochs=2)
+    calls = []
+    split, features = pg.source.split, state_module.input_features
+    monkeypatch.setattr(pg.source, "split", lambda s: calls.append("split") or split(s))
+    monkeypatch.setattr(state_module, "input_features", lambda X, names: calls.append("features") or features(X, names))
+    data, inputs = pg.data, pg.state.inputs
+    for change in (dict(lr=1.0), dict(momentum=0.5), dict(regularization="L2"), dict(reg_rate=0.1)):
+        pg.set(**change)
+        assert pg.epochs == 0 and pg.data is data and pg.state.inputs is inputs and pg.run.X is inputs[0]
+    assert calls == []
+    fresh = ml.playground(features=["x1", "x2", "x1^2"], lr=1.0, momentum=0.5, regularization="L2", reg_rate=0.1)
+    assert same_run(pg.train(3), fresh.train(3))
+    calls.clear()
+    pg.set(features=["x1", "x2"])
+    assert calls == ["features", "features"]  # the inputs change, the points stay
+    pg.set(seed=1)
+    assert calls[2:] == ["split", "features", "features"]
+
+
+def test_momentum_is_a_control_that_changes_the_run_and_the_line_recreates_it():
+    plain = ml.playground(hidden=[6], lr=0.1, epochs=10)
+    heavy = ml.playground(hidden=[6], lr=0.1, momentum=0.9, epochs=10)
+    assert heavy.history.end_loss[-1] != plain.history.end_loss[-1]
+    assert type(heavy.run.optimizer).__name__ == "Momentum" and heavy.run.optimizer.beta == 0.9
+    assert "momentum" not in plain.code_line() and "momentum=0.9" in heavy.code_line()
+    heavy.step()
+    assert same_run(recreated(heavy), heavy)
+    namespace = {}
+    exec(heavy.code(), namespace)
+    assert "ml.Momentum(lr=0.1, beta=0.9)" in heavy.code()
+    assert all(namespace["params"][k].tobytes() == heavy.params[k].tobytes() for k in heavy.params)
+    with pytest.raises(ValueError, match="momentum must be a number from 0 to 0.99"):
+        ml.playground(momentum=1.0)
+    pg = ml.playground(controls=["lr", "momentum"])
+    pg.widget
+    assert set(pg.controls.panel.c) == {"lr", "momentum"}
+    pg.controls.panel.c["momentum"].value = 0.5
+    assert pg.settings.momentum == 0.5 and pg.run.optimizer.beta == 0.5 and "momentum=0.5" in pg.controls.code.value
+
+
+def test_the_playground_is_composed_of_state_view_and_controls():
+    pg = ml.playground(epochs=1)
+    assert isinstance(pg.state, PlaygroundState) and isinstance(pg.view, PlaygroundView) and pg.controls is None
+    assert not isinstance(pg, PlaygroundState)
+    pg.widget
+    assert pg.controls.panel is not None and pg.controls.points is None
+    assert pg.controls.buttons["epoch"].description == "+1 epoch"
+    assert pg.controls.buttons["step"].description == "+1 step"
+    pg.controls.buttons["step"].click()
+    assert (pg.epochs, pg.steps) == (1, 14) and "step 14" in pg.controls.counter.value
+    with pytest.raises(TypeError, match="works on your own points"):
+        pg.add_point(0, 0, 1)
+
+
 # ---- the controls ------------------------------------------------------------------------------
 
 
@@ -246,7 +325,7 @@ def test_a_control_moved_on_the_widget_thread_waits_for_the_frame_in_progress():
     pg = ml.playground()
     pg.widget
     with ONE_AT_A_TIME:
-        mover = threading.Thread(target=lambda: setattr(pg.ui.panel.c["seed"], "value", 7))
+        mover = threading.Thread(target=lambda: setattr(pg.controls.panel.c["seed"], "value", 7))
         mover.start()
         mover.join(0.5)
         assert mover.is_alive() and pg.settings.seed == 0
@@ -257,7 +336,7 @@ def test_a_control_moved_on_the_widget_thread_waits_for_the_frame_in_progress():
 def test_controls_set_the_settings_and_the_architecture():
     pg = ml.playground()
     pg.widget
-    c = pg.ui.panel.c
+    c = pg.controls.panel.c
     c["hidden_layers"].value = 3
     c["width3"].value = 17
     assert pg.layer_sizes == [2, 8, 8, 17, 1]
@@ -270,7 +349,7 @@ def test_controls_set_the_settings_and_the_architecture():
                         ("batch_size", 50), ("seed", 7), ("output", "identity")]:
         c[name].value = value
         assert getattr(pg.settings, name) == value
-    assert 'dataset="xor"' in pg.ui.code.value and "epochs=0" in pg.ui.code.value
+    assert 'dataset="xor"' in pg.controls.code.value and "epochs=0" in pg.controls.code.value
     pg.set(hidden=[4, 6])  # and back: the controls follow set()
     assert (c["hidden_layers"].value, c["width1"].value, c["width2"].value) == (2, 4, 6)
 
@@ -278,9 +357,9 @@ def test_controls_set_the_settings_and_the_architecture():
 def test_new_controls_headless():
     pg = ml.playground(epochs=2)
     pg.widget
-    c = pg.ui.panel.c
+    c = pg.controls.panel.c
     c["feature x1^2"].value = True
-    assert pg.settings.features == ("x1", "x2", "x1^2") and pg.layer_sizes[0] == 3 and pg.epoch == 0
+    assert pg.settings.features == ("x1", "x2", "x1^2") and pg.layer_sizes[0] == 3 and pg.epochs == 0
     c["feature x1"].value = False
     assert pg.settings.features == ("x2", "x1^2")
     c["regularization"].value = "L1"
@@ -292,9 +371,9 @@ def test_new_controls_headless():
     assert not np.any(pg.params["W1"])
     pg.train(2)
     c["show_test"].value = False
-    assert pg.epoch == 2 and not pg.view.test_points.get_visible()
+    assert pg.epochs == 2 and not pg.view.test_points.get_visible()
     c["discretize"].value = True
-    assert pg.epoch == 2 and set(np.unique(pg.view.draw(pg).axes[1].images[0].get_array())) <= {0.1, 0.9}
+    assert pg.epochs == 2 and set(np.unique(pg.view.draw(pg).axes[1].images[0].get_array())) <= {0.1, 0.9}
     c["dataset"].value = "sine"
     assert pg.settings.features == ("x1^2",) and pg.settings.output == "identity"
     assert c["feature x2"].disabled and not c["feature sin x1"].disabled
@@ -304,7 +383,7 @@ def test_new_controls_headless():
     c["edit_p"].value = 0
     c["edit_q"].value = 5
     c["edit_value"].value = -2.0
-    assert pg.params["W2"][0, 5] == -2.0 and ".set_weight(2, 0, 5, -2.0)" in pg.ui.code.value
+    assert pg.params["W2"][0, 5] == -2.0 and ".set_weight(2, 0, 5, -2.0)" in pg.controls.code.value
     c["edit_q"].value = 4  # picking another weight shows its value
     assert c["edit_value"].value == float(pg.params["W2"][0, 4])
 
@@ -312,58 +391,58 @@ def test_new_controls_headless():
 def test_a_refused_combination_is_shown_and_the_controls_go_back():
     pg = ml.playground(dataset="hills")
     pg.widget
-    c = pg.ui.panel.c
+    c = pg.controls.panel.c
     c["loss"].value = "binary_cross_entropy"
-    assert "regression data set" in pg.ui.status.value
+    assert "regression data set" in pg.controls.status.value
     assert pg.settings.loss == "half_squared_error" and c["loss"].value == "half_squared_error"
     c["feature x1"].value = False
     c["feature x2"].value = False  # the last feature cannot go
-    assert pg.settings.features == ("x2",) and c["feature x2"].value and "at least one input" in pg.ui.status.value
+    assert pg.settings.features == ("x2",) and c["feature x2"].value and "at least one input" in pg.controls.status.value
 
 
 def test_teacher_chooses_the_controls_and_the_line_keeps_them():
     pg = ml.playground(controls=["lr", "hidden"])
     pg.widget
-    assert set(pg.ui.panel.c) == {"lr", "hidden_layers", "width1", "width2", "width3", "width4"}
+    assert set(pg.controls.panel.c) == {"lr", "hidden_layers", "width1", "width2", "width3", "width4"}
     assert 'controls=["hidden", "lr"]' in pg.code_line()
     assert recreated(pg).settings.controls == ("hidden", "lr")
     everything = ml.playground()
     everything.widget
     assert {"dataset", "feature sin x2", "regularization", "reg_rate", "ratio", "init", "show_test",
-            "discretize", "edit_value"} <= set(everything.ui.panel.c)
+            "discretize", "edit_value"} <= set(everything.controls.panel.c)
     for name in CONTROLS:  # each control alone
         one = ml.playground(controls=[name])
         one.widget
-        assert set(one.ui.panel.rows) == {name}
+        assert set(one.controls.panel.rows) == {name}
 
 
 def test_buttons_step_and_reset_redraw_the_picture():
     pg = ml.playground()
     pg.widget
-    before = pg.ui.image.value
-    pg.ui.buttons["step"].click()
-    assert (pg.epoch, pg.steps) == (1, 13)
-    assert pg.ui.image.value != before
-    assert "epoch 1" in pg.ui.counter.value and "step 13" in pg.ui.counter.value
+    before = pg.controls.image.value
+    pg.controls.buttons["epoch"].click()
+    assert (pg.epochs, pg.steps) == (1, 13)
+    assert pg.controls.image.value != before
+    assert "epoch 1" in pg.controls.counter.value and "step 13" in pg.controls.counter.value
     for _ in range(5):
-        pg.ui.buttons["step"].click()
-    assert pg.epoch == 6
-    pg.ui.buttons["reset"].click()
-    assert (pg.epoch, pg.steps) == (0, 0)
-    assert pg.ui.image.value == before  # same seed, same fresh start, same picture
+        pg.controls.buttons["epoch"].click()
+    assert pg.epochs == 6
+    pg.controls.buttons["reset"].click()
+    assert (pg.epochs, pg.steps) == (0, 0)
+    assert pg.controls.image.value == before  # same seed, same fresh start, same picture
 
 
 def test_feature_and_regularisation_change_the_picture():
     pg = ml.playground(epochs=10)
     pg.widget
-    pictures = [pg.ui.image.value]
-    pg.ui.panel.c["feature x1*x2"].value = True
+    pictures = [pg.controls.image.value]
+    pg.controls.panel.c["feature x1*x2"].value = True
     pg.train(10)
-    pictures.append(pg.ui.image.value)
-    pg.ui.panel.c["regularization"].value = "L2"
-    pg.ui.panel.c["reg_rate"].value = 0.3
+    pictures.append(pg.controls.image.value)
+    pg.controls.panel.c["regularization"].value = "L2"
+    pg.controls.panel.c["reg_rate"].value = 0.3
     pg.train(10)
-    pictures.append(pg.ui.image.value)
+    pictures.append(pg.controls.image.value)
     assert len(set(pictures)) == 3
 
 
@@ -388,7 +467,7 @@ def test_the_view_only_reads_the_state():
     before = {k: v.copy() for k, v in state.params.items()}
     view = PlaygroundView()
     assert view.png(state)[:4] == b"\x89PNG"
-    assert all(np.array_equal(before[k], state.params[k]) for k in before) and state.epoch == 3
+    assert all(np.array_equal(before[k], state.params[k]) for k in before) and state.epochs == 3
 
 
 # ---- training continuously ---------------------------------------------------------------------
@@ -397,48 +476,48 @@ def test_the_view_only_reads_the_state():
 def test_train_button_runs_in_the_event_loop_until_pause():
     pg = ml.playground()
     pg.widget
-    train = pg.ui.buttons["train"]
+    train = pg.controls.buttons["train"]
 
     async def session():
         train.click()
-        assert pg.ui.running and train.description == "Pause"
+        assert pg.controls.running and train.description == "Pause"
         for _ in range(300):
             await asyncio.sleep(0.01)
-            if pg.epoch >= 10:
+            if pg.epochs >= 10:
                 break
-        pg.ui.panel.c["lr"].value = 0.1  # a slider moved while training: a new run, still training
-        assert pg.ui.running and pg.settings.lr == 0.1
+        pg.controls.panel.c["lr"].value = 0.1  # a slider moved while training: a new run, still training
+        assert pg.controls.running and pg.settings.lr == 0.1
         await asyncio.sleep(0.05)
         train.click()
-        if pg.ui.task is not None:
-            await pg.ui.task
+        if pg.controls.task is not None:
+            await pg.controls.task
 
     asyncio.run(session())
-    assert not pg.ui.running and train.description == "Train"
-    assert pg.epoch > 0 and pg.settings.lr == 0.1
+    assert not pg.controls.running and train.description == "Train"
+    assert pg.epochs > 0 and pg.settings.lr == 0.1
     assert same_run(recreated(pg), pg)
 
 
 def test_run_stops_by_itself_on_divergence():
     pg = diverging()
     pg.widget
-    asyncio.run(pg.ui.run(max_epochs=100))
-    assert pg.diverged and not pg.ui.running
-    assert "Training stopped" in pg.ui.status.value
+    asyncio.run(pg.controls.run(max_epochs=100))
+    assert pg.diverged and not pg.controls.running
+    assert "Training stopped" in pg.controls.status.value
 
 
 def test_run_max_epochs():
     pg = ml.playground()
     pg.widget
-    asyncio.run(pg.ui.run(max_epochs=12))
-    assert pg.epoch == 12 and not pg.ui.running
+    asyncio.run(pg.controls.run(max_epochs=12))
+    assert pg.epochs == 12 and not pg.controls.running
 
 
 def test_train_button_without_an_event_loop_trains_a_burst():
     pg = ml.playground()
     pg.widget
-    pg.ui.buttons["train"].click()
-    assert pg.epoch == 50 and not pg.ui.running
+    pg.controls.buttons["train"].click()
+    assert pg.epochs == 50 and not pg.controls.running
 
 
 def test_an_error_while_training_continuously_is_shown_not_lost(monkeypatch):
@@ -449,9 +528,9 @@ def test_an_error_while_training_continuously_is_shown_not_lost(monkeypatch):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(pg, "train", broken)
-    asyncio.run(pg.ui.run())  # not raised on: it would land as "Task exception was never retrieved" in any cell
-    assert not pg.ui.running
-    assert "Training stopped by an error: RuntimeError(&#x27;boom&#x27;)" in pg.ui.status.value
+    asyncio.run(pg.controls.run())  # not raised on: it would land as "Task exception was never retrieved" in any cell
+    assert not pg.controls.running
+    assert "Training stopped by an error: RuntimeError(&#x27;boom&#x27;)" in pg.controls.status.value
 
 
 # ---- the grid of extremes ----------------------------------------------------------------------
@@ -461,7 +540,7 @@ def test_every_control_at_its_extremes_never_raises_and_every_line_recreates_its
     """The min and max of every numeric control, with every choice of the others; each run re-created from its line."""
     pg = ml.playground()
     pg.widget
-    c = pg.ui.panel.c
+    c = pg.controls.panel.c
     numeric = {
         "noise": (c["noise"].min, c["noise"].max),
         "hidden_layers": (0, 4),
@@ -494,12 +573,12 @@ def test_every_control_at_its_extremes_never_raises_and_every_line_recreates_its
             for l in range(1, 5):
                 c[f"width{l}"].value = point["width"]
             assert pg.layer_sizes == [len(pg.settings.features)] + [point["width"]] * point["hidden_layers"] + [1]
-            assert pg.ui.error == "", pg.ui.error
-            pg.ui.buttons["step"].click()
-            pg.ui.buttons["step"].click()
-        assert pg.epoch == 2 or pg.diverged
+            assert pg.controls.error == "", pg.controls.error
+            pg.controls.buttons["epoch"].click()
+            pg.controls.buttons["epoch"].click()
+        assert pg.epochs == 2 or pg.diverged
         diverged += pg.diverged
-        assert bytes(pg.ui.image.value[:4]) == b"\x89PNG"
+        assert bytes(pg.controls.image.value[:4]) == b"\x89PNG"
         again = PlaygroundState(**_call_arguments(pg.code_line()))
         assert same_run(again, pg), pg.code_line()
     assert diverged > 0  # the grid does reach divergence, and those runs are re-created too
@@ -541,15 +620,15 @@ def test_train_runs_in_a_real_kernel_between_cells():
             assert reply["content"]["status"] == "ok", reply["content"]
 
         outputs = []
-        run("import mlp_lessons as ml\npg = ml.playground()\npg.widget\npg.ui.buttons['train'].click()")
+        run("import mlp_lessons as ml\npg = ml.playground()\npg.widget\npg.controls.buttons['train'].click()")
         time.sleep(2.0)  # the kernel is idle: only the training task runs now
         outputs.clear()
-        run("print(pg.ui.running, pg.epoch > 5, pg.ui.buttons['train'].description)")
+        run("print(pg.controls.running, pg.epochs > 5, pg.controls.buttons['train'].description)")
         assert "True True Pause" in "".join(m["content"].get("text", "") for m in outputs)
-        run("pg.ui.buttons['train'].click()")
+        run("pg.controls.buttons['train'].click()")
         time.sleep(1.0)
         outputs.clear()
-        run("e = pg.epoch\nimport time; time.sleep(0.5)\nprint(pg.ui.running, pg.epoch == e, pg.ui.buttons['train'].description)")
+        run("e = pg.epochs\nimport time; time.sleep(0.5)\nprint(pg.controls.running, pg.epochs == e, pg.controls.buttons['train'].description)")
         assert "False True Train" in "".join(m["content"].get("text", "") for m in outputs)
     finally:
         kc.stop_channels()

@@ -47,9 +47,9 @@ def test_a_cell_training_the_playground_takes_turns_with_its_widget():
         worker = threading.Thread(target=lambda: pg.train(3))
         worker.start()
         worker.join(0.3)
-        assert worker.is_alive() and pg.epoch == 0  # waits for the turn
+        assert worker.is_alive() and pg.epochs == 0  # waits for the turn
     worker.join(30)
-    assert pg.epoch == 3
+    assert pg.epochs == 3
 
     errors = []
 
@@ -68,4 +68,25 @@ def test_a_cell_training_the_playground_takes_turns_with_its_widget():
     trainer.join(60)
     assert not errors and not trainer.is_alive()
     again = eval(pg.code_line(), {"ml": ml})  # the log stayed consistent: the line re-creates the run
-    assert again.epoch == pg.epoch and all(np.array_equal(again.params[k], pg.params[k]) for k in pg.params)
+    assert again.epochs == pg.epochs and all(np.array_equal(again.params[k], pg.params[k]) for k in pg.params)
+
+
+def test_importing_the_package_changes_nothing_in_ipython_and_a_playground_installs_the_hook():
+    """In a fresh IPython shell, `import mlp_lessons` leaves shell.events.trigger alone; the first
+    playground made wraps it (post_execute on the main thread only)."""
+    import subprocess
+    import sys
+
+    code = "\n".join([
+        "from IPython.core.interactiveshell import InteractiveShell",
+        "shell = InteractiveShell.instance()",
+        "before = shell.events.trigger",
+        "import mlp_lessons as ml",
+        "print('after import:', shell.events.trigger == before, hasattr(shell.events.trigger, 'main_thread_only'))",
+        "pg = ml.playground()",
+        "print('after playground:', shell.events.trigger == before, getattr(shell.events.trigger, 'main_thread_only', False))",
+    ])
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert "after import: True False" in out.stdout
+    assert "after playground: False True" in out.stdout

@@ -57,7 +57,7 @@ def projector_layout(pg, title: str = "Neural network playground"):
     from ..playgrounds.picture import swap_in_picture
 
     box = pg.widget
-    picture = swap_in_picture(pg.ui, lambda: f"{ALT} Now: {pg.status()}")
+    picture = swap_in_picture(pg.controls, lambda: f"{ALT} Now: {pg.status()}")
     children = list(box.children)
     i = children.index(picture)
     main = w.VBox([picture, *children[i + 1:]], layout=w.Layout(flex="3 1 0%", min_width="0"))

@@ -1,10 +1,10 @@
 """The playground: a network trained on 2-D points while you change it, every neuron drawn.
 
-    settings    one validated Settings value (every control) that writes the line of Python
-    state       PlaygroundState: the settings, the data and one training Run; drive it from code
+    settings    PROPERTIES, the typed list of settings, and the Settings value made from it (writes the line of Python)
+    state       PlaygroundState: the settings, a data source and one training Run; drive it from code
     view        PlaygroundView: draws a state with the lessons' plots
-    widget      Playground: the state with its view and its ipywidgets controls, and the Train loop
-    own_data    OwnDataPlayground: your own points, clicked, uploaded or read from a CSV
+    widget      Playground = state + view + controls (ipywidgets, built when shown, with the Train loop)
+    own_data    OwnPoints: your own points as the state's data source, and the controls that change them
     points      reading, checking and writing those points (no widgets)
     picture     the clickable picture (an anywidget)
 

@@ -11,7 +11,7 @@ build or install.
 
     picture = Picture(value=png_bytes, alt="what it shows", clickable=True)
     picture.on_click(lambda x, y, shift: print(x, y))
-    picture = swap_in_picture(pg.ui, alt)  # in place of a playground widget's Image
+    picture = swap_in_picture(pg.controls, alt)  # in place of a playground's Image
 """
 
 from __future__ import annotations
@@ -85,7 +85,7 @@ class Picture(anywidget.AnyWidget):
 
 
 def swap_in_picture(ui, alt) -> Picture:
-    """Put a Picture in place of ui.image, the ipywidgets Image of a PlaygroundWidget ui, and close the Image.
+    """Put a Picture in place of ui.image, the ipywidgets Image of a PlaygroundControls ui, and close the Image.
 
     ui.image is the Picture from then on, so the playground's redraw sends each
     picture once, to the one widget shown (a hidden Image kept in step would

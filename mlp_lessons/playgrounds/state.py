@@ -1,19 +1,20 @@
-"""The playground's state: its Settings, its data and one training Run, with nothing drawn.
+"""The playground's state: its Settings, its data source and one training Run, with nothing drawn.
 
     pg = PlaygroundState(dataset="moons", hidden=[8, 8], lr=0.1)
-    pg.step()              # one epoch
-    pg.train(100)          # a hundred more
+    pg.step()              # one mini-batch, one update
+    pg.epoch()             # on to the end of this epoch
+    pg.train(100)          # a hundred more epochs
     pg.set(lr=1.0)         # new settings start a new run at epoch 0
     pg.set_weight(1, 0, 1, 0.5)   # W[1]_01 := 0.5, to see what one weight does
     pg.reset()             # fresh weights, same settings
     pg.code_line()         # the line of Python that re-creates all of the above
 
-Training is the package's Run (forward, loss, the four boxed equations, the
-update), so what a student watches is the code they derived.  Whatever
-changes calls the functions in pg.listeners (a widget redraws); the data come
-from pg.data_source(settings), so another source of points can be plugged in.
-Nothing here draws: view draws this state, widget adds
-the controls.
+Training is the package's Run (forward, loss, the four boxed equations, the update rule),
+so what a student watches is the code they derived.  The points come from a data source
+held here: a built-in data set (DatasetSource) or your own points (own_data.OwnPoints).
+A change of settings rebuilds only what it needs: a new learning rate keeps the data and
+the network's inputs (neither loaded nor computed nor checked again).  Whatever changes
+calls the functions in pg.listeners (a widget redraws).  Nothing here draws.
 """
 
 from __future__ import annotations
@@ -25,16 +26,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..data.datasets import load_dataset
-from ..errors import check_epochs
 from ..data.features import input_features
+from ..errors import check_count, check_epochs
+from ..figures.threads import ONE_AT_A_TIME, one_at_a_time
 from ..forward import forward
 from ..params import init_params
+from ..training import Run, accuracy, smaller_lr
 from .settings import LR_RANGE, Settings, lesson_code
-from ..training import Run, accuracy
-from ..figures.threads import ONE_AT_A_TIME, one_at_a_time
 
-VIEW_ONLY = ("show_test", "discretize", "controls")  # changing these keeps the run
-DATA_SETTINGS = ("dataset", "noise", "m", "m_test", "seed")  # changing these draws new points
 WEIGHT_RANGE = (-10.0, 10.0)
 
 
@@ -48,34 +47,50 @@ class PlaygroundData:
     Y_test: np.ndarray
 
 
-def load_playground_data(settings: Settings) -> PlaygroundData:
-    """m + m_test points of the data set from the seed; the first m train, the rest test."""
-    s = settings
-    X, Y = load_dataset(s.dataset, m=s.m + s.m_test, noise=s.noise, seed=s.seed)
-    return PlaygroundData(X[:, : s.m], Y[:, : s.m], X[:, s.m :], Y[:, s.m :])
+class DatasetSource:
+    """A built-in data set: m + m_test points from the seed; the first m train, the rest test."""
+
+    ready = True  # its points can always train
+    arguments = ()  # the settings name the data set in the line of Python
+    code_lines = None  # lesson_code's own load_dataset lines
+
+    def key(self, s: Settings) -> tuple:
+        """What the points depend on: the same key, the same points."""
+        return s.dataset, s.noise, s.m, s.m_test, s.seed
+
+    def split(self, s: Settings) -> PlaygroundData:
+        X, Y = load_dataset(s.dataset, m=s.m + s.m_test, noise=s.noise, seed=s.seed)
+        return PlaygroundData(X[:, : s.m], Y[:, : s.m], X[:, s.m :], Y[:, s.m :])
+
+    def check(self, s: Settings) -> Settings:
+        if s.dataset is None:
+            raise ValueError("dataset None needs points of your own: ml.playground(data=...).")
+        return s
+
+    def describe(self, status: str) -> str:
+        return status
+
+
+def slider_advice(lr: float) -> str:
+    """A divergence message's learning-rate advice: a smaller one that the slider offers."""
+    return smaller_lr(lr, least=LR_RANGE[0])
 
 
 class PlaygroundState:
     """One training run on 2-D (or 1-D) toy data, its settings, and what re-creates it."""
 
-    def __init__(self, *, epochs: int = 0, data_source=load_playground_data, **settings):
-        self.data_source = data_source
-        self.listeners = []
-        self._held = 0
-        self.settings = Settings.checked(**settings)
+    def __init__(self, *, epochs: int = 0, source=None, **settings):
+        self.source = source or DatasetSource()
+        self.listeners, self._held = [], 0
+        self.data_key = self.inputs_key = None
+        self.settings = self.source.check(Settings.checked(**settings))
         self.reset()
         if epochs:
             self.train(epochs)
 
-    @property
-    def params(self) -> dict:
-        return self.run.params
-
-    @property
-    def history(self):
-        return self.run.history
-
-    epoch = property(lambda self: self.run.history.epochs, doc="Epochs completed.")
+    params = property(lambda self: self.run.params)
+    history = property(lambda self: self.run.history)
+    epochs = property(lambda self: self.run.history.epochs, doc="Epochs completed.")
     steps = property(lambda self: self.run.history.steps, doc="Updates made, one per mini-batch.")
     diverged = property(lambda self: self.run.history.diverged)
     message = property(lambda self: self.run.history.message, doc="Why training stopped (empty while all is well).")
@@ -85,53 +100,67 @@ class PlaygroundState:
     @one_at_a_time
     def set(self, **changes) -> "PlaygroundState":
         """Change settings, e.g. pg.set(lr=1.0, hidden=[16]): a new run at epoch 0 (view options keep it)."""
-        old, self.settings = self.settings, self.settings.replace(**changes)
-        if all(getattr(old, f) == getattr(self.settings, f) for f in Settings.__dataclass_fields__ if f not in VIEW_ONLY):
-            return self.changed()
-        return self.reset()
+        old, self.settings = self.settings, self.source.check(self.settings.replace(**changes))
+        return self.changed() if self.settings.changed(old) <= {"view"} else self.reset()
 
     @one_at_a_time
     def reset(self, new_data: bool = False) -> "PlaygroundState":
         """Fresh weights, epoch 0: the same settings, started again.
 
-        The data are loaded again when a setting they depend on has changed (or
-        new_data is True, for a data source whose points change by themselves).
+        The points are loaded (and their features computed) again only when what they
+        depend on has changed, or new_data is True (a source whose points have changed).
         """
         s = self.settings
-        key = tuple(getattr(s, name) for name in DATA_SETTINGS)
-        if new_data or key != getattr(self, "data_key", None):
-            self.data, self.data_key = self.data_source(s), key
+        if new_data or self.source.key(s) != self.data_key:
+            self.data, self.data_key = self.source.split(s), self.source.key(s)
+        if (self.data_key, s.features) != self.inputs_key:
+            self.inputs = self.input_features(self.data.X), self.input_features(self.data.X_test)
+            self.inputs_key = self.data_key, s.features
+        (X, X_test), d = self.inputs, self.data
         self.run = Run(
-            init_params(s.layer_sizes, seed=s.seed, init=s.init_name),
-            self.inputs(self.data.X), self.data.Y, s.activations, loss=s.loss, lr=s.lr,
-            batch_size=s.batch_size, seed=s.seed, optimizer=s.optimizer(),
-            X_test=self.inputs(self.data.X_test), Y_test=self.data.Y_test, min_lr=LR_RANGE[0],
+            init_params(s.layer_sizes, seed=s.seed, init=s.init_name), X, d.Y, s.activations, loss=s.loss,
+            optimizer=s.optimizer(), batch_size=s.batch_size, seed=s.seed, X_test=X_test, Y_test=d.Y_test,
+            advice=slider_advice,
         )
-        self.log = []  # ("train", epochs) and ("set_weight", l, p, q, value), in order
+        self.log = []  # ("train", epochs), ("step", batches) and ("set_weight", l, p, q, value), in order
         return self.changed()
 
-    def inputs(self, X: np.ndarray) -> np.ndarray:
+    @one_at_a_time
+    def new_points(self) -> "PlaygroundState":
+        """The source's points changed: a new run on them if they can train, else the last run stays."""
+        if not self.source.ready:
+            return self.changed()
+        self.settings = self.source.check(self.settings)
+        return self.reset(new_data=True)
+
+    def input_features(self, X: np.ndarray) -> np.ndarray:
         """a[0]: the chosen features of the raw points X."""
         return input_features(X, self.settings.features)
 
-    def train(self, epochs: int = 100) -> "PlaygroundState":
-        """`epochs` more epochs (fewer, with a message, if the run diverges)."""
-        done = 0
-        for _ in range(check_epochs(epochs)):
-            with ONE_AT_A_TIME:  # an epoch at a time: a widget's Pause or a slider gets in between
+    def _advance(self, action: str, count: int, advance) -> "PlaygroundState":
+        """count times advance() (an epoch or a mini-batch), each logged, until the run diverges."""
+        for _ in range(count):
+            with ONE_AT_A_TIME:  # one at a time: a widget's Pause or a slider gets in between
                 if self.run.diverged:
                     break
-                self.run.epoch()
-                done += 1  # a diverging epoch counts: the line of Python must attempt it too
-                if self.log and self.log[-1][0] == "train":
-                    self.log[-1] = ("train", self.log[-1][1] + 1)
+                advance()  # one that diverges counts: the line of Python must attempt it too
+                if self.log and self.log[-1][0] == action:
+                    self.log[-1] = (action, self.log[-1][1] + 1)
                 else:
-                    self.log.append(("train", 1))
+                    self.log.append((action, 1))
         return self.changed()
 
-    def step(self) -> "PlaygroundState":
-        """One epoch: one pass over the shuffled training set, one update per mini-batch."""
+    def train(self, epochs: int = 100) -> "PlaygroundState":
+        """`epochs` more epochs (fewer, with a message, if the run diverges)."""
+        return self._advance("train", check_epochs(epochs), self.run.epoch)
+
+    def epoch(self) -> "PlaygroundState":
+        """On to the end of this epoch (a whole epoch from its start): pg.train(1)."""
         return self.train(1)
+
+    def step(self, batches: int = 1) -> "PlaygroundState":
+        """One mini-batch and its update (or `batches` of them)."""
+        return self._advance("step", check_count("batches", batches, 1), self.run.step)
 
     @one_at_a_time
     def set_weight(self, l: int, p: int, q: int, value: float) -> "PlaygroundState":
@@ -158,34 +187,37 @@ class PlaygroundState:
     def predict(self, X: np.ndarray) -> np.ndarray:
         """a[L] at the raw points X."""
         with np.errstate(all="ignore"):
-            return forward(self.params, self.inputs(X), self.activations, check=False)[0]
+            return forward(self.params, self.input_features(X), self.activations, check=False)[0]
 
     def status(self) -> str:
         """One line: the counters, both sets' loss with the current weights, the accuracies."""
         r = self.run
-        text = f"epoch {self.epoch}, step {self.steps}: train loss {r.loss_on(r.X, r.Y):.4f}, test loss {r.loss_on(*r.test):.4f}"
+        text = f"epoch {self.epochs}, step {self.steps}: train loss {r.loss_on(r.X, r.Y):.4f}, test loss {r.loss_on(*r.test):.4f}"
         if self.settings.regularization is not None:
             text += f", penalty {r.penalty():.4f}"
         if not self.settings.regression:
             train, test = self.accuracies()
             text += f", train accuracy {train:.1%}, test accuracy {test:.1%}"
-        return text
+        return self.source.describe(text)
 
     def warning(self) -> str:
         return self.settings.warning()
 
     def code_line(self) -> str:
-        """A line of Python that re-creates exactly this run: settings, epochs, weight edits."""
+        """A line of Python that re-creates exactly this run: settings, epochs, steps, weight edits."""
         log = list(self.log)
         epochs = log.pop(0)[1] if log and log[0][0] == "train" else 0
-        line = self.settings.call(epochs)
+        line = self.settings.call(epochs, self.source.arguments)
         for action, *args in log:
-            line += f".train({args[0]})" if action == "train" else f".set_weight({', '.join(map(repr, args))})"
+            if action == "set_weight":
+                line += f".set_weight({', '.join(map(repr, args))})"
+            else:
+                line += f".{action}({'' if action == 'step' and args[0] == 1 else args[0]})"
         return line
 
     def code(self) -> str:
-        """The same run written with the lessons' functions (load_dataset, init_params, train or Run)."""
-        return lesson_code(self.settings, self.log)
+        """The same run written with the lessons' functions (load_dataset, init_params, Run)."""
+        return lesson_code(self.settings, self.log, self.source.code_lines and self.source.code_lines(self.settings))
 
     @one_at_a_time
     def changed(self) -> "PlaygroundState":

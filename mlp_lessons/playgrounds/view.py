@@ -6,11 +6,14 @@ as a small heatmap over the input plane (draw_network), the output neuron's map
 large with the data (draw_output_map, scatter_points), and the loss of both sets
 at the end of each epoch (plot_loss_curves).  Redrawing updates the artists in
 place, which keeps a frame fast.  to_data() maps a pixel of the picture to the
-input plane, for whoever adds mouse events.
+input plane, for whoever adds mouse events.  While a source of your own points
+cannot train yet (too few, one class), png() shows the points collected so far on
+an empty plane, with the source's note beside them.
 """
 
 from __future__ import annotations
 
+import io
 import struct
 import zlib
 
@@ -98,12 +101,14 @@ class PlaygroundView:
         return self.figure
 
     def png(self, pg) -> bytes:
-        """draw(pg) as PNG bytes.
+        """draw(pg) as PNG bytes (or, while pg's points cannot train, the waiting plane).
 
         The parts that stay (titles, labels, frames) are rendered once into a
         background; each frame restores it and draws only what moves: the weights,
         the neuron maps, the output map with its points, and the loss curves.
         """
+        if not pg.source.ready:
+            return waiting_png(self, pg)
         self.draw(pg)
         kept, replaced = [], []
         for ax in (self.ax_net, self.ax_out, self.ax_loss):
@@ -173,7 +178,7 @@ class PlaygroundView:
         ax.set_xlabel(s.features[0] if one_input else "x1", labelpad=2)
         ax.set_ylabel("y" if one_input else "x2", labelpad=2)
         what = "prediction a[L] (orange +, blue -)" if s.regression else "a[L] = P(y = 1 | x)"
-        self.titles[ax].set_text(f"{s.dataset}: {what}; test points hollow")
+        self.titles[ax].set_text(f"{s.dataset or 'your points'}: {what}; test points hollow")
 
     def _draw_network(self, pg, maps):
         s = pg.settings
@@ -198,3 +203,25 @@ class PlaygroundView:
             "each neuron's output over the plane; weights orange +, blue -"
             + ("\n(weights under a tenth of the largest are not drawn)" if wide else "")
         )
+
+
+def waiting_png(view, pg) -> bytes:
+    """While pg's points cannot train: its source's points as they stand on an empty plane of the
+    last usable run's extent, and the source's note beside them, as PNG."""
+    if getattr(view, "extent", None) is None:
+        view.draw(pg)
+    X, Y, note = pg.source.X, pg.source.Y, pg.source.note or "Click on the plane to add points."
+    vmax = (float(np.max(np.abs(Y))) or 1.0) if pg.settings.regression and Y.size else None
+    fig = Figure(figsize=view.figure.get_size_inches(), dpi=view.figure.dpi)
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes(view.ax_out.get_position())
+    x1_lo, x1_hi, x2_lo, x2_hi = view.extent
+    ax.set(xlim=(x1_lo, x1_hi), ylim=(x2_lo, x2_hi), xticks=[], yticks=[])
+    if X.shape[1]:
+        scatter_points(ax, X, Y, vmax=vmax)
+    beside = fig.add_axes(view.ax_net.get_position())
+    beside.axis("off")
+    beside.text(0.5, 0.5, note, ha="center", va="center", fontsize=12, wrap=True, transform=beside.transAxes)
+    buffer = io.BytesIO()
+    fig.canvas.print_png(buffer)
+    return buffer.getvalue()
