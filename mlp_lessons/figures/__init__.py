@@ -69,6 +69,7 @@ from .batching import (  # noqa: F401
     gradient_alignment,
     print_gradient_norm_table,
     draw_gradient_norms,
+    plot_gradient_norms,
     batch_size_widget,
 )
 

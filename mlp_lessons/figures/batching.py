@@ -4,12 +4,14 @@ from __future__ import annotations
 
 
 import ipywidgets as widgets
+import matplotlib.pyplot as plt
 import numpy as np
 
 from ..backward import loss_and_grads
 from ..forward import forward
 from ..losses import half_squared_error
-from .common import (HALF_WIDTH, plain_log_ticks, SliderFigure)
+from .common import (DPI, HALF_WIDTH, plain_log_ticks, SliderFigure)
+from .threads import one_at_a_time
 
 def gradient_norm(grads: dict) -> float:
     """||(dW1, db1, ..., dWL, dbL)||: the length of the whole gradient as one vector."""
@@ -88,6 +90,15 @@ def draw_gradient_norms(ax, rows, m_marked=None) -> str:
     ax.legend(fontsize=8, loc="upper left", frameon=False)
     plain_log_ticks(ax)
     return text
+
+
+@one_at_a_time
+def plot_gradient_norms(rows) -> None:
+    """draw_gradient_norms in a figure of its own, with no batch size marked (the slider's picture, static)."""
+    fig, ax = plt.subplots(figsize=(HALF_WIDTH, 3.6), dpi=DPI)
+    draw_gradient_norms(ax, rows)
+    fig.tight_layout()
+    plt.show()
 
 
 def batch_size_widget(rows, m: int = 100) -> SliderFigure:
