@@ -3,16 +3,21 @@
 A subpackage of its own, at the top of the package beside the plots: it only
 calls the package's math, never the reverse.
 
-    engine        the diagnosis: probes, the catalogue of mistakes, the verdict (diagnose, Result)
-    lessons       the exercises of the lesson notebooks: one Exercise per equation, with its mistakes
-    derivations   exercises whose formula is not given: the student derives it, the check compares
-                  with centred differences and names the step of the derivation that went wrong
-    predictions   predict, then check: a recorded answer to a short question, judged and explained
+    engine             the diagnosis: probes, the catalogue of mistakes, the verdict (diagnose, Result)
+    forward_prop       after lesson 1: z = W a + b, a = phi(z), the forward pass
+    backprop           after lesson 2 (and batched, lesson 3): the four boxed equations, the backward pass
+    batching           after lesson 3: the squared-error loss, and the normalisation mistakes of every loss
+    gradient_checking  after lesson 3: centred differences, the relative error, grad_check
+    training           after lesson 5: the cross-entropy of a sigmoid output, the update rule, the training loop
+    softmax_output     after lesson 7: softmax, its cross-entropy, the predicted labels
+    derivations        exercises whose formula is not given: the student derives it, the check compares
+                       with centred differences and names the step of the derivation that went wrong
+    predictions        predict, then check: a recorded answer to a short question, judged and explained
 
-This module holds the tables (EXERCISES, MISTAKES, NOTEBOOKS), the check_*
-functions the notebooks call, and summary(notebook).  Grading a class
-(mlp_lessons.grading) runs these same checks.  Every name the notebooks and
-tests use is importable from here, as mlp_lessons.exercises.<name>.
+Each of the lesson modules holds its exercises, one Exercise per equation with its catalogue of
+mistakes.  This module holds the tables (EXERCISES, MISTAKES, NOTEBOOKS), the check_* functions the
+notebooks call, and summary(notebook).  Grading a class (mlp_lessons.grading) runs these same checks.
+Every name the notebooks and tests use is importable from here, as mlp_lessons.exercises.<name>.
 """
 
 from __future__ import annotations
@@ -22,19 +27,23 @@ import json
 import numbers
 from typing import NamedTuple
 
-import numpy as np
-
-from ..activations import sigmoid, sigmoid_prime, tanh, tanh_prime
-from ..errors import plural, shape_str
-from ..forward import forward, linear_forward
-from ..losses import half_squared_error
+from ..errors import plural
 from .engine import *  # noqa: F401,F403  (every public name, as mlp_lessons.exercises.<name>)
 from .engine import Exercise, Result, _agree, _copy, _describe_difference, _run, _same, _text, diagnose  # noqa: F401
-from .lessons import *  # noqa: F401,F403
-from .lessons import GC_ACTIVATIONS, _gc_inputs
+from .forward_prop import *  # noqa: F401,F403
+from .forward_prop import FORWARD, LAYER_FORWARD, LINEAR_FORWARD
+from .backprop import *  # noqa: F401,F403
+from .backprop import BACKWARD, DA_PREV, DB, DW, DZ
+from .batching import *  # noqa: F401,F403
+from .batching import LOSS
+from .gradient_checking import *  # noqa: F401,F403
+from .gradient_checking import GRAD_CHECK, NUMERICAL_GRADIENT, RELATIVE_ERROR
+from .training import *  # noqa: F401,F403
+from .training import SIGMOID_CE, TRAIN, UPDATE
+from .softmax_output import *  # noqa: F401,F403
+from .softmax_output import PREDICT, SOFTMAX, SOFTMAX_CE
 from .derivations import *  # noqa: F401,F403
-from .derivations import (BOWL_BETA, BOWL_LR, BOWL_SHOWN, GELU_PRIME, MOMENTUM, SKIP_BACKWARD, SOFTMAX_BACKWARD,
-                          WEIGHTED_BCE_DZ, momentum_against_gradient_descent)
+from .derivations import GELU_PRIME, MOMENTUM, SKIP_BACKWARD, SOFTMAX_BACKWARD, WEIGHTED_BCE_DZ
 from .predictions import *  # noqa: F401,F403
 from .predictions import DW1_ZEROS, GRADIENT_LENGTH, MOMENTUM_FACTOR, SOFTMAX_COLUMN_SUM, Prediction
 
@@ -122,7 +131,8 @@ NOTEBOOKS = {
 }
 
 # Exercise notebooks are named after the lesson they follow; these are the names (and stamps) they had
-# before lesson 4 was split in two, so that work saved under an old name is still graded.
+# before the lessons were renumbered (lesson 4 split in two, gradient checking moved after lesson 3),
+# so that work saved under an old name is still graded.
 OLD_NAMES = {
     "04_training_exercises": "05_training_exercises",
     "05_gradient_checking_exercises": "03_gradient_checking_exercises",
@@ -208,196 +218,75 @@ def summary(notebook: str) -> None:
     print("\n".join(lines))
 
 
-def check_linear_forward(fn) -> None:
-    """Check fn(W, A_prev, b) -> Z = W A_prev + b."""
-    check("linear_forward", fn)
+def _check_function(name: str, key: str, doc: str):
+    """The public check function `name` of EXERCISES[key], which a notebook calls: it prints the verdict.
 
-
-def check_layer_forward(fn) -> None:
-    """Check fn(W, A_prev, b, phi) -> A = phi(W A_prev + b)."""
-    check("layer_forward", fn)
-
-
-def check_forward(fn) -> None:
-    """Check fn(params, X, activations) -> A[L], the forward pass through all L layers."""
-    check("forward", fn)
-
-
-def check_dZ(fn, m: int | None = None) -> None:
-    """Check fn(dA, Z, phi_prime) -> dZ = dA * phi_prime(Z).  m=1 checks the single-example form."""
-    check("dZ", fn, m)
-
-
-def check_dW(fn, m: int | None = None) -> None:
-    """Check fn(dZ, A_prev) -> dW = dZ @ A_prev.T.  m=1 checks the single-example form."""
-    check("dW", fn, m)
-
-
-def check_db(fn, m: int | None = None) -> None:
-    """Check fn(dZ) -> db, the sum of dZ over the examples (columns).  m=1: the single-example form."""
-    check("db", fn, m)
-
-
-def check_dA_prev(fn, m: int | None = None) -> None:
-    """Check fn(W, dZ) -> dA_prev = W.T @ dZ.  m=1 checks the single-example form."""
-    check("dA_prev", fn, m)
-
-
-def check_backward(fn, m: int | None = None) -> None:
-    """Check fn(dAL, A, Z, W, phi_prime) -> (dW, db): dicts by layer l = 1..L, A also has A[0] = X.
-
-    m=1 checks the single-example form.
+    The checks of exercises that a notebook asks in the single-example form also take m (m=1).
     """
-    check("backward", fn, m)
+    if isinstance(EXERCISES[key], Prediction):
+        def check_fn(answer) -> None:
+            check(key, answer)
+    elif any(e.key == key and e.single for entries in NOTEBOOKS.values() for e in entries):
+        def check_fn(fn, m: int | None = None) -> None:
+            check(key, fn, m)
+        doc += "  m=1 checks the single-example form."
+    else:
+        def check_fn(fn) -> None:
+            check(key, fn)
+    check_fn.__name__ = check_fn.__qualname__ = name
+    check_fn.__doc__ = doc
+    return check_fn
 
 
-def check_loss(fn) -> None:
-    """Check fn(AL, Y) -> (J, dAL) for J = 1/(2m) sum (A[L] - Y)^2."""
-    check("loss", fn)
-
-
-def check_sigmoid_cross_entropy(fn) -> None:
-    """Check fn(AL, Y) -> (J, dZL): binary cross-entropy averaged over m, and dJ/dZ[L] = (A[L] - Y) / m."""
-    check("sigmoid_cross_entropy", fn)
-
-
-def check_update(fn) -> None:
-    """Check fn(params, grads, lr) -> new params, W := W - lr dW and b := b - lr db for every layer."""
-    check("update", fn)
-
-
-def check_train(fn) -> None:
-    """Check fn(params, X, Y, step, epochs, batch_size, seed) -> params, the mini-batch loop; then train the moons."""
-    check("train", fn)
-
-
-def check_numerical_gradient(fn) -> None:
-    """Check fn(J, x, eps) -> the centred-difference gradient of J() with respect to every entry of x."""
-    check("numerical_gradient", fn)
-
-
-def check_relative_error(fn) -> None:
-    """Check fn(a, b) -> ||a - b|| / (||a|| + ||b||), 0 when both are 0."""
-    check("relative_error", fn)
-
-
-def check_grad_check(fn) -> None:
-    """Check fn(J, params, grads, eps) -> {name: relative error} for every parameter."""
-    check("grad_check", fn)
-
-
-def check_softmax(fn) -> None:
-    """Check fn(Z) -> softmax of every column of Z."""
-    check("softmax", fn)
-
-
-def check_softmax_cross_entropy(fn) -> None:
-    """Check fn(AL, Y) -> (J, dZL): cross-entropy averaged over m, and dJ/dZ[L] = (A[L] - Y) / m."""
-    check("softmax_cross_entropy", fn)
-
-
-def check_predict_labels(fn) -> None:
-    """Check fn(AL) -> the predicted class of each example (column), shape (m,)."""
-    check("predict_labels", fn)
-
-
-def check_gelu_prime(fn) -> None:
-    """Check fn(Z) -> phi'(Z) for GELU (tanh approximation), elementwise: the derivative you derived."""
-    check("gelu_prime", fn)
-
-
-def check_weighted_bce_dZ(fn) -> None:
-    """Check fn(ZL, Y, w1, w0) -> dJ/dZ[L] of the class-weighted cross-entropy, from the logits."""
-    check("weighted_bce_dZ", fn)
-
-
-def check_softmax_backward(fn) -> None:
-    """Check fn(dA, A) -> dJ/dZ through softmax, without building its Jacobian."""
-    check("softmax_backward", fn)
-
-
-def check_skip_backward(fn) -> None:
-    """Check fn(dA2, A1, Z2, W2, phi_prime) -> (dW2, db2, dA1) for a[2] = phi(z[2]) + a[1]."""
-    check("skip_backward", fn)
-
-
-def check_momentum_step(fn) -> None:
-    """Check fn(params, grads, velocity, lr, beta) -> (params, velocity): v := beta v + dJ/dW, W := W - lr v."""
-    check("momentum", fn)
-
-
-def check_predicted_zeros(answer) -> None:
-    """Check the prediction: which entries (row, column), counting from 1, of dJ/dW[1] are zero on the hand network."""
-    check("dW1_zeros", answer)
-
-
-def check_predicted_factors(answer) -> None:
-    """Check the prediction (with the mean loss, with the summed loss): the gradient's length factor when m doubles."""
-    check("gradient_length", answer)
-
-
-def check_predicted_step(answer) -> None:
-    """Check the prediction: one step of momentum (beta = 0.9) on a steady slope, in plain steps."""
-    check("momentum_factor", answer)
-
-
-def check_predicted_column_sum(answer) -> None:
-    """Check the prediction: what each column of dJ/dz sums to through softmax (None: it depends)."""
-    check("softmax_column_sum", answer)
-
-
-def show_momentum(momentum_step) -> None:
-    """Your momentum_step against plain gradient descent on a long, narrow valley: J after some of the steps."""
-    plain, _ = momentum_against_gradient_descent(lambda p, g, v, lr, beta: (p, v))
-    header = (f"J(w) = 1/2 (w1^2 + 100 w2^2) from w = (1, 1), lr = {BOWL_LR:g}; momentum with beta = {BOWL_BETA:g}:")
-    try:
-        plain, mine = momentum_against_gradient_descent(momentum_step)
-        rows = [f"{'step':>6}  {'gradient descent':>16}  {'momentum (yours)':>16}"]
-        rows += [f"{k:>6}  {plain[k - 1]:>16.2e}  {mine[k - 1]:>16.2e}" for k in BOWL_SHOWN]
-    except NotImplementedError:
-        print(header)
-        print(f"{'step':>6}  {'gradient descent':>16}")
-        print("\n".join(f"{k:>6}  {plain[k - 1]:>16.2e}" for k in BOWL_SHOWN))
-        print("… momentum_step is not implemented yet: its column appears here once it is.")
-        return
-    except KeyboardInterrupt:
-        raise
-    except BaseException as e:
-        print(f"✘ running your momentum_step raised {type(e).__name__}: {_text(e)}")
-        return
-    print(header)
-    print("\n".join(rows))
-
-
-def show_grad_check(grad_check, backward, seed: int = 0) -> None:
-    """Run your grad_check on your backward (lesson 3's form) on a small network and print each relative error."""
-    rng = np.random.default_rng(seed)
-    params, X, Y, _ = _gc_inputs(dict(sizes=[3, 4, 2], m=5), rng)
-    W = {l: params[f"W{l}"] for l in (1, 2)}
-    phi_prime = {1: tanh_prime, 2: sigmoid_prime}
-    A, Z = {0: X}, {}
-    for l, phi in ((1, tanh), (2, sigmoid)):
-        Z[l] = linear_forward(W[l], A[l - 1], params[f"b{l}"])
-        A[l] = phi(Z[l])
-    dAL = half_squared_error(A[2], Y)[1]
-
-    def J():
-        return half_squared_error(forward(params, X, GC_ACTIVATIONS, check=False)[0], Y)[0]
-
-    try:
-        with np.errstate(all="ignore"):
-            dW, db = backward(dAL, A, Z, W, phi_prime)
-            grads = {**{f"dW{l}": dW[l] for l in W}, **{f"db{l}": db[l] for l in W}}
-            errors = grad_check(J, params, grads, 1e-5)
-        lines = [f"  {name}: relative error {float(errors[name]):.1e}" + ("" if float(errors[name]) < 1e-7 else
-                 "   <- backprop and the centred differences disagree here") for name in params]
-    except NotImplementedError:
-        print("… grad_check or backward is not implemented yet.")
-        return
-    except KeyboardInterrupt:
-        raise
-    except BaseException as e:
-        print(f"✘ running your grad_check on your backward raised {type(e).__name__}: {_text(e)}")
-        return
-    print("Your grad_check on your backward, network [3, 4, 2] (tanh, sigmoid), m = 5:")
-    print("\n".join(lines))
+# The check functions the notebooks call, with their docstrings: check_<key> checks EXERCISES[key]
+# (CHECKED names the exceptions).
+CHECKS = {
+    "check_linear_forward": "Check fn(W, A_prev, b) -> Z = W A_prev + b.",
+    "check_layer_forward": "Check fn(W, A_prev, b, phi) -> A = phi(W A_prev + b).",
+    "check_forward": "Check fn(params, X, activations) -> A[L], the forward pass through all L layers.",
+    "check_dZ": "Check fn(dA, Z, phi_prime) -> dZ = dA * phi_prime(Z).",
+    "check_dW": "Check fn(dZ, A_prev) -> dW = dZ @ A_prev.T.",
+    "check_db": "Check fn(dZ) -> db, the sum of dZ over the examples (columns).",
+    "check_dA_prev": "Check fn(W, dZ) -> dA_prev = W.T @ dZ.",
+    "check_backward": "Check fn(dAL, A, Z, W, phi_prime) -> (dW, db): dicts by layer l = 1..L, A also has A[0] = X.",
+    "check_loss": "Check fn(AL, Y) -> (J, dAL) for J = 1/(2m) sum (A[L] - Y)^2.",
+    "check_sigmoid_cross_entropy": (
+        "Check fn(AL, Y) -> (J, dZL): binary cross-entropy averaged over m, and dJ/dZ[L] = (A[L] - Y) / m."),
+    "check_update": "Check fn(params, grads, lr) -> new params, W := W - lr dW and b := b - lr db for every layer.",
+    "check_train": (
+        "Check fn(params, X, Y, step, epochs, batch_size, seed) -> params, the mini-batch loop; then the moons."),
+    "check_numerical_gradient": (
+        "Check fn(J, x, eps) -> the centred-difference gradient of J() with respect to every entry of x."),
+    "check_relative_error": "Check fn(a, b) -> ||a - b|| / (||a|| + ||b||), 0 when both are 0.",
+    "check_grad_check": "Check fn(J, params, grads, eps) -> {name: relative error} for every parameter.",
+    "check_softmax": "Check fn(Z) -> softmax of every column of Z.",
+    "check_softmax_cross_entropy": (
+        "Check fn(AL, Y) -> (J, dZL): cross-entropy averaged over m, and dJ/dZ[L] = (A[L] - Y) / m."),
+    "check_predict_labels": "Check fn(AL) -> the predicted class of each example (column), shape (m,).",
+    "check_gelu_prime": (
+        "Check fn(Z) -> phi'(Z) for GELU (tanh approximation), elementwise: the derivative you derived."),
+    "check_weighted_bce_dZ": (
+        "Check fn(ZL, Y, w1, w0) -> dJ/dZ[L] of the class-weighted cross-entropy, from the logits."),
+    "check_softmax_backward": "Check fn(dA, A) -> dJ/dZ through softmax, without building its Jacobian.",
+    "check_skip_backward": "Check fn(dA2, A1, Z2, W2, phi_prime) -> (dW2, db2, dA1) for a[2] = phi(z[2]) + a[1].",
+    "check_momentum_step": (
+        "Check fn(params, grads, velocity, lr, beta) -> (params, velocity): v := beta v + dJ/dW, W := W - lr v."),
+    "check_predicted_zeros": (
+        "Check the prediction: which entries (row, column), from 1, of dJ/dW[1] are zero on the hand network."),
+    "check_predicted_factors": (
+        "Check the prediction (mean loss, summed loss): how the gradient's length changes when m doubles."),
+    "check_predicted_step": (
+        "Check the prediction: one step of momentum (beta = 0.9) on a steady slope, in plain steps."),
+    "check_predicted_column_sum": (
+        "Check the prediction: what each column of dJ/dz sums to through softmax (None: it depends)."),
+}
+# The checks not named check_<key>: the key of the exercise each one checks.
+CHECKED = {
+    "check_momentum_step": "momentum",
+    "check_predicted_zeros": "dW1_zeros",
+    "check_predicted_factors": "gradient_length",
+    "check_predicted_step": "momentum_factor",
+    "check_predicted_column_sum": "softmax_column_sum",
+}
+globals().update({name: _check_function(name, CHECKED.get(name, name[len("check_"):]), doc)
+                  for name, doc in CHECKS.items()})

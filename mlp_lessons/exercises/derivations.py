@@ -21,7 +21,9 @@ import numpy as np
 from ..activations import sigmoid, sigmoid_prime, softmax, tanh, tanh_prime
 from ..errors import shape_str
 from ..gradcheck import numerical_gradient, relative_error
-from .engine import Exercise, Mistake, _normal
+from .engine import _TODO, Exercise, Mistake, _attempt, _logits_and_labels, _normal
+from .softmax_output import _probabilities
+from .training import _params_and_grads
 
 # ---- comparing with centred differences ----
 
@@ -49,6 +51,12 @@ def _furthest(symbol: str):
                 f"where the centred differences of the forward formula give {right[i]:.6g}. Go through your "
                 f"derivation one factor at a time: each step of the chain rule is one factor.")
     return explain
+
+
+def _derived(*fields, symbol: str = "", equation: str = "your derivation", **more) -> Exercise:
+    """An Exercise whose formula the student derives.  It must leave its arguments as they were (pure), and
+    an answer no mistake explains is shown where it is furthest off (symbol: what the answer is called)."""
+    return Exercise(*fields, explain=_furthest(symbol) if symbol else None, equation=equation, pure=True, **more)
 
 
 # ---- 1. phi' of GELU (tanh approximation) ----
@@ -97,7 +105,7 @@ def _gelu_describe(args):
             f"differences of phi(z) to a relative error of {err:.0e}.")
 
 
-GELU_PRIME = Exercise(
+GELU_PRIME = _derived(
     "phi'(z) for GELU, derived",
     "Z",
     gelu_prime,
@@ -132,9 +140,7 @@ GELU_PRIME = Exercise(
                 lambda Z: gelu(Z)),
     ],
     describe=_gelu_describe,
-    explain=_furthest("phi'(z)"),
-    equation="your derivation",
-    pure=True,
+    symbol="phi'(z)",
 )
 
 
@@ -164,10 +170,7 @@ def _wbce_with(pos=lambda A: A - 1, neg=lambda A: A, w=lambda w1, w0: (w1, w0), 
 
 
 def _wbce_inputs(d, rng):
-    Z = rng.uniform(-3, 3, (d["n"], d["m"]))
-    Y = (rng.uniform(size=(d["n"], d["m"])) < 0.5).astype(np.float64)
-    Y[0, 0], Y[-1, -1] = 1.0, 0.0  # both labels appear, also with m = 1 and several outputs
-    return Z, Y, d["w1"], d["w0"]
+    return *_logits_and_labels(d["n"], d["m"], rng), d["w1"], d["w0"]
 
 
 def _wbce_describe(args):
@@ -180,7 +183,7 @@ def _wbce_describe(args):
 
 WBCE_SIGMA_PRIME = "sigma'(z) = sigma(z) (1 - sigma(z))"
 
-WEIGHTED_BCE_DZ = Exercise(
+WEIGHTED_BCE_DZ = _derived(
     "dJ/dz[L] for the class-weighted cross-entropy, derived",
     "ZL, Y, w1, w0",
     weighted_bce_dZ,
@@ -216,9 +219,7 @@ WEIGHTED_BCE_DZ = Exercise(
                 _wbce_with(chain=lambda A: A * (1 - A))),
     ],
     describe=_wbce_describe,
-    explain=_furthest("dJ/dz[L]"),
-    equation="your derivation",
-    pure=True,
+    symbol="dJ/dz[L]",
 )
 
 
@@ -230,8 +231,8 @@ def softmax_backward(dA, A):
 
 
 def _softmax_jvp_inputs(d, rng):
-    A = softmax(2 * rng.standard_normal((d["n"], d["m"])))
-    return _normal(rng, (d["n"], d["m"])), A
+    A = _probabilities(d["n"], d["m"], rng)
+    return _normal(rng, A.shape), A
 
 
 def _softmax_jvp_describe(args):
@@ -244,7 +245,7 @@ def _softmax_jvp_describe(args):
 
 SUM_ONE_COLUMN = "sum_j a_j dJ/da_j runs over the classes of ONE example: np.sum(A * dA, axis=0, keepdims=True)"
 
-SOFTMAX_BACKWARD = Exercise(
+SOFTMAX_BACKWARD = _derived(
     "dJ/dz = softmax's Jacobian times dJ/da, derived",
     "dA, A",
     softmax_backward,
@@ -276,9 +277,7 @@ SOFTMAX_BACKWARD = Exercise(
                 lambda dA, A: A * (dA - np.sum(A * dA, axis=0, keepdims=True)) / A.shape[1]),
     ],
     describe=_softmax_jvp_describe,
-    explain=_furthest("dJ/dz"),
-    equation="your derivation",
-    pure=True,
+    symbol="dJ/dz",
 )
 
 
@@ -331,7 +330,7 @@ def _skip_describe(args):
 
 TWO_PATHS = "dJ/da[1] = (W[2])^T dJ/dz[2] + dJ/da[2]"
 
-SKIP_BACKWARD = Exercise(
+SKIP_BACKWARD = _derived(
     "backprop through a skip connection, a[2] = phi(z[2]) + a[1], derived",
     "dA2, A1, Z2, W2, phi_prime",
     skip_backward,
@@ -369,8 +368,6 @@ SKIP_BACKWARD = Exercise(
     ],
     parts=("dW2", "db2", "dA1"),
     describe=_skip_describe,
-    equation="your derivation",
-    pure=True,
 )
 
 
@@ -395,18 +392,14 @@ def _momentum_with(v_rule=lambda v, g, lr, beta: beta * v + g, p_rule=lambda p, 
 
 
 def _momentum_inputs(d, rng):
-    params = {}
-    for l in range(1, len(d["sizes"])):
-        params[f"W{l}"] = _normal(rng, (d["sizes"][l], d["sizes"][l - 1]))
-        params[f"b{l}"] = _normal(rng, (d["sizes"][l], 1))
-    grads = {"d" + k: _normal(rng, v.shape) for k, v in params.items()}
+    params, grads = _params_and_grads(d["sizes"], rng)
     velocity = {k: _normal(rng, v.shape) for k, v in params.items()}
     return params, grads, velocity, d["lr"], d["beta"]
 
 
 MOMENTUM_RULE = "v := beta v + dJ/dW, then W := W - lr v"
 
-MOMENTUM = Exercise(
+MOMENTUM = _derived(
     "momentum: the velocity and the parameters",
     "params, grads, velocity, lr, beta",
     momentum_step,
@@ -444,7 +437,6 @@ MOMENTUM = Exercise(
     parts=("params", "velocity"),
     describe=lambda a: f"every parameter has its own velocity; v := beta v + dJ/dW, then W := W - lr v (beta = {a[4]:g}).",
     equation=MOMENTUM_RULE,
-    pure=True,
 )
 
 
@@ -477,3 +469,23 @@ def momentum_against_gradient_descent(momentum, lr: float = BOWL_LR, beta: float
         return p
 
     return plain, _bowl(with_momentum, steps)
+
+
+def show_momentum(momentum_step) -> None:
+    """Your momentum_step against plain gradient descent on a long, narrow valley: J after some of the steps."""
+    plain, _ = momentum_against_gradient_descent(lambda p, g, v, lr, beta: (p, v))
+
+    def table():
+        mine = momentum_against_gradient_descent(momentum_step)[1]
+        return [f"{'step':>6}  {'gradient descent':>16}  {'momentum (yours)':>16}"] + [
+            f"{k:>6}  {plain[k - 1]:>16.2e}  {mine[k - 1]:>16.2e}" for k in BOWL_SHOWN]
+
+    lines, problem = _attempt(table, "momentum_step")
+    if problem == _TODO:
+        lines = [f"{'step':>6}  {'gradient descent':>16}", *(f"{k:>6}  {plain[k - 1]:>16.2e}" for k in BOWL_SHOWN),
+                 "… momentum_step is not implemented yet: its column appears here once it is."]
+    elif problem:
+        print(problem)
+        return
+    print(f"J(w) = 1/2 (w1^2 + 100 w2^2) from w = (1, 1), lr = {BOWL_LR:g}; momentum with beta = {BOWL_BETA:g}:")
+    print("\n".join(lines))

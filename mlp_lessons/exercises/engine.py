@@ -431,3 +431,46 @@ def _normal(rng, shape):
     """Standard normal entries kept away from 0 (so relu kinks and forgotten terms show)."""
     x = rng.standard_normal(shape)
     return np.where(np.abs(x) < 0.2, np.sign(x + 1e-12) * 0.2 + x, x)
+
+
+def _normals(*shapes):
+    """make_inputs for arguments that are arrays of _normal entries, e.g. _normals(("n", "m"), ("p", "m")):
+    each size is the name of one of the probe's sizes, or a number."""
+    def make_inputs(d, rng):
+        return tuple(_normal(rng, tuple(d[k] if isinstance(k, str) else k for k in shape)) for shape in shapes)
+    return make_inputs
+
+
+def _random_params(sizes, rng) -> dict:
+    """params['W1'], params['b1'], ... for layers l = 1..L of sizes [n[0], ..., n[L]], drawn with _normal."""
+    params = {}
+    for l in range(1, len(sizes)):
+        params[f"W{l}"] = _normal(rng, (sizes[l], sizes[l - 1]))
+        params[f"b{l}"] = _normal(rng, (sizes[l], 1))
+    return params
+
+
+def _logits_and_labels(n: int, m: int, rng):
+    """Logits in [-3, 3] and 0/1 labels of shape (n, m), in which both labels appear (also when m = 1)."""
+    Z = rng.uniform(-3, 3, (n, m))
+    Y = (rng.uniform(size=(n, m)) < 0.5).astype(np.float64)
+    Y[0, 0], Y[-1, -1] = 1.0, 0.0
+    return Z, Y
+
+
+# ---- running a student's function outside a check (the show_* cells) ----
+
+_TODO = "not implemented"
+
+
+def _attempt(run, what: str):
+    """run(), which calls the student's code: (its value, ""), or (None, why not): _TODO for a stub that
+    still raises NotImplementedError, else the line that says what it raised."""
+    try:
+        return run(), ""
+    except NotImplementedError:
+        return None, _TODO
+    except KeyboardInterrupt:
+        raise
+    except BaseException as e:
+        return None, f"✘ running your {what} raised {type(e).__name__}: {_text(e)}"

@@ -157,7 +157,7 @@ GRADIENT_LENGTH = Prediction(
 )
 
 
-# ---- momentum: how long does the step become on a steady slope? (after lesson 5) ----
+# ---- momentum: how long does the step become on a steady slope? (lesson 5's update; asked after lesson 7) ----
 
 MOMENTUM_WHY = ("With the same gradient g at every step, v := 0.9 v + g grows as g, 1.9 g, 2.71 g, ..., towards the "
                 "v for which v = 0.9 v + g, that is v = g / (1 - 0.9) = 10 g. So the step lr v settles at 10 times "
