@@ -86,7 +86,7 @@ def _median_step(pg: Playground, repeats: int) -> float:
 def redraws_per_second(pg: Playground, seconds: float = 3.0) -> float:
     """Redraws a second of the Train button's loop (train, redraw, let the kernel breathe), over `seconds`."""
     count = [0]
-    pg.listeners.append(lambda _: count.__setitem__(0, count[0] + 1))
+    pg.state.listeners.append(lambda _: count.__setitem__(0, count[0] + 1))
 
     async def train():
         task = asyncio.get_running_loop().create_task(pg.controls.run())

@@ -767,8 +767,8 @@ def drive_playground(lab: LabPage, notebook: str) -> None:
     )
     settle(page)
 
-    # Regularisation chosen after a step: a new run (epoch 0, a new picture) whose status shows the penalty.
-    press_and_wait(page, find_button(page, r"^\s*step\b"), "one step")
+    # Regularisation chosen after an epoch: a new run (epoch 0, a new picture) whose status shows the penalty.
+    press_and_wait(page, find_button(page, r"^\s*\+1 epoch\b"), "one epoch")
     settle(page)
     state = widget_state(page)
     choice = page.locator(".jp-NotebookPanel .widget-dropdown:has(.widget-label:has-text('regularisation')) select").first
@@ -781,17 +781,17 @@ def drive_playground(lab: LabPage, notebook: str) -> None:
     )
     settle(page)
 
-    step, train = find_button(page, r"^\s*step\b"), find_button(page, r"\btrain\b")
-    assert step or train, "the playground shows no Step or Train button"
-    if step:
-        press_and_wait(page, step, "one step")
-        settle(page)
-    if train:
-        press_and_wait(page, train, "training")
-        pause = find_button(page, r"pause|stop")
-        if pause:  # Train runs until paused
-            pause.click()
-        settle(page, seconds=60)
+    epoch, step, train = (find_button(page, pattern) for pattern in (r"^\s*\+1 epoch\b", r"^\s*\+1 step\b", r"\btrain\b"))
+    assert epoch and step and train, "the playground shows no '+1 epoch', '+1 step' or Train button"
+    press_and_wait(page, step, "one mini-batch")
+    settle(page)
+    press_and_wait(page, epoch, "one epoch")
+    settle(page)
+    press_and_wait(page, train, "training")
+    pause = find_button(page, r"pause|stop")
+    if pause:  # Train runs until paused
+        pause.click()
+    settle(page, seconds=60)
     assert counters(widget_state(page).text), "the playground shows no epoch or step counter"
 
 

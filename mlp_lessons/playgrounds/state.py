@@ -76,6 +76,20 @@ def slider_advice(lr: float) -> str:
     return smaller_lr(lr, least=LR_RANGE[0])
 
 
+def check_weight(params: dict, l, p, q, value) -> int:
+    """l, after checking that W[l]_pq exists and value is in WEIGHT_RANGE."""
+    L = len(params) // 2
+    if not (isinstance(l, numbers.Integral) and 1 <= l <= L):
+        raise ValueError(f"l must be a layer from 1 to L = {L}, got {l!r}.")
+    shape = params[f"W{l}"].shape
+    if not all(isinstance(i, numbers.Integral) and 0 <= i < n for i, n in zip((p, q), shape)):
+        raise ValueError(f"W[{l}] has shape {shape}: p must be in 0..{shape[0] - 1} and q in 0..{shape[1] - 1}, "
+                         f"got p={p!r}, q={q!r}.")
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not WEIGHT_RANGE[0] <= value <= WEIGHT_RANGE[1]:
+        raise ValueError(f"value must be a number from {WEIGHT_RANGE[0]:g} to {WEIGHT_RANGE[1]:g}, got {value!r}.")
+    return int(l)
+
+
 class PlaygroundState:
     """One training run on 2-D (or 1-D) toy data, its settings, and what re-creates it."""
 
@@ -165,14 +179,7 @@ class PlaygroundState:
     @one_at_a_time
     def set_weight(self, l: int, p: int, q: int, value: float) -> "PlaygroundState":
         """W[l]_pq := value (rounded to 3 significant digits, as printed): what does one weight do?"""
-        L = len(self.settings.hidden) + 1
-        if not (isinstance(l, numbers.Integral) and 1 <= l <= L):
-            raise ValueError(f"l must be a layer from 1 to L = {L}, got {l!r}.")
-        W = self.params[f"W{l}"].copy()
-        if not all(isinstance(i, numbers.Integral) and 0 <= i < n for i, n in zip((p, q), W.shape)):
-            raise ValueError(f"W[{l}] has shape {W.shape}: p must be in 0..{W.shape[0] - 1} and q in 0..{W.shape[1] - 1}, got p={p!r}, q={q!r}.")
-        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not WEIGHT_RANGE[0] <= value <= WEIGHT_RANGE[1]:
-            raise ValueError(f"value must be a number from {WEIGHT_RANGE[0]:g} to {WEIGHT_RANGE[1]:g}, got {value!r}.")
+        W = self.params[f"W{check_weight(self.params, l, p, q, value)}"].copy()
         W[p, q] = value = float(f"{value:.3g}")
         self.run.params = {**self.params, f"W{l}": W}
         self.log.append(("set_weight", int(l), int(p), int(q), value))
