@@ -9,7 +9,8 @@
    in parameters, activations, dJ/dA[L], gradients and the update.
 
 For the toy network, where the step is short and its overhead matters, a
-cProfile profile and a breakdown that times each equation on its own.
+cProfile profile, a breakdown that times each equation on its own, and the cost
+of validation: one step through the public, checked calls against check=False.
 """
 
 from __future__ import annotations
@@ -384,3 +385,28 @@ def bench_dtypes(net: Net, repeat: int = 7, min_time: float = 0.05, check: bool 
         "float32_end_to_end": not problems,
         "problems": problems,
     }
+
+
+VALIDATION_GOAL = 2.0  # issue 20: a step through the validated public calls at most 2x the unchecked one
+
+
+def bench_validation(net: Net = TOY, repeat: int = 7, min_time: float = 0.05) -> dict:
+    """What checking every argument costs a student who writes the loop with the public calls.
+
+    One step (forward, the loss, backward, sgd_update) with every argument checked, as a
+    student calls them, against the same calls with check=False, in interleaved rounds.
+    """
+    params, X, Y = make_problem(net)
+    activations, loss = list(net.activations), ml.get_loss(net.loss)
+
+    def step(check):
+        AL, caches = ml.forward(params, X, activations, check=check)
+        _, dAL = loss(AL, Y, check=check)
+        grads = ml.backward(params, caches, dAL, activations, check=check)
+        return ml.sgd_update(params, grads, net.lr, check=check)
+
+    rounds: dict = {}
+    t = compare({"validated": lambda: step(True), "unchecked": lambda: step(False)}, repeat, min_time, rounds)
+    return {"net": net.label, "validated_s": t["validated"], "unchecked_s": t["unchecked"],
+            "ratio": t["validated"] / t["unchecked"], "range": ratio_range(rounds["validated"], rounds["unchecked"]),
+            "goal": VALIDATION_GOAL}

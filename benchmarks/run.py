@@ -35,12 +35,14 @@ from .bench_step import (  # noqa: E402
     bench_batched_vs_loop,
     bench_dtypes,
     bench_matmul_share,
+    VALIDATION_GOAL,
+    bench_validation,
     breakdown_step,
     profile_step,
 )
 from .timing import fmt_time, machine_info, set_blas_threads, use_clock  # noqa: E402
 
-SECTIONS = ("batch", "matmul", "profile", "dtype", "playground", "notebooks", "tests")
+SECTIONS = ("batch", "matmul", "profile", "validation", "dtype", "playground", "notebooks", "tests")
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
@@ -146,6 +148,18 @@ def section_breakdown(report: Report, repeat: int, min_time: float) -> None:
     report.say()
     rows = [[p["part"], fmt_time(p["seconds"]), f"{p['share']:.0%}"] for p in r["parts"]]
     report.say(table(["part (all layers)", "time", "share of the step"], rows))
+    report.say()
+
+
+def section_validation(report: Report, repeat: int, min_time: float) -> None:
+    r = bench_validation(TOY, repeat, min_time)
+    report.data["validation"] = r
+    report.say(f"## Validation: the toy step through the checked public calls ({net_name(TOY.layer_sizes)}, m = {TOY.m})")
+    report.say("forward, the loss, backward and sgd_update as a student calls them, against check=False.")
+    report.say()
+    report.say(table(["validated", "check=False", "validated / unchecked", "round range", "goal"],
+                     [[fmt_time(r["validated_s"]), fmt_time(r["unchecked_s"]), f"{r['ratio']:.2f}x",
+                       f"{r['range'][0]:.2f}-{r['range'][1]:.2f}", f"<= {r['goal']:g}x: {verdict(-r['ratio'], -r['goal'])}"]]))
     report.say()
 
 
@@ -267,6 +281,10 @@ def section_summary(report: Report) -> None:
         if r["net"] != TOY.label and r["dtype"] == "float64":
             rows.append([f"products >= 0.6 of the {r['net']} step (float64)", f"{r['share']:.3f}",
                          verdict(r["share"], 0.6)])
+    if d.get("validation"):
+        v = d["validation"]
+        rows.append([f"validated toy step <= {VALIDATION_GOAL:g}x the unchecked one", f"{v['ratio']:.2f}x",
+                     verdict(-v["ratio"], -VALIDATION_GOAL)])
     for r in d.get("dtype", []):
         rows.append([f"float32 end to end, {r['net']}", "yes" if r["float32_end_to_end"] else "NO",
                      "met" if r["float32_end_to_end"] else "not met"])
@@ -342,6 +360,8 @@ def main(argv: list[str] | None = None) -> int:
     if "profile" in sections:
         section_profile(report, 300 if args.quick else 3000)
         section_breakdown(report, repeat, min_time)
+    if "validation" in sections:
+        section_validation(report, repeat, min_time)
     if "dtype" in sections:
         section_dtype(report, repeat, min_time)
     if "playground" in sections:

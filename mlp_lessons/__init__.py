@@ -82,10 +82,10 @@ from .losses import (
     softmax_cross_entropy,
     softmax_cross_entropy_from_logits,
 )
-from .optim import GradientDescent, sgd_update
+from .optim import REGULARIZATION_NAMES, REGULARIZATIONS, GradientDescent, Momentum, sgd_update
 from .params import init_params, layer_sizes_of
 from .playgrounds.points import PointsError, points_csv, read_points, split_points
-from .training import History, Run, accuracy, divergence_message, train, train_step
+from .training import History, Run, accuracy, divergence_message, lr_advice, smaller_lr, train, train_step
 
 __version__ = "0.1.0"
 

@@ -17,7 +17,7 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
-from .errors import ShapeError, check_activations, check_array, shape_str
+from .errors import ShapeError, check_activations, check_array, shape_str, transposed
 
 
 def as_z(Z, where: str) -> np.ndarray:
@@ -146,12 +146,12 @@ def softmax_backprop_dZ(dA: np.ndarray, Z: np.ndarray, check: bool = True) -> np
     Shapes: (n[L], m), (n[L], m) -> (n[L], m).
     """
     if check:
-        dA, Z = check_softmax_backprop_dZ(dA, Z)
+        dA, Z = softmax_backprop_dZ_args(dA, Z)
     A = softmax(Z, check=False)
     return A * (dA - np.sum(dA * A, axis=0, keepdims=True))
 
 
-def check_softmax_backprop_dZ(dA, Z):
+def softmax_backprop_dZ_args(dA, Z):
     where = "softmax_backprop_dZ, boxed equation 1 for softmax, dJ/dz = a * (dJ/da - sum_k dJ/da_k a_k)"
     Z = check_array("Z", Z, where=where)
     dA = check_array("dA", dA, where=where)
@@ -159,30 +159,36 @@ def check_softmax_backprop_dZ(dA, Z):
         raise ShapeError(
             f"{where}: dA = dJ/dA[L] must have the shape of Z[L], {shape_str(Z.shape)} (one entry per "
             f"output unit and example), but it has shape {shape_str(dA.shape)}."
-            + (" It looks transposed." if dA.shape == Z.shape[::-1] else "")
+            + transposed(dA.shape, Z.shape)
         )
     return dA, Z
 
 
 class Activation(NamedTuple):
-    """A pair (phi, phi') looked up by name.
+    """One activation, looked up by name: everything the package and its lessons need of it.
 
-    backprop_dZ is None for the elementwise activations, whose dJ/dz is
-    dJ/da * phi'(z); softmax sets it to its Jacobian-vector product.
+    phi, phi_prime: the function and its derivative.  backprop_dZ: None for the
+    elementwise activations, whose dJ/dz is dJ/da * phi'(z); softmax sets it to its
+    Jacobian-vector product.  init: the initial scale that keeps the signal's size
+    from layer to layer, "he" (Var W = 2 / n[l-1], for relu's half-zero output) or
+    "xavier" (Var W = 2 / (n[l-1] + n[l]), for the activations like z near 0).
+    A new activation is one more entry here; lessons and playground read this record.
     """
 
     name: str
     phi: Callable[[np.ndarray], np.ndarray]
     phi_prime: Callable[[np.ndarray], np.ndarray]
+    init: str = "xavier"
     backprop_dZ: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None
 
 
+# The elementwise ones, in the order lessons list and plot them.
 ACTIVATIONS: dict[str, Activation] = {
     a.name: a
     for a in [
         Activation("identity", identity, identity_prime),
-        Activation("relu", relu, relu_prime),
-        Activation("leaky_relu", leaky_relu, leaky_relu_prime),
+        Activation("relu", relu, relu_prime, "he"),
+        Activation("leaky_relu", leaky_relu, leaky_relu_prime, "he"),
         Activation("sigmoid", sigmoid, sigmoid_prime),
         Activation("tanh", tanh, tanh_prime),
     ]
@@ -192,7 +198,7 @@ ACTIVATIONS: dict[str, Activation] = {
 # list and plot): softmax belongs on the output layer; a hidden one is allowed, and
 # backprop is exact through it (softmax_backprop_dZ), but over one unit it is always 1.
 OUTPUT_ACTIVATIONS: dict[str, Activation] = {
-    "softmax": Activation("softmax", softmax, softmax_prime, softmax_backprop_dZ),
+    "softmax": Activation("softmax", softmax, softmax_prime, backprop_dZ=softmax_backprop_dZ),
 }
 
 

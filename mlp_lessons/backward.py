@@ -24,9 +24,11 @@ from .errors import (
     check_overflow,
     check_params,
     describe,
+    quiet_overflow,
     param_names,
     plural,
     shape_str,
+    transposed,
 )
 from .forward import LayerCache
 from .losses import check_output_and_loss, evaluate_loss, fused_output, get_loss
@@ -43,7 +45,7 @@ def backprop_dZ(dA: np.ndarray, Z: np.ndarray, phi_prime, check: bool = True) ->
     Shapes: (n[l], m) * (n[l], m) -> (n[l], m).
     """
     if check:
-        dA, Z, phi_prime = check_backprop_dZ(dA, Z, phi_prime)
+        dA, Z, phi_prime = backprop_dZ_args(dA, Z, phi_prime)
     return dA * phi_prime(Z)
 
 
@@ -55,7 +57,7 @@ def backprop_dW(dZ: np.ndarray, A_prev: np.ndarray, check: bool = True) -> np.nd
     Shapes: (n[l], m) @ (m, n[l-1]) -> (n[l], n[l-1]), the shape of W[l].
     """
     if check:
-        dZ, A_prev = check_backprop_dW(dZ, A_prev)
+        dZ, A_prev = backprop_dW_args(dZ, A_prev)
     return dZ @ A_prev.T
 
 
@@ -66,7 +68,7 @@ def backprop_db(dZ: np.ndarray, check: bool = True) -> np.ndarray:
     Shapes: (n[l], m) -> (n[l], 1), the shape of b[l].
     """
     if check:
-        dZ = check_backprop_db(dZ)
+        dZ = backprop_db_args(dZ)
     return dZ.sum(axis=1, keepdims=True)
 
 
@@ -77,22 +79,18 @@ def backprop_dA_prev(W: np.ndarray, dZ: np.ndarray, check: bool = True) -> np.nd
     Shapes: (n[l-1], n[l]) @ (n[l], m) -> (n[l-1], m), the shape of A[l-1].
     """
     if check:
-        W, dZ = check_backprop_dA_prev(W, dZ)
+        W, dZ = backprop_dA_prev_args(W, dZ)
     return W.T @ dZ
 
 
-def _transposed(a: np.ndarray, b: np.ndarray) -> str:
-    return " It looks transposed." if a.shape == b.shape[::-1] and a.shape != b.shape else ""
-
-
-def check_backprop_dZ(dA, Z, phi_prime):
+def backprop_dZ_args(dA, Z, phi_prime):
     """dA, Z as finite float arrays of one shape, and phi_prime wrapped to check what it returns."""
     Z = check_array("Z", Z, ndim=None, where=EQ1)  # elementwise: any shape, the same for both
     dA = check_array("dA", dA, ndim=None, where=EQ1)
     if dA.shape != Z.shape:
         raise ShapeError(
             f"{EQ1}: the product is elementwise, so dA = dJ/dA[l] must have the shape of Z[l], "
-            f"(n[l], m) = {shape_str(Z.shape)}, but dA has shape {shape_str(dA.shape)}.{_transposed(dA, Z)}"
+            f"(n[l], m) = {shape_str(Z.shape)}, but dA has shape {shape_str(dA.shape)}.{transposed(dA.shape, Z.shape)}"
         )
     phis = {a.phi: a.name for a in ACTIVATIONS.values()}
     if isinstance(phi_prime, str):
@@ -122,7 +120,7 @@ def check_backprop_dZ(dA, Z, phi_prime):
     return dA, Z, checked_phi_prime
 
 
-def check_backprop_dW(dZ, A_prev):
+def backprop_dW_args(dZ, A_prev):
     dZ = check_array("dZ", dZ, where=EQ2)
     A_prev = check_array("A_prev", A_prev, where=EQ2)
     if dZ.shape[1] != A_prev.shape[1]:
@@ -140,13 +138,13 @@ def check_backprop_dW(dZ, A_prev):
     return dZ, A_prev
 
 
-def check_backprop_db(dZ):
+def backprop_db_args(dZ):
     dZ = check_array("dZ", dZ, where=EQ3)
     check_no_overflow(EQ3, "dJ/db", dZ.shape[1] * biggest(dZ), dZ.dtype, {"dZ": biggest(dZ)})
     return dZ
 
 
-def check_backprop_dA_prev(W, dZ):
+def backprop_dA_prev_args(W, dZ):
     W = check_array("W", W, where=EQ4)
     dZ = check_array("dZ", dZ, where=EQ4, dtype=W.dtype)
     if W.shape[0] != dZ.shape[0]:
@@ -184,20 +182,19 @@ def layer_backward(dA: np.ndarray, cache: LayerCache, activation: str, need_dA_p
     dJ/dA[0] = dJ/dX is not needed to train, so it is skipped (dA_prev is None).
     """
     if check:
-        dA, cache = check_layer_backward(dA, cache, activation, need_dA_prev)
-        with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported next
-            dA_prev, dW, db = layer_backward(dA, cache, activation, need_dA_prev, check=False)
-        check_grads_finite({"dW": dW, "db": db, **({"dA_prev": dA_prev} if need_dA_prev else {})})
-        return dA_prev, dW, db
+        dA, cache = layer_backward_args(dA, cache, activation, need_dA_prev)
     A_prev, W, Z = cache
-    dZ = dZ_of_layer(dA, Z, activation)  # equation 1
-    dW = backprop_dW(dZ, A_prev, check=False)  # equation 2
-    db = backprop_db(dZ, check=False)  # equation 3
-    dA_prev = backprop_dA_prev(W, dZ, check=False) if need_dA_prev else None  # equation 4
+    with quiet_overflow(check):
+        dZ = dZ_of_layer(dA, Z, activation)  # equation 1
+        dW = backprop_dW(dZ, A_prev, check=False)  # equation 2
+        db = backprop_db(dZ, check=False)  # equation 3
+        dA_prev = backprop_dA_prev(W, dZ, check=False) if need_dA_prev else None  # equation 4
+    if check:
+        grads_finite({"dW": dW, "db": db, **({"dA_prev": dA_prev} if need_dA_prev else {})})
     return dA_prev, dW, db
 
 
-def check_cache(cache, l=None, where: str = "layer_backward") -> LayerCache:
+def cache_args(cache, l=None, where: str = "layer_backward") -> LayerCache:
     """A cache (A_prev, W, Z) of finite float arrays whose shapes fit z = W a_prev + b."""
     k, k1 = ("l", "l-1") if l is None else (l, l - 1)
     if not (isinstance(cache, tuple) and len(cache) == 3):
@@ -217,22 +214,22 @@ def check_cache(cache, l=None, where: str = "layer_backward") -> LayerCache:
     return LayerCache(A_prev, W, Z)
 
 
-def check_layer_backward(dA, cache, activation, need_dA_prev):
+def layer_backward_args(dA, cache, activation, need_dA_prev):
     get_activation(activation)
     if not isinstance(need_dA_prev, (bool, np.bool_)):
         raise TypeError(f"layer_backward: need_dA_prev must be True or False, got {describe(need_dA_prev)}.")
-    cache = check_cache(cache)
+    cache = cache_args(cache)
     dA = check_array("dA", dA, where="layer_backward, dJ/dA[l]", dtype=cache.W.dtype)
     if dA.shape != cache.Z.shape:
         raise ShapeError(
             f"layer_backward: dA = dJ/dA[l] must have the shape of A[l] and Z[l], (n[l], m) = "
-            f"{shape_str(cache.Z.shape)}, but it has shape {shape_str(dA.shape)}.{_transposed(dA, cache.Z)}"
+            f"{shape_str(cache.Z.shape)}, but it has shape {shape_str(dA.shape)}.{transposed(dA.shape, cache.Z.shape)}"
         )
     return dA, cache
 
 
 def caches_look_right(caches, params, L) -> bool:
-    """The quick test of check_caches (no messages built): True if every rule holds."""
+    """The quick test of caches_args (no messages built): True if every rule holds."""
     if type(caches) is not list or not caches or (L is not None and len(caches) != L):
         return False
     names = param_names(len(caches))
@@ -256,7 +253,7 @@ def caches_look_right(caches, params, L) -> bool:
     return True
 
 
-def check_caches(caches, activations, params=False) -> tuple[list, list[str]]:
+def caches_args(caches, activations, params=False) -> tuple[list, list[str]]:
     """caches: the list of L LayerCaches that forward made (for these params, unless params=False).
 
     Returns (caches, activations) checked; the forward(...) pair and other
@@ -284,7 +281,7 @@ def check_caches(caches, activations, params=False) -> tuple[list, list[str]]:
                 f"caches[{l - 1}] (layer {l}) must be the LayerCache that forward made, got "
                 f"{describe(cache)}. Pass the caches list from AL, caches = forward(...)."
             )
-        cache = check_cache(cache, l, "backward")
+        cache = cache_args(cache, l, "backward")
         if l > 1 and cache.A_prev.shape != checked[-1].Z.shape:
             raise ShapeError(
                 f"backward: caches[{l - 1}].A_prev is {shape_str(cache.A_prev.shape)}, but layer {l - 1}'s "
@@ -304,65 +301,70 @@ def check_caches(caches, activations, params=False) -> tuple[list, list[str]]:
 def backward(params: dict, caches: list, dAL: np.ndarray, activations, check: bool = True) -> dict:
     """Backprop through layers L..1, starting from dJ/dA[L] = dAL given by the loss.
 
-    This is the seed's general route: at the output, boxed equation 1 turns
-    dJ/dA[L] into dJ/dZ[L] = dJ/dA[L] * phi'(Z[L]).  Any loss works, but with a
-    sigmoid or softmax output whose units saturate, dJ/dA[L] (computed from A[L]
-    alone) loses the information; loss_and_grads starts from the logits instead.
-    Returns grads with keys dW1..dWL, db1..dbL, each of its parameter's shape
-    and dtype (dAL is converted to the parameters' dtype).
+    At each layer the four boxed equations: dJ/dZ from dJ/dA (1; for softmax its
+    Jacobian-vector product), then dJ/dW (2), dJ/db (3) and dJ/dA[l-1] for the layer
+    below (4; skipped at layer 1: dJ/dX is not needed to train).  With a sigmoid or
+    softmax output whose units saturate, dJ/dA[L] (from A[L] alone) loses the
+    information: loss_and_grads starts from the logits instead.  Returns grads,
+    dW1..dWL and db1..dbL, of the parameters' shapes and dtype.  check=False skips
+    the checks, for a training loop's inner steps.
     """
     if check:
-        caches, activations = check_caches(caches, activations, params)
-        L = len(caches)
-        AL_shape = caches[-1].Z.shape
-        dAL = check_array("dAL", dAL, where=f"backward, layer {L}, dJ/dA[{L}]", dtype=params["W1"].dtype)
-        if dAL.shape != AL_shape:
-            raise ShapeError(
-                f"Layer {L}: dJ/dA[{L}] must have the shape of A[{L}], (n[{L}], m) = "
-                f"{shape_str(AL_shape)}, but dAL is {shape_str(dAL.shape)}. It comes from the loss, e.g. "
-                f"dJ/da[L] = a[L] - y."
-            )
-        with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported next
-            grads = backward(params, caches, dAL, activations, check=False)
-        check_grads_finite(grads)
-        return grads
-    dZL = dZ_of_layer(dAL, caches[-1].Z, activations[-1])
-    return backward_from_dZL(caches, dZL, activations, check=False)
+        params, caches, dAL, activations = backward_args(params, caches, dAL, activations)
+    grads, dA = {}, dAL
+    with quiet_overflow(check):  # an overflow is refused at the end, naming the gradient
+        for l in range(len(caches), 0, -1):
+            A_prev, W, Z = caches[l - 1]
+            act = get_activation(activations[l - 1])
+            if act.backprop_dZ is None:
+                dZ = backprop_dZ(dA, Z, act.phi_prime, check=False)  # 1: dJ/dA[l] * phi'(Z[l])
+            else:
+                dZ = act.backprop_dZ(dA, Z, check=False)  # 1 for softmax, a Jacobian-vector product
+            grads[f"dW{l}"] = backprop_dW(dZ, A_prev, check=False)  # 2
+            grads[f"db{l}"] = backprop_db(dZ, check=False)  # 3
+            dA = backprop_dA_prev(W, dZ, check=False) if l > 1 else None  # 4
+    return grads_finite(grads) if check else grads
 
 
-def check_grads_finite(grads: dict) -> None:
+def backward_args(params, caches, dAL, activations):
+    """backward's arguments checked: caches from forward with these params, dAL of A[L]'s shape and dtype."""
+    caches, activations = caches_args(caches, activations, params)
+    L = len(caches)
+    dAL = check_array("dAL", dAL, where=f"backward, layer {L}, dJ/dA[{L}]", dtype=params["W1"].dtype)
+    if dAL.shape != caches[-1].Z.shape:
+        raise ShapeError(
+            f"Layer {L}: dJ/dA[{L}] must have the shape of A[{L}], (n[{L}], m) = "
+            f"{shape_str(caches[-1].Z.shape)}, but dAL is {shape_str(dAL.shape)}. It comes from the loss, e.g. "
+            f"dJ/da[L] = a[L] - y."
+        )
+    return params, caches, dAL, activations
+
+
+def grads_finite(grads: dict) -> dict:
+    """grads, once every one is finite (its inputs were): else which one overflowed."""
     for name, g in grads.items():
         check_overflow(name, g, f"backprop, {name}")
+    return grads
 
 
 def backward_from_dZL(caches: list, dZL: np.ndarray, activations, check: bool = True) -> dict:
-    """Layers L..1 given the output layer's dJ/dZ[L]: equations 2-4 at layer L, all four below.
+    """Layers L..1 given the output layer's dJ/dZ[L]: backward from there.
 
-    The shared inner loop of backward and loss_and_grads (which call it with check=False).
+    dJ/dZ[L] is dJ/dA[L] for an output a[L] = z[L], so this is backward with an
+    identity at layer L (equation 1 multiplies dZL by phi' = 1, exactly).
     Returns grads with keys dW1..dWL, db1..dbL.
     """
     if check:
-        caches, activations = check_caches(caches, activations)
+        caches, activations = caches_args(caches, activations)
         dZL = check_array("dZL", dZL, where=f"backward_from_dZL, dJ/dZ[{len(caches)}]", dtype=caches[-1].W.dtype)
         if dZL.shape != caches[-1].Z.shape:
             raise ShapeError(
                 f"backward_from_dZL: dZL = dJ/dZ[L] must have the shape of Z[L], "
                 f"{shape_str(caches[-1].Z.shape)}, but it has shape {shape_str(dZL.shape)}."
             )
-        with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported next
-            grads = backward_from_dZL(caches, dZL, activations, check=False)
-        check_grads_finite(grads)
-        return grads
-    grads = {}
-    L = len(caches)
-    A_prev, W, _ = caches[L - 1]
-    grads[f"dW{L}"], grads[f"db{L}"] = backprop_dW(dZL, A_prev, check=False), backprop_db(dZL, check=False)
-    dA = backprop_dA_prev(W, dZL, check=False) if L > 1 else None
-    for l in range(L - 1, 0, -1):
-        dA, grads[f"dW{l}"], grads[f"db{l}"] = layer_backward(
-            dA, caches[l - 1], activations[l - 1], need_dA_prev=l > 1, check=False
-        )
-    return grads
+    with quiet_overflow(check):
+        grads = backward(None, caches, dZL, [*activations[:-1], "identity"], check=False)
+    return grads_finite(grads) if check else grads
 
 
 def output_dZ(
@@ -379,17 +381,7 @@ def output_dZ(
     check=False skips checking the arguments (the loss then checks nothing either).
     """
     if check:
-        act = get_activation(activation, where="output_dZ, the output activation")
-        get_loss(loss)
-        ZL = check_array("ZL", ZL, where="output_dZ, Z[L]")
-        check_output_and_loss(act.name, loss, ZL.shape[0])
-        if AL is not None:
-            AL = check_array("AL", AL, where="output_dZ, A[L]", dtype=ZL.dtype)
-            if AL.shape != ZL.shape:
-                raise ShapeError(
-                    f"output_dZ: A[L] = phi(Z[L]) has the shape of Z[L], {shape_str(ZL.shape)}, but AL "
-                    f"has shape {shape_str(AL.shape)}."
-                )
+        AL, ZL = output_dZ_args(AL, ZL, activation, loss)
     fused = fused_output(activation, loss)
     if fused is not None:
         return fused(ZL, Y, check=check)
@@ -397,6 +389,21 @@ def output_dZ(
         AL = get_activation(activation).phi(ZL, check=False)
     J, dAL = evaluate_loss(loss, AL, Y, check)
     return J, dZ_of_layer(dAL, ZL, activation)
+
+
+def output_dZ_args(AL, ZL, activation, loss):
+    act = get_activation(activation, where="output_dZ, the output activation")
+    get_loss(loss)
+    ZL = check_array("ZL", ZL, where="output_dZ, Z[L]")
+    check_output_and_loss(act.name, loss, ZL.shape[0])
+    if AL is not None:
+        AL = check_array("AL", AL, where="output_dZ, A[L]", dtype=ZL.dtype)
+        if AL.shape != ZL.shape:
+            raise ShapeError(
+                f"output_dZ: A[L] = phi(Z[L]) has the shape of Z[L], {shape_str(ZL.shape)}, but AL "
+                f"has shape {shape_str(AL.shape)}."
+            )
+    return AL, ZL
 
 
 def loss_and_grads(params: dict, caches: list, Y: np.ndarray, activations, loss, check: bool = True):
@@ -410,11 +417,8 @@ def loss_and_grads(params: dict, caches: list, Y: np.ndarray, activations, loss,
     training loop's inner steps.
     """
     if check:
-        caches, activations = check_caches(caches, activations, params)
-        J, dZL = output_dZ(None, caches[-1].Z, Y, activations[-1], loss)
-        with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported next
-            grads = backward_from_dZL(caches, dZL, activations, check=False)
-        check_grads_finite(grads)
-        return J, grads
-    J, dZL = output_dZ(None, caches[-1].Z, Y, activations[-1], loss, check=False)
-    return J, backward_from_dZL(caches, dZL, activations, check=False)
+        caches, activations = caches_args(caches, activations, params)
+    J, dZL = output_dZ(None, caches[-1].Z, Y, activations[-1], loss, check=check)
+    with quiet_overflow(check):
+        grads = backward_from_dZL(caches, dZL, activations, check=False)
+    return J, grads_finite(grads) if check else grads

@@ -9,6 +9,7 @@ names the equation or argument instead of a numpy traceback.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
 import numbers
@@ -26,6 +27,12 @@ class TrainingDiverged(RuntimeError):
 
 def shape_str(shape) -> str:
     return "(" + ", ".join(str(s) for s in shape) + (",)" if len(shape) == 1 else ")")
+
+
+def transposed(given, wanted, hint: str = " It looks transposed.") -> str:
+    """hint if an array of shape `given` looks like the transpose of the `wanted` shape, else "": one rule, every message."""
+    given, wanted = tuple(given), tuple(wanted)
+    return hint if given == wanted[::-1] and given != wanted else ""
 
 
 def noun_for(n: int, noun: str, nouns: str = "") -> str:
@@ -179,6 +186,15 @@ def check_no_overflow(where: str, result: str, bound: float, dtype, sizes: dict)
         )
 
 
+QUIET = contextlib.nullcontext()
+
+
+def quiet_overflow(check: bool):
+    """np.errstate that silences overflow while checking (a checked function refuses it after, by name);
+    nothing without check (a training loop silences it once, around the loop)."""
+    return np.errstate(over="ignore", invalid="ignore") if check else QUIET
+
+
 def check_overflow(name: str, value: np.ndarray, where: str) -> None:
     """Refuse a computed result that overflowed to inf or NaN, although its inputs were finite."""
     if not np.isfinite(value).all():
@@ -299,9 +315,7 @@ def check_targets(Y, shape: tuple, name: str = "Y", dtype=None, where: str = "")
     """Check that the targets Y have the shape (n[L], m) of the network's output A[L]."""
     Y = check_array(name, Y, dtype=dtype, finite=False, where=where)
     if Y.shape != tuple(shape):
-        hint = ""
-        if Y.shape == tuple(shape)[::-1]:
-            hint = f" It looks like {name} is stacked as rows; pass {name}.T."
+        hint = transposed(Y.shape, shape, f" It looks like {name} is stacked as rows; pass {name}.T.")
         raise ShapeError(
             f"{_prefix(where)}The loss compares a[L] with {name} column by column, so {name} must "
             f"have the shape of a[L], (n[L], m) = {shape_str(shape)}, but it has shape "
@@ -592,7 +606,7 @@ def check_batch_size(batch_size, where: str = "") -> int | None:
 def check_grads(params: dict, grads) -> dict:
     """Check grads has exactly one dX for every parameter X, of X's shape (never broadcast).
 
-    Returns the gradients as finite arrays of the parameters' dtype.
+    Returns the gradients as finite arrays of the parameters' dtype, and {dX: max |dX|}.
     """
     if not isinstance(grads, dict):
         raise TypeError(
@@ -612,7 +626,7 @@ def check_grads(params: dict, grads) -> dict:
             f"name ({', '.join(sorted(wanted))}), but {' and '.join(parts)}. Use the dict that "
             f"backward or loss_and_grads returns for these params."
         )
-    checked = {}
+    checked, sizes = {}, {}
     for name, value in params.items():
         g = check_array(f"d{name}", grads["d" + name], ndim=None, where=f"sgd_update, {name} := {name} - lr d{name}",
                         dtype=value.dtype, finite=False, empty=True)
@@ -626,15 +640,16 @@ def check_grads(params: dict, grads) -> dict:
                     hint = " It is 1-D: keep the column with keepdims=True (or .reshape(-1, 1))."
             else:
                 eq = "dZ @ A_prev.T"
-                if g.shape == value.shape[::-1]:
-                    hint = " It looks transposed."
+                hint = transposed(g.shape, value.shape)
             raise ShapeError(
                 f"d{name} must have the shape of {name}, {shape_str(value.shape)}, but it has "
                 f"shape {shape_str(g.shape)}; the update {name} := {name} - lr d{name} would "
                 f"broadcast it into the wrong shape.{hint} d{name} is {eq}."
             )
-        check_finite(f"d{name}", g, "sgd_update",
-                     "A NaN or infinite gradient would make the parameters NaN: check the loss and "
-                     "the inputs that produced it.")
+        sizes["d" + name] = float(np.max(np.abs(g))) if g.size else 0.0
+        if not np.isfinite(sizes["d" + name]):
+            check_finite(f"d{name}", g, "sgd_update",
+                         "A NaN or infinite gradient would make the parameters NaN: check the loss and "
+                         "the inputs that produced it.")
         checked["d" + name] = g
-    return checked
+    return checked, sizes

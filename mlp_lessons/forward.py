@@ -22,6 +22,7 @@ from .errors import (
     check_overflow,
     check_params,
     plural,
+    quiet_overflow,
     shape_str,
 )
 
@@ -43,11 +44,11 @@ def linear_forward(W: np.ndarray, A_prev: np.ndarray, b: np.ndarray, l: int | No
     checking the arguments (forward's inner steps, whose inputs are checked once).
     """
     if check:
-        W, A_prev, b = check_linear_forward(W, A_prev, b, l)
+        W, A_prev, b = linear_forward_args(W, A_prev, b, l)
     return W @ A_prev + b
 
 
-def check_linear_forward(W, A_prev, b, l=None):
+def linear_forward_args(W, A_prev, b, l=None):
     """W, A_prev, b as finite float arrays of W's dtype whose shapes fit z = W a_prev + b, or why not."""
     if l is not None:
         check_count("l", l, 1, " (the layer's number, 1..L) or None", "linear_forward")
@@ -95,7 +96,7 @@ def layer_forward(W: np.ndarray, A_prev: np.ndarray, b: np.ndarray, activation: 
     """
     act = get_activation(activation)
     if check:
-        W, A_prev, b = check_linear_forward(W, A_prev, b, l)
+        W, A_prev, b = linear_forward_args(W, A_prev, b, l)
     Z = linear_forward(W, A_prev, b, l, check=False)
     return act.phi(Z, check=False), LayerCache(A_prev, W, Z)
 
@@ -113,15 +114,13 @@ def forward(params: dict, X: np.ndarray, activations, check: bool = True) -> tup
         L = check_params(params)
         activations = check_activation_names(activations, L, [params[f"W{l}"].shape[0] for l in range(1, L + 1)])
         X = check_inputs(X, params["W1"].shape[1], dtype=params["W1"].dtype)
-        with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported next, with its layer
-            AL, caches = forward(params, X, activations, check=False)
-        for l, cache in enumerate(caches, start=1):
-            check_overflow(f"z[{l}]", cache.Z, f"Layer {l}, z[{l}] = W[{l}] a[{l - 1}] + b[{l}]")
-        return AL, caches
     A, caches = X, []
-    for l, name in enumerate(activations, start=1):
-        A, cache = layer_forward(params[f"W{l}"], A, params[f"b{l}"], name, l, check=False)
-        caches.append(cache)
+    with quiet_overflow(check):  # an overflow is refused next, with its layer
+        for l, name in enumerate(activations, start=1):
+            A, cache = layer_forward(params[f"W{l}"], A, params[f"b{l}"], name, l, check=False)
+            caches.append(cache)
+    for l, cache in enumerate(caches if check else (), start=1):
+        check_overflow(f"z[{l}]", cache.Z, f"Layer {l}, z[{l}] = W[{l}] a[{l - 1}] + b[{l}]")
     return A, caches
 
 

@@ -44,7 +44,7 @@ def numerical_gradient(f: Callable[[], float], x: np.ndarray, eps: float = 1e-4,
     numerical_gradient(lambda: loss_of(params), params["W1"]).  Returns x's shape.
     x must be a float array (an integer array cannot hold x + eps).
     """
-    check_numerical_gradient(f, x, eps, order)
+    numerical_gradient_args(f, x, eps, order)
 
     def J():
         return scalar_of(f(), x)
@@ -73,7 +73,7 @@ def numerical_gradient(f: Callable[[], float], x: np.ndarray, eps: float = 1e-4,
 WHERE_NUMERICAL = "numerical_gradient, dJ/dx_k ~ (f(x + eps e_k) - f(x - eps e_k)) / (2 eps)"
 
 
-def check_numerical_gradient(f, x, eps, order) -> None:
+def numerical_gradient_args(f, x, eps, order) -> None:
     where = WHERE_NUMERICAL
     check_callable("f", f, 0, "a function of no arguments that returns J and reads x, e.g. lambda: loss_of(params)", where)
     if type(x) is not np.ndarray:

@@ -28,6 +28,7 @@ from .errors import (
     one_number,
     plural,
     shape_str,
+    transposed,
 )
 
 
@@ -38,7 +39,7 @@ def half_squared_error(AL: np.ndarray, Y: np.ndarray, check: bool = True) -> tup
     For m = 1 this is the seed's base case dJ/da[L] = a[L] - y.
     """
     if check:
-        AL, Y = check_loss_args("half_squared_error", AL, Y)
+        AL, Y = loss_args("half_squared_error", AL, Y)
     m = AL.shape[1]
     diff = AL - Y
     J = float(np.sum(diff * diff)) / (2 * m)
@@ -56,7 +57,7 @@ def binary_cross_entropy(AL: np.ndarray, Y: np.ndarray, check: bool = True) -> t
     Training uses sigmoid_binary_cross_entropy, from the logits z, which is exact.
     """
     if check:
-        AL, Y = check_loss_args("binary_cross_entropy", AL, Y)
+        AL, Y = loss_args("binary_cross_entropy", AL, Y)
     m = AL.shape[1]
     eps = np.finfo(AL.dtype).eps
     A = np.clip(AL, eps, 1 - eps)
@@ -74,7 +75,7 @@ def softmax_cross_entropy(AL: np.ndarray, Y: np.ndarray, check: bool = True) -> 
     its dtype so that log and the division stay finite.
     """
     if check:
-        AL, Y = check_loss_args("softmax_cross_entropy", AL, Y)
+        AL, Y = loss_args("softmax_cross_entropy", AL, Y)
     m = AL.shape[1]
     A = np.maximum(AL, np.finfo(AL.dtype).tiny)
     J = -float(np.sum(Y * np.log(A))) / m + 0.0  # + 0.0: a perfect fit gives 0, not -0
@@ -95,7 +96,7 @@ def sigmoid_binary_cross_entropy(ZL: np.ndarray, Y: np.ndarray, check: bool = Tr
     checking the arguments, for a training loop that checked them once.
     """
     if check:
-        ZL, Y = check_loss_args("sigmoid_binary_cross_entropy", ZL, Y)
+        ZL, Y = loss_args("sigmoid_binary_cross_entropy", ZL, Y)
     m = ZL.shape[1]
     e = np.exp(-np.abs(ZL))  # shared by J and by A[L] = sigma(z), as in sigmoid()
     # max(z, 0) - y z first: exactly 0 for a sure, right answer, whose J is then the tiny log(1 + e^-|z|)
@@ -119,7 +120,7 @@ def softmax_cross_entropy_from_logits(ZL: np.ndarray, Y: np.ndarray, check: bool
     check=False skips checking the arguments.
     """
     if check:
-        ZL, Y = check_loss_args("softmax_cross_entropy_from_logits", ZL, Y)
+        ZL, Y = loss_args("softmax_cross_entropy_from_logits", ZL, Y)
     m = ZL.shape[1]
     shifted = ZL - ZL.max(axis=0, keepdims=True)  # <= 0, and 0 at each column's top logit(s)
     E = np.exp(shifted)
@@ -186,7 +187,7 @@ def loss_name(loss) -> str | None:
     return next((k for k, f in [*LOSSES.items(), *((f.__name__, f) for f in FUSED_OUTPUTS.values())] if f is loss), None)
 
 
-# What each loss's formula needs, checked by check_loss_args and train.
+# What each loss's formula needs, checked by loss_args and train.
 WHERE = {
     "half_squared_error": "half_squared_error, J = 1/(2m) sum (a[L] - y)^2",
     "binary_cross_entropy": "binary_cross_entropy, J = -1/m sum [y log a[L] + (1 - y) log(1 - a[L])]",
@@ -199,7 +200,7 @@ CATEGORICAL = ("softmax_cross_entropy", "softmax_cross_entropy_from_logits")
 FROM_LOGITS = ("sigmoid_binary_cross_entropy", "softmax_cross_entropy_from_logits")
 
 
-def check_loss_args(name: str, A, Y):
+def loss_args(name: str, A, Y):
     """A (A[L], or Z[L] for the fused losses) and Y as float arrays of A's dtype that the loss `name` accepts."""
     where = WHERE[name]
     a = "ZL" if name in FROM_LOGITS else "AL"
@@ -347,7 +348,7 @@ def check_loss_result(fn, result, AL: np.ndarray) -> tuple[float, np.ndarray]:
         raise ShapeError(
             f"{name} returned dAL = dJ/dA[L] of shape {shape_str(dAL.shape)}, but it must have the "
             f"shape of A[L], (n[L], m) = {shape_str(AL.shape)}: one entry per output unit and example."
-            + (" It looks transposed." if dAL.shape == AL.shape[::-1] else "")
+            + transposed(dAL.shape, AL.shape)
         )
     if not diverged:
         check_finite("dAL", dAL, where, "Check the loss's gradient for log(0), 0/0 or a division by a number "

@@ -1,10 +1,16 @@
 """Update rules: how one step turns the gradients into new parameters.
 
-Plain gradient descent is sgd_update, W[l] := W[l] - lr dJ/dW[l].  Another rule
-is an object whose step(params, grads, lr, check=False) returns the new
-parameters, the same call as sgd_update, so the training loop takes either
-(as torch.optim's optimizers plug into a PyTorch loop).  GradientDescent adds a
-regularisation term to J; momentum would be one more such class.
+    sgd_update(params, grads, lr, check=True) -> new params     W[l] := W[l] - lr dJ/dW[l], the bare rule
+    GradientDescent(regularization=None, rate=0.0, *, lr=0.1)  .lr, .step(params, grads, check=True) -> new
+                                                                params, .penalty(params), .penalty_grads(params)
+    Momentum(*, lr=0.1, beta=0.9, regularization=None, rate=0.0)   v := beta v + dJ/dW,  W := W - lr v
+    update_rule(lr, optimizer)                                  the rule train() and Run take: optimizer, or
+                                                                GradientDescent(lr=lr) as a shortcut
+
+A rule owns its learning rate and whatever it carries from step to step (as
+torch.optim's optimizers do): train(..., optimizer=...) and Run(..., optimizer=...)
+take any object with .lr and .step(params, grads, check).  lr is keyword-only in
+GradientDescent, whose first argument stays the regularisation (as lesson 6 calls it).
 """
 
 from __future__ import annotations
@@ -13,7 +19,10 @@ import numbers
 
 import numpy as np
 
-from .errors import check_grads, check_lr, check_overflow, check_params, finite_number, short_repr
+from .errors import (check_grads, check_lr, check_no_overflow, check_params, check_real, describe, finite_number,
+                     short_repr)
+
+UPDATE = "sgd_update, W := W - lr dW"
 
 
 def sgd_update(params: dict, grads: dict, lr: float, check: bool = True) -> dict:
@@ -25,18 +34,22 @@ def sgd_update(params: dict, grads: dict, lr: float, check: bool = True) -> dict
     parameters'.  check=False skips validation, for a training loop's inner steps.
     """
     if check:
-        lr = check_lr(lr)
-        check_params(params)
-        grads = check_grads(params, grads)
-        with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported next
-            new = sgd_update(params, grads, lr, check=False)
-        for name, value in new.items():
-            check_overflow(name, value, f"sgd_update, {name} := {name} - lr d{name} with lr = {lr:g}")
-        return new
+        params, grads, lr = sgd_update_args(params, grads, lr)
     # W + (-lr dW) is W - lr dW to the last bit, but written this way numpy stores the
-    # sum in the temporary (-lr dW) instead of allocating one more array, which on a
-    # large W[l] saves a pass over memory and its page faults.
+    # sum in the temporary (-lr dW) instead of allocating one more array.
     return {name: value + (-lr) * grads["d" + name] for name, value in params.items()}
+
+
+def sgd_update_args(params, grads, lr):
+    """params, grads and lr checked; and |W| + lr |dW| below the largest float, so no W - lr dW overflows."""
+    lr = check_lr(lr)
+    check_params(params)
+    grads, sizes = check_grads(params, grads)
+    for name, value in params.items():
+        W, dW = float(np.max(np.abs(value))), sizes["d" + name]
+        check_no_overflow(f"sgd_update, {name} := {name} - lr d{name} with lr = {lr:g}", name, W + lr * dW,
+                          value.dtype, {name: W, "d" + name: dW})
+    return params, grads, lr
 
 
 # R(W), summed over the weights W[1]..W[L] (biases are not regularised), and dR/dW[l].
@@ -44,10 +57,11 @@ REGULARIZATIONS = {
     "L1": (lambda W: float(np.sum(np.abs(W))), np.sign),  # R = sum |W_pq|,       dR/dW = sign(W)
     "L2": (lambda W: 0.5 * float(np.sum(W * W)), lambda W: W),  # R = 1/2 sum W_pq^2, dR/dW = W
 }
+REGULARIZATION_NAMES = (None, *REGULARIZATIONS)  # the choices, None for none (a playground's list)
 
 
 class GradientDescent:
-    """Gradient descent on J + lambda R(W), with lambda = rate:
+    """Gradient descent on J + lambda R(W), with lambda = rate and learning rate lr:
 
         W[l] := W[l] - lr (dJ/dW[l] + lambda dR/dW[l]),   b[l] := b[l] - lr dJ/db[l]
 
@@ -59,31 +73,26 @@ class GradientDescent:
     J here is the mean over the batch, so lambda is not divided by m.
     """
 
-    def __init__(self, regularization: str | None = None, rate: float = 0.0):
-        if regularization not in (None, *REGULARIZATIONS):
-            raise ValueError(
-                f"regularization must be None, 'L1' or 'L2', got {regularization!r}."
-            )
+    def __init__(self, regularization: str | None = None, rate: float = 0.0, *, lr: float = 0.1):
+        if regularization not in REGULARIZATION_NAMES:
+            hint = (f" The learning rate is a keyword: GradientDescent(lr={regularization!r})."
+                    if isinstance(regularization, (int, float)) else "")
+            raise ValueError(f"regularization must be None, 'L1' or 'L2', got {regularization!r}.{hint}")
+        self.regularization, self.lr = regularization, check_lr(lr)
         if isinstance(rate, bool) or not isinstance(rate, numbers.Real) or not finite_number(rate) or rate < 0:
-            raise ValueError(
-                f"The regularisation rate lambda must be a number >= 0 (e.g. 0.001), got rate = {short_repr(rate)}."
-            )
-        self.regularization = regularization
+            raise ValueError(f"The regularisation rate lambda must be a number >= 0 (e.g. 0.001), got rate = "
+                             f"{short_repr(rate)}.")
         self.rate = float(rate)
 
     def __repr__(self) -> str:
-        return f"GradientDescent(regularization={self.regularization!r}, rate={self.rate!r})"
-
-    @property
-    def plain(self) -> bool:
-        return self.regularization is None or self.rate == 0
+        return f"{type(self).__name__}(lr={self.lr!r}, regularization={self.regularization!r}, rate={self.rate!r})"
 
     def penalty(self, params: dict, check: bool = True) -> float:
         """lambda R(W), the regularisation term of J.  params are checked as sgd_update checks them;
         check=False skips that (a run's params mid-epoch may have overflowed: the penalty is then inf or NaN)."""
         if check:
             check_params(params)
-        if self.plain:
+        if self.regularization is None or self.rate == 0:
             return 0.0
         R = REGULARIZATIONS[self.regularization][0]
         return self.rate * sum(R(W) for name, W in params.items() if name.startswith("W"))
@@ -95,13 +104,63 @@ class GradientDescent:
         dR = REGULARIZATIONS[self.regularization or "L2"][1]
         return {"d" + name: self.rate * dR(W) for name, W in params.items() if name.startswith("W")}
 
-    def step(self, params: dict, grads: dict, lr: float, check: bool = True) -> dict:
-        """The new parameters after one step (the same call as sgd_update, checked the same way)."""
+    def gradients(self, params: dict, grads: dict) -> dict:
+        """dJ/dW[l] + lambda dR/dW[l] for every W[l] (grads itself without regularisation)."""
+        if self.regularization is None or self.rate == 0:
+            return grads
+        extra = self.penalty_grads(params, check=False)
+        return {name: g + extra[name] if name in extra else g for name, g in grads.items()}
+
+    def step(self, params: dict, grads: dict, *, check: bool = True) -> dict:
+        """The new parameters after one step, W := W - lr (dW + lambda dR/dW); checked as sgd_update checks."""
         if check:
-            check_lr(lr)
-            check_params(params)
-            grads = check_grads(params, grads)
-        if not self.plain:
-            extra = self.penalty_grads(params, check=False)
-            grads = {name: g + extra[name] if name in extra else g for name, g in grads.items()}
-        return sgd_update(params, grads, lr, check=check)
+            params, grads, _ = sgd_update_args(params, grads, self.lr)
+        return sgd_update(params, self.gradients(params, grads), self.lr, check=False)
+
+
+class Momentum(GradientDescent):
+    """Gradient descent with momentum, on J + lambda R(W) as GradientDescent:
+
+        v[l] := beta v[l] + dJ/dW[l],   W[l] := W[l] - lr v[l]     (and the same for b[l])
+
+    v starts at 0 and is carried from step to step (self.velocity): where the
+    gradients keep one direction, steps grow up to 1 / (1 - beta) times a plain
+    one; where they flip sign, they cancel.  beta = 0 is GradientDescent.
+    """
+
+    def __init__(self, *, lr: float = 0.1, beta: float = 0.9, regularization: str | None = None, rate: float = 0.0):
+        super().__init__(regularization, rate, lr=lr)
+        self.beta = check_real("beta", beta, "Momentum", low=0, high=1, meaning=" (the share of v kept, e.g. 0.9)")
+        self.velocity: dict = {}
+
+    def __repr__(self) -> str:
+        return super().__repr__()[:-1] + f", beta={self.beta!r})"
+
+    def step(self, params: dict, grads: dict, *, check: bool = True) -> dict:
+        """The new parameters after one step; self.velocity becomes v (started again for other shapes)."""
+        if check:
+            params, grads, _ = sgd_update_args(params, grads, self.lr)
+        grads, v = self.gradients(params, grads), self.velocity
+        if v.keys() != grads.keys() or any(v[k].shape != g.shape for k, g in grads.items()):
+            v = {k: np.zeros_like(g) for k, g in grads.items()}
+        self.velocity = {k: self.beta * v[k] + g for k, g in grads.items()}
+        return sgd_update(params, self.velocity, self.lr, check=False)
+
+
+def update_rule(lr, optimizer, where: str = "train"):
+    """The update rule of a run: optimizer (any object with .lr and .step), or GradientDescent(lr=lr)."""
+    if optimizer is None:
+        return GradientDescent(lr=0.1 if lr is None else lr)
+    if lr is not None:
+        raise ValueError(
+            f"{where}: give the learning rate once: the update rule owns it, so pass "
+            f"optimizer={type(optimizer).__name__}(lr={lr!r}, ...) alone, or lr={lr!r} alone for plain gradient "
+            f"descent (got both lr={lr!r} and optimizer={optimizer!r})."
+        )
+    if not callable(getattr(optimizer, "step", None)) or not hasattr(optimizer, "lr"):
+        raise TypeError(
+            f"{where}: optimizer must be an update rule with a learning rate .lr and a step(params, grads, "
+            f"check) method, such as GradientDescent(lr=0.1) or Momentum(lr=0.1, beta=0.9), or None for "
+            f"plain gradient descent; got {describe(optimizer)}."
+        )
+    return optimizer

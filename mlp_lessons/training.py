@@ -20,9 +20,9 @@ from .errors import (
     TrainingDiverged,
     check_array,
     check_batch_size,
+    check_callable,
     check_epochs,
     check_inputs,
-    check_lr,
     check_params,
     check_real,
     check_seed,
@@ -30,6 +30,7 @@ from .errors import (
     describe,
     one_number,
     shape_str,
+    transposed,
 )
 from .forward import forward
 from .losses import (
@@ -42,7 +43,7 @@ from .losses import (
     get_loss,
     loss_name,
 )
-from .optim import sgd_update
+from .optim import update_rule
 
 # Past this size a parameter means the run has blown up, even while the loss is finite.
 MAX_PARAM = 1e8
@@ -55,17 +56,18 @@ MAX_LOSS_GROWTH, LOSS_FLOOR = 100.0, 10.0
 DATA_SCALE = 1e6
 
 
-def train_step(params, X, Y, activations, loss, lr, update=sgd_update, check: bool = True):
-    """One step of gradient descent on the batch (X, Y); returns (new_params, J).
+def train_step(params, X, Y, activations, loss, lr=None, optimizer=None, check: bool = True):
+    """One step on the mini-batch (X, Y); returns (new_params, J).
 
     forward, then the loss and the gradients (loss_and_grads: from the logits for a
-    sigmoid or softmax output with cross-entropy), then the update: sgd_update, or
-    another rule's step with the same call (see optim.GradientDescent).  Run and
-    train() check their inputs once, before their loop, and call this with check=False.
+    sigmoid or softmax output with cross-entropy), then the update rule's step:
+    optimizer (e.g. Momentum(lr=0.1)), or plain gradient descent with learning rate lr.
+    Run and train() check their inputs once, before their loop, and step with check=False.
     """
+    rule = update_rule(lr, optimizer, "train_step")
     AL, caches = forward(params, X, activations, check=check)
     J, grads = loss_and_grads(params, caches, Y, activations, loss, check=check)
-    return update(params, grads, lr, check=check), J
+    return rule.step(params, grads, check=check), J
 
 
 @dataclass
@@ -87,11 +89,10 @@ class History:
         return f"History(epochs={self.epochs}, steps={self.steps}, final loss={last}, diverged={self.diverged})"
 
 
-def lr_advice(lr: float, output: str, loss, min_lr: float = 0.0, X=None, Y=None, params=None) -> str:
+def lr_advice(lr: float, output: str, loss, X=None, Y=None, params=None, advice=None) -> str:
     """What to change when a run blows up: the output/loss pairing if that is the cause, then
-    inputs X, targets Y or starting params past DATA_SCALE (if given), else the learning rate.
-
-    min_lr: the smallest learning rate worth suggesting (a slider's minimum).
+    inputs X, targets Y or starting params past DATA_SCALE (if given), else advice(lr)
+    (smaller_lr by default; a playground passes its own, that knows its slider).
     """
     name = loss_name(get_loss(loss))
     if name in BINARY + CATEGORICAL and output not in OUTPUTS_IN_0_1:
@@ -115,10 +116,15 @@ def lr_advice(lr: float, output: str, loss, min_lr: float = 0.0, X=None, Y=None,
             f"The parameters started as large as {big:.3g}, so every gradient step is huge whatever the "
             f"learning rate: start from init_params(...) before lowering lr = {lr:g}."
         )
-    if lr / 10 >= min_lr:
+    return (advice or smaller_lr)(lr)
+
+
+def smaller_lr(lr: float, least: float = 0.0) -> str:
+    """Advice to lower the learning rate, to lr / 10 but never below `least` (a slider's minimum, say)."""
+    if lr / 10 >= least:
         return f"The learning rate lr = {lr:g} is probably too large; try a smaller one (e.g. lr = {lr / 10:g})."
-    if lr > min_lr:
-        return f"The learning rate lr = {lr:g} is probably too large; try a smaller one (e.g. lr = {min_lr:g})."
+    if lr > least:
+        return f"The learning rate lr = {lr:g} is probably too large; try a smaller one (e.g. lr = {least:g})."
     return (
         f"The learning rate is already the smallest offered (lr = {lr:g}), so look elsewhere: "
         f"smaller inputs, fewer or narrower layers, or other starting weights."
@@ -139,7 +145,7 @@ def divergence_message(J, params: dict, where: str, updated: bool, X, advice: st
     arguments, for Run, which calls it once per epoch with arguments it made.
     """
     if check:
-        J = check_divergence_args(J, params, where, updated, X, advice, start_loss, start_sizes)
+        J = divergence_message_args(J, params, where, updated, X, advice, start_loss, start_sizes)
     if not np.isfinite(J):
         if not updated:
             return (
@@ -164,7 +170,7 @@ def divergence_message(J, params: dict, where: str, updated: bool, X, advice: st
     return None
 
 
-def check_divergence_args(J, params, where, updated, X, advice, start_loss, start_sizes) -> float:
+def divergence_message_args(J, params, where, updated, X, advice, start_loss, start_sizes) -> float:
     """divergence_message's arguments, or a message; returns J as a float (NaN and inf allowed)."""
     here = "divergence_message"
     J = one_number(J)
@@ -193,99 +199,125 @@ def check_divergence_args(J, params, where, updated, X, advice, start_loss, star
     return float(J)
 
 
+def run_args(params, X, Y, activations, loss, X_test, Y_test):
+    """Run's data and network checked once: (activations, loss, X, Y, test set or None)."""
+    L = check_params(params)  # finite floats of one dtype, shapes that fit
+    activations = check_activation_names(activations, L, [params[f"W{l}"].shape[0] for l in range(1, L + 1)])
+    loss = get_loss(loss)
+    n0, nL, dtype = params["W1"].shape[1], params[f"W{L}"].shape[0], params["W1"].dtype
+    # An output that leaves (0, 1) with cross-entropy is allowed here (the playground shows
+    # what it does; the divergence advice names the pairing); a softmax over one unit is not.
+    name = loss_name(loss)
+    if activations[-1] == "softmax" or name == "softmax_cross_entropy":
+        check_output_and_loss(activations[-1], loss, nL)
+    X = check_inputs(X, n0, dtype=dtype)
+    Y = check_targets(Y, (nL, X.shape[1]), dtype=dtype)
+    check_loss_targets(name, Y, f"loss={name!r}")
+    if (X_test is None) != (Y_test is None):
+        raise ValueError("X_test and Y_test come together: pass both (the test set) or neither.")
+    test = None
+    if X_test is not None:
+        X_test = check_inputs(X_test, n0, "X_test", dtype=dtype)
+        test = X_test, check_targets(Y_test, (nL, X_test.shape[1]), "Y_test", dtype=dtype)
+        check_loss_targets(name, test[1], f"loss={name!r}, Y_test")
+    if name is None:  # a loss of the user's own: what it returns is checked once, on the first outputs
+        with np.errstate(all="ignore"):
+            AL = forward(params, X, activations, check=False)[0]
+        if np.all(np.isfinite(AL)):
+            evaluate_loss(loss, AL, Y)
+    return activations, loss, X, Y, test
+
+
 class Run:
     """One training run: it advances by one mini-batch, one epoch or n epochs, and keeps its state.
 
-        run = Run(params, X, Y, ["tanh", "sigmoid"], loss="binary_cross_entropy", lr=0.3, batch_size=16)
-        run.step()      # one mini-batch, one update
+        run = Run(params, X, Y, ["tanh", "sigmoid"], loss="binary_cross_entropy",
+                  optimizer=Momentum(lr=0.3, beta=0.9), batch_size=16)
+        run.step()      # one mini-batch, one update (a step is one mini-batch)
         run.epoch()     # on to the end of this epoch (a whole epoch from its start)
         run.train(10)   # ten more epochs
-        run.params, run.history
+        run.params, run.history (.loss, .epochs, .steps)
 
     It owns the parameters, the update rule, the rng that shuffles, the counters
     and the History; every input is checked once, here.  Each epoch shuffles the m
     columns of X (from `seed`) and cuts them into batches of batch_size (the last
     may be shorter; None: one batch of all m, no shuffle).  train() is a Run, and
-    the playground drives one.  optimizer: an update rule with
-    step(params, grads, lr, check) (optim.GradientDescent); None is sgd_update.
-    X_test, Y_test (optional): after every epoch the loss on the test set and on
-    the whole training set are recorded in history.test_loss and history.end_loss.
+    the playground drives one.  optimizer: an update rule with .lr and
+    step(params, grads, check) (GradientDescent, Momentum); or lr alone, for
+    GradientDescent(lr=lr).  X_test, Y_test (optional): after every epoch the loss
+    on the test set and on the whole training set go to history.test_loss and
+    history.end_loss.  advice(lr) -> str: the last sentence of a divergence message
+    when the learning rate is to blame (smaller_lr by default).
     A NaN or infinite loss stops the run at once (diverged, with a message) and
     keeps the parameters from before that step; a parameter past MAX_PARAM, looked
     at once per epoch, undoes that epoch; a run that has diverged does not move.
     """
 
-    def __init__(self, params, X, Y, activations, *, loss="half_squared_error", lr=0.1, batch_size=None,
-                 seed=0, optimizer=None, X_test=None, Y_test=None, min_lr: float = 0.0):
-        L = check_params(params)  # finite floats of one dtype, shapes that fit
-        self.activations = check_activation_names(activations, L, [params[f"W{l}"].shape[0] for l in range(1, L + 1)])
-        self.lr = check_lr(lr)
-        self.loss = get_loss(loss)
+    def __init__(self, params, X, Y, activations, *, loss="half_squared_error", optimizer=None, lr=None,
+                 batch_size=None, seed=0, X_test=None, Y_test=None, advice=None):
+        self.activations, self.loss, self.X, self.Y, self.test = run_args(params, X, Y, activations, loss,
+                                                                          X_test, Y_test)
+        self.optimizer = update_rule(lr, optimizer, "Run")
         self.batch_size = check_batch_size(batch_size)
-        seed = check_seed(seed)
-        min_lr = check_real("min_lr", min_lr, low=0)
-        if optimizer is not None and not callable(getattr(optimizer, "step", None)):
-            raise TypeError(
-                f"optimizer must be an update rule with a step(params, grads, lr, check) method, such as "
-                f"GradientDescent(...), or None for plain gradient descent; got {describe(optimizer)}."
-            )
-        n0, nL, dtype = params["W1"].shape[1], params[f"W{L}"].shape[0], params["W1"].dtype
-        # An output that leaves (0, 1) with cross-entropy is allowed here (the playground shows
-        # what it does; the divergence advice names the pairing); a softmax over one unit is not.
-        if self.activations[-1] == "softmax" or loss_name(self.loss) == "softmax_cross_entropy":
-            check_output_and_loss(self.activations[-1], self.loss, nL)
-        self.X = check_inputs(X, n0, dtype=dtype)
-        self.Y = check_targets(Y, (nL, self.X.shape[1]), dtype=dtype)
-        name = loss_name(self.loss)
-        check_loss_targets(name, self.Y, f"loss={name!r}")
-        self.test = None
-        if (X_test is None) != (Y_test is None):
-            raise ValueError("X_test and Y_test come together: pass both (the test set) or neither.")
-        if X_test is not None:
-            X_test = check_inputs(X_test, n0, "X_test", dtype=dtype)
-            Y_test = check_targets(Y_test, (nL, X_test.shape[1]), "Y_test", dtype=dtype)
-            check_loss_targets(name, Y_test, f"loss={name!r}, Y_test")
-            self.test = X_test, Y_test
-        if name is None:  # a loss of the user's own: what it returns is checked once, on the first outputs
-            with np.errstate(all="ignore"):
-                AL = forward(params, self.X, self.activations, check=False)[0]
-            if np.all(np.isfinite(AL)):
-                evaluate_loss(self.loss, AL, self.Y)
-        self.params = params
-        self.update = sgd_update if optimizer is None else optimizer.step
-        self.optimizer = optimizer
-        self.rng = np.random.default_rng(seed)
-        self.advice = lr_advice(self.lr, self.activations[-1], loss, min_lr, self.X, self.Y, params)
+        self.rng = np.random.default_rng(check_seed(seed))
+        if advice is not None:
+            check_callable("advice", advice, 1, "a function lr -> the advice to print (a string), or None")
+        self.params = self._first = params
+        self.advise = advice
         self._start_sizes = {name: float(np.max(np.abs(value))) for name, value in params.items()}
         self.history = History()
         self._shuffled = None  # (X, Y) in this epoch's order while an epoch is under way
         self._next, self._total, self._start = 0, 0.0, (params, 0)
 
     @property
+    def lr(self) -> float:
+        return self.optimizer.lr
+
+    @property
+    def advice(self) -> str:
+        """What to change if the run blows up (lr_advice, for the starting parameters)."""
+        return lr_advice(self.lr, self.activations[-1], self.loss, self.X, self.Y, self._first, self.advise)
+
+    @property
     def diverged(self) -> bool:
         return self.history.diverged
 
     def step(self) -> bool:
-        """One mini-batch, one update.  Returns False, and changes nothing, once diverged."""
-        h = self.history
-        if h.diverged:
+        """One mini-batch, one update (train_step).  Returns False, and changes nothing, once diverged."""
+        if self.diverged:
             return False
+        Xb, Yb = self.batch()
+        with np.errstate(all="ignore"):  # a NaN or inf loss stops the run, with a message
+            new_params, J = train_step(self.params, Xb, Yb, self.activations, self.loss, optimizer=self.optimizer,
+                                       check=False)
+        return self.record(J, new_params)
+
+    def batch(self) -> tuple:
+        """The next mini-batch (Xb, Yb); the m columns are shuffled at the start of each epoch."""
         if self._shuffled is None:
             self._begin_epoch()
         (X, Y), start = self._shuffled, self._next
-        Xb, Yb = X[:, start : start + self._batch], Y[:, start : start + self._batch]
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-            new_params, J = train_step(self.params, Xb, Yb, self.activations, self.loss, self.lr, self.update,
-                                       check=False)
+        return X[:, start : start + self._batch], Y[:, start : start + self._batch]
+
+    def batches(self):
+        """The mini-batches from here to the end of this epoch; record(J, new_params) after each."""
+        while not self.diverged:
+            yield self.batch()
+            if self._shuffled is None:  # record() ended the epoch
+                return
+
+    def record(self, J: float, new_params: dict) -> bool:
+        """One step's outcome: J on the batch and the new parameters.  A NaN or inf J stops the run
+        (the parameters stay those from before the step).  Returns whether the run goes on."""
+        h, (X, _), start = self.history, self._shuffled, self._next
         if not np.isfinite(J):
-            self._stop(divergence_message(J, {}, f"at epoch {h.epochs + 1}, step {h.steps + 1}", h.steps > 0, X, self.advice,
-                                          check=False))
+            self._stop(divergence_message(J, {}, f"at epoch {h.epochs + 1}, step {h.steps + 1}", h.steps > 0, X,
+                                          self.advice, check=False))
             return False
         if h.start_loss is None:
             h.start_loss = J
-        self.params = new_params
-        h.steps += 1
-        self._next, self._total = start + self._batch, self._total + J * Xb.shape[1]
+        self.params, h.steps = new_params, h.steps + 1
+        self._next, self._total = start + self._batch, self._total + J * min(self._batch, X.shape[1] - start)
         if self._next >= X.shape[1]:
             self._end_epoch()
         return True
@@ -354,41 +386,38 @@ class Run:
         self._shuffled = None
 
 
-def _progress(epoch: int, epochs: int, J: float, stream) -> None:
-    width = 30
-    done = int(width * epoch / epochs)
-    stream.write(f"\r[{'#' * done}{'.' * (width - done)}] epoch {epoch}/{epochs}  loss {J:.4g}")
-    if epoch == epochs:
-        stream.write("\n")
-    stream.flush()
-
-
-def train(
-    params: dict,
-    X: np.ndarray,
-    Y: np.ndarray,
-    activations,
-    *,
-    loss="half_squared_error",
-    lr: float = 0.1,
-    epochs: int = 100,
-    batch_size: int | None = None,
-    seed: int = 0,
-    callback: Callable | None = None,
-    progress: bool | None = None,
-    on_diverge: str = "stop",
-) -> tuple[dict, History]:
+def train(params: dict, X: np.ndarray, Y: np.ndarray, activations, *, loss="half_squared_error", lr: float | None = None,
+          epochs: int = 100, batch_size: int | None = None, seed: int = 0, optimizer=None, callback: Callable | None = None,
+          progress: bool | None = None, on_diverge: str = "stop") -> tuple[dict, History]:
     """Mini-batch gradient descent; returns (trained params, History).
 
-    X: (n[0], m) and Y: (n[L], m), examples as columns.  Each epoch shuffles the
-    m columns (from `seed`, so runs repeat exactly) and takes one step per batch
-    of `batch_size` columns (None: the whole set, plain gradient descent).
+    X: (n[0], m) and Y: (n[L], m), examples as columns.  Each epoch shuffles the m
+    columns (from `seed`, so runs repeat exactly) and takes one step per mini-batch
+    of `batch_size` columns (None: the whole set).  The update rule is optimizer
+    (e.g. Momentum(lr=0.1)), or plain gradient descent with learning rate lr (0.1).
     callback(epoch, params, history) runs after every epoch; returning True stops.
-    progress: a progress bar (None: only for runs of 500 epochs or more; False: quiet).
-    on_diverge: "stop" prints a clear message and returns; "raise" raises TrainingDiverged.
-    The parameters keep their dtype: float32 params train in float32.
-    This is Run(params, X, Y, ...) trained epoch by epoch (see Run).
+    progress: a bar (None: for runs of 500 epochs or more).  on_diverge: "stop" prints
+    why and returns; "raise" raises TrainingDiverged.  float32 params train in float32.
     """
+    epochs, bar = train_args(epochs, callback, progress, on_diverge)
+    run = Run(params, X, Y, activations, loss=loss, lr=lr, optimizer=optimizer, batch_size=batch_size, seed=seed)
+    for epoch in range(1, epochs + 1):
+        for Xb, Yb in run.batches():  # this epoch's mini-batches, the m columns shuffled
+            with np.errstate(all="ignore"):  # a NaN or inf loss stops the run, with a message
+                AL, caches = forward(run.params, Xb, run.activations, check=False)
+                J, grads = loss_and_grads(run.params, caches, Yb, run.activations, run.loss, check=False)
+                new_params = run.optimizer.step(run.params, grads, check=False)
+            run.record(J, new_params)
+        if run.diverged:
+            return stopped(run, on_diverge, bar)
+        bar(epoch, run.history.loss[-1])
+        if callback is not None and callback(epoch, run.params, run.history):
+            break
+    return run.params, run.history
+
+
+def train_args(epochs, callback, progress, on_diverge):
+    """train's own arguments checked: (epochs, bar), bar(epoch, J) drawing the progress bar if it is shown."""
     epochs = check_epochs(epochs)
     if on_diverge not in ("stop", "raise"):
         raise ValueError(f"on_diverge must be 'stop' or 'raise', got {on_diverge!r}.")
@@ -396,21 +425,26 @@ def train(
         raise TypeError(f"train: callback must be a function (epoch, params, history) or None, got {describe(callback)}.")
     if progress is not None and not isinstance(progress, (bool, np.bool_)):
         raise TypeError(f"train: progress must be True, False or None (automatic), got {describe(progress)}.")
-    run = Run(params, X, Y, activations, loss=loss, lr=lr, batch_size=batch_size, seed=seed)
-    show = epochs >= 500 if progress is None else bool(progress)
     tick = max(1, epochs // 50)
-    for epoch in range(1, epochs + 1):
-        if run.epoch().diverged:
-            if show:
-                sys.stdout.write("\n")
-            if on_diverge == "raise":
-                raise TrainingDiverged(run.history.message)
-            print(run.history.message)
-            break
-        if show and (epoch % tick == 0 or epoch == epochs):
-            _progress(epoch, epochs, run.history.loss[-1], sys.stdout)
-        if callback is not None and callback(epoch, run.params, run.history):
-            break
+
+    def bar(epoch: int, J: float) -> None:
+        if bar.shown and (epoch % tick == 0 or epoch == epochs):
+            done = int(30 * epoch / epochs)
+            sys.stdout.write(f"\r[{'#' * done}{'.' * (30 - done)}] epoch {epoch}/{epochs}  loss {J:.4g}")
+            sys.stdout.write("\n" if epoch == epochs else "")
+            sys.stdout.flush()
+
+    bar.shown = epochs >= 500 if progress is None else bool(progress)
+    return epochs, bar
+
+
+def stopped(run: Run, on_diverge: str, bar) -> tuple[dict, History]:
+    """A diverged run's end: its message printed (or raised, on_diverge="raise"), and its last good state."""
+    if bar.shown:
+        sys.stdout.write("\n")
+    if on_diverge == "raise":
+        raise TrainingDiverged(run.history.message)
+    print(run.history.message)
     return run.params, run.history
 
 
@@ -424,7 +458,7 @@ def accuracy(AL: np.ndarray, Y: np.ndarray) -> float:
     AL = check_array("AL", AL, where=where, finite=False)
     Y = check_array("Y", Y, where=where)
     if AL.shape != Y.shape:
-        hint = " It looks like one of them is transposed: pass Y.T." if AL.shape == Y.shape[::-1] else ""
+        hint = transposed(AL.shape, Y.shape, " It looks like one of them is transposed: pass Y.T.")
         raise ShapeError(
             f"{where}: AL and Y are compared column by column, so they must have the same shape "
             f"(n[L], m), but AL is {shape_str(AL.shape)} and Y is {shape_str(Y.shape)}.{hint}"

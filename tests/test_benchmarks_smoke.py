@@ -47,6 +47,13 @@ def test_breakdown_parts_and_glue_add_up_to_the_step():
     assert abs(sum(p["seconds"] for p in r["parts"]) - r["step_s"]) < 1e-12
 
 
+def test_validation_costs_at_most_about_twice_the_unchecked_step():
+    """The real toy net (issue 20's goal is 2x; 3x here, since test machines are noisy)."""
+    r = bench_step.bench_validation(repeat=5, min_time=0.02)
+    assert r["goal"] == 2.0 and r["validated_s"] > r["unchecked_s"] > 0
+    assert r["ratio"] < 3.0, r
+
+
 def test_float32_stays_float32_end_to_end():
     assert bench_step.check_dtype_end_to_end(TINY_RELU) == []
     r = bench_step.bench_dtypes(TINY, repeat=1, min_time=0)
@@ -54,10 +61,10 @@ def test_float32_stays_float32_end_to_end():
 
 
 def test_dtype_check_catches_an_upcast(monkeypatch):
-    import mlp_lessons.training as training
+    import mlp_lessons.optim as optim
 
-    real = training.sgd_update
-    monkeypatch.setattr(training, "sgd_update",
+    real = optim.sgd_update
+    monkeypatch.setattr(optim, "sgd_update",
                         lambda p, g, lr, check=True: {k: v.astype(np.float64) for k, v in real(p, g, lr, check).items()})
     assert any("float64" in problem for problem in bench_step.check_dtype_end_to_end(TINY, loss_names=["half_squared_error"],
                                                                                       activation_names=["relu"]))
@@ -75,12 +82,12 @@ def test_main_prints_every_quick_section(monkeypatch, tmp_path, capsys):
     monkeypatch.setattr(run, "NETS", (TINY, TINY_RELU))
     monkeypatch.setattr(run, "TOY", TINY)
     monkeypatch.setattr(run, "RESULTS", tmp_path)
-    assert run.main(["--quick", "--repeat", "1", "--only", "batch,matmul,profile,dtype"]) == 0
+    assert run.main(["--quick", "--repeat", "1", "--only", "batch,matmul,profile,validation,dtype"]) == 0
     out = capsys.readouterr().out
-    for heading in ("## 1.", "## 2.", "## Profile", "## Where", "## 3.", "## Summary"):
+    for heading in ("## 1.", "## 2.", "## Profile", "## Where", "## Validation", "## 3.", "## Summary"):
         assert heading in out
     saved = json.loads(next(tmp_path.glob("*.json")).read_text())
-    assert {"machine", "batch", "matmul", "profile", "breakdown", "dtype"} <= set(saved)
+    assert {"machine", "batch", "matmul", "profile", "breakdown", "validation", "dtype"} <= set(saved)
 
 
 def test_json_option_writes_the_numbers(monkeypatch, tmp_path):

@@ -227,10 +227,10 @@ def test_gradient_descent_step_checks_its_gradients_like_sgd_update():
     grads = {"d" + k: np.zeros_like(v) for k, v in params.items()}
     rule = ml.GradientDescent("L2", 0.1)
     with pytest.raises(ml.ShapeError, match="db1 must have the shape of b1, \\(3, 1\\).*looks unsummed"):
-        rule.step(params, {**grads, "db1": np.ones((3, 8))}, 0.1)
+        rule.step(params, {**grads, "db1": np.ones((3, 8))})
     with pytest.raises(ValueError, match="lacks 'db1'"):
-        rule.step(params, {k: v for k, v in grads.items() if k != "db1"}, 0.1)
-    assert rule.step(params, grads, 0.1, check=False)["W1"].shape == (3, 2)
+        rule.step(params, {k: v for k, v in grads.items() if k != "db1"})
+    assert rule.step(params, grads, check=False)["W1"].shape == (3, 2)
 
 
 @pytest.mark.parametrize("output", ["tanh", "relu", "identity"])

@@ -256,7 +256,7 @@ def test_datasets_are_columns_and_deterministic(name):
     X2, Y2 = ml.load_dataset(name, m=50, noise=0.2, seed=4)
     assert X.tobytes() == X2.tobytes() and Y.tobytes() == Y2.tobytes()
     assert not np.array_equal(X, ml.load_dataset(name, m=50, noise=0.2, seed=5)[0])
-    regression = name in ml.datasets.REGRESSION
+    regression = name in ml.data.datasets.REGRESSION
     if not regression:
         assert set(np.unique(Y)) == {0.0, 1.0}
     quiet = ml.load_dataset(name, m=50, noise=0.0, seed=4)

@@ -9,7 +9,7 @@ from mlp_lessons.gradcheck import numerical_gradient, relative_error
 
 def moons_run(**kw):
     X, Y = ml.moons(m=50, noise=0.2, seed=1)
-    settings = dict(loss="binary_cross_entropy", lr=0.3, batch_size=16, seed=3)
+    settings = dict(loss="binary_cross_entropy", batch_size=16, seed=3, **({} if "optimizer" in kw else {"lr": 0.3}))
     settings.update(kw)
     return ml.Run(ml.init_params([2, 5, 1], seed=2), X, Y, ["tanh", "sigmoid"], **settings)
 
@@ -88,7 +88,13 @@ def test_identity_output_with_cross_entropy_blames_the_pairing():
     (1e-4, 1e-4, "already the smallest offered"),
 ])
 def test_suggested_learning_rate_never_below_the_smallest_offered(lr, min_lr, expected):
-    assert expected in ml.training.lr_advice(lr, "sigmoid", "binary_cross_entropy", min_lr)
+    """Run knows no slider: its caller passes advice(lr), e.g. smaller_lr with the slider's minimum."""
+    advice = lambda lr: ml.smaller_lr(lr, least=min_lr)  # noqa: E731
+    assert expected in ml.training.lr_advice(lr, "sigmoid", "binary_cross_entropy", advice=advice)
+    X, Y = ml.moons(m=20)
+    run = ml.Run(ml.init_params([2, 3, 1]), X, Y, ["tanh", "sigmoid"], lr=lr, advice=advice)
+    assert expected in run.advice
+    assert "e.g. lr = 1e-05)" in ml.Run(ml.init_params([2, 3, 1]), X, Y, ["tanh", "sigmoid"], lr=1e-4).advice
 
 
 def test_bad_run_inputs_say_what_to_fix():
@@ -110,9 +116,9 @@ def test_bad_run_inputs_say_what_to_fix():
 
 
 def test_plain_gradient_descent_is_sgd_update_bit_for_bit():
-    plain = moons_run(optimizer=ml.GradientDescent()).train(3)
+    plain = moons_run(optimizer=ml.GradientDescent(lr=0.3)).train(3)
     assert same_params(plain.params, moons_run().train(3).params)
-    zero = moons_run(optimizer=ml.GradientDescent("L2", 0.0)).train(3)
+    zero = moons_run(optimizer=ml.GradientDescent("L2", 0.0, lr=0.3)).train(3)
     assert same_params(zero.params, plain.params)
 
 
@@ -143,17 +149,17 @@ def test_regularisation_terms_written_out():
     assert ml.GradientDescent("L2", 0.1).penalty(params) == pytest.approx(0.1 * 0.5 * (1 + 4))
     assert ml.GradientDescent("L1", 0.1).penalty(params) == pytest.approx(0.1 * 3)
     grads = {"dW1": np.zeros((1, 2)), "db1": np.zeros((1, 1))}
-    stepped = ml.GradientDescent("L2", 0.1).step(params, grads, lr=0.5)
+    stepped = ml.GradientDescent("L2", 0.1, lr=0.5).step(params, grads)
     np.testing.assert_allclose(stepped["W1"], params["W1"] * (1 - 0.5 * 0.1))  # weight decay
     np.testing.assert_array_equal(stepped["b1"], params["b1"])
-    stepped = ml.GradientDescent("L1", 0.1).step(params, grads, lr=0.5)
+    stepped = ml.GradientDescent("L1", 0.1, lr=0.5).step(params, grads)
     np.testing.assert_allclose(stepped["W1"], [[1.0 - 0.05, -2.0 + 0.05]])
 
 
 def test_regularisation_shrinks_the_weights():
     free = moons_run().train(30)
-    l2 = moons_run(optimizer=ml.GradientDescent("L2", 0.1)).train(30)
-    l1 = moons_run(optimizer=ml.GradientDescent("L1", 0.03)).train(30)
+    l2 = moons_run(optimizer=ml.GradientDescent("L2", 0.1, lr=0.3)).train(30)
+    l1 = moons_run(optimizer=ml.GradientDescent("L1", 0.03, lr=0.3)).train(30)
     size = lambda run: sum(np.sum(W * W) for k, W in run.params.items() if k.startswith("W"))  # noqa: E731
     assert size(l2) < size(free) / 2 and size(l1) < size(free) / 2
     assert l2.penalty() == pytest.approx(0.1 * 0.5 * size(l2))
@@ -193,7 +199,7 @@ def test_feature_toggles_against_hand_built_inputs():
 ])
 def test_bad_features_say_what_to_fix(names, n_raw, words):
     with pytest.raises((ValueError, TypeError), match=words):
-        ml.features.check_features(names, n_raw)
+        ml.data.features.check_features(names, n_raw)
 
 
 def test_circles_are_linear_in_the_squared_features():
@@ -205,3 +211,61 @@ def test_circles_are_linear_in_the_squared_features():
                              lr=1.0, epochs=200, batch_size=20)
         acc = ml.accuracy(ml.predict(params, A0, ["sigmoid"]), Y)
         assert acc >= least and (least or acc < 0.7)
+
+
+# ---- momentum: an update rule that carries a velocity from step to step ----------------------------
+
+
+def test_momentum_by_hand():
+    """Three steps on W (1 x 2) and b (1 x 1), lr = 0.5, beta = 0.9, the same gradients each time:
+    dW = [1, -2], db = [4].  v starts at 0.
+    step 1: v = 0.9 * 0 + dW          = [1, -2],       W = [10, 20] - 0.5 [1, -2]       = [9.5, 21]
+            v_b = 4,                                    b = 0 - 0.5 * 4                  = -2
+    step 2: v = 0.9 [1, -2] + [1, -2] = [1.9, -3.8],   W = [9.5, 21] - 0.5 [1.9, -3.8]  = [8.55, 22.9]
+            v_b = 0.9 * 4 + 4 = 7.6,                    b = -2 - 3.8                     = -5.8
+    step 3: v = 0.9 [1.9, -3.8] + [1, -2] = [2.71, -5.42], W = [8.55, 22.9] - [1.355, -2.71] = [7.195, 25.61]
+            v_b = 0.9 * 7.6 + 4 = 10.84,                b = -5.8 - 5.42                  = -11.22
+    """
+    params = {"W1": np.array([[10.0, 20.0]]), "b1": np.array([[0.0]])}
+    grads = {"dW1": np.array([[1.0, -2.0]]), "db1": np.array([[4.0]])}
+    rule = ml.Momentum(lr=0.5, beta=0.9)
+    expected = [([9.5, 21.0], -2.0), ([8.55, 22.9], -5.8), ([7.195, 25.61], -11.22)]
+    for W, b in expected:
+        params = rule.step(params, grads)
+        np.testing.assert_allclose(params["W1"], [W], rtol=1e-14)
+        np.testing.assert_allclose(params["b1"], [[b]], rtol=1e-14)
+    np.testing.assert_allclose(rule.velocity["dW1"], [[2.71, -5.42]], rtol=1e-14)
+    assert ml.Momentum(lr=0.5).lr == 0.5 and "beta=0.9" in repr(rule)
+
+
+def test_momentum_trains_and_beta_0_is_gradient_descent_bit_for_bit():
+    X, Y = ml.moons(m=60, noise=0.2, seed=1)
+    start = ml.init_params([2, 6, 1], seed=2)
+
+    def fit(optimizer):
+        return ml.train(start, X, Y, ["tanh", "sigmoid"], loss="binary_cross_entropy", epochs=15, batch_size=16,
+                        seed=3, optimizer=optimizer, progress=False)
+
+    params, history = fit(ml.Momentum(lr=0.1, beta=0.9))
+    assert history.loss[-1] < 0.6 * history.loss[0]
+    plain, _ = fit(ml.GradientDescent(lr=0.1))
+    assert history.loss[-1] < fit(ml.GradientDescent(lr=0.1))[1].loss[-1]  # momentum goes further in 15 epochs
+    assert same_params(fit(ml.Momentum(lr=0.1, beta=0.0))[0], plain)
+    assert same_params(fit(ml.Momentum(lr=0.1, beta=0.0, regularization="L2", rate=0.01))[0],
+                       fit(ml.GradientDescent("L2", 0.01, lr=0.1))[0])
+    run = ml.Run(start, X, Y, ["tanh", "sigmoid"], loss="binary_cross_entropy", optimizer=ml.Momentum(lr=0.1),
+                 batch_size=16, seed=3)
+    assert same_params(run.train(15).params, params) and run.lr == 0.1
+
+
+def test_an_update_rule_owns_its_learning_rate():
+    X, Y = ml.moons(m=20)
+    params = ml.init_params([2, 3, 1])
+    with pytest.raises(ValueError, match="give the learning rate once: the update rule owns it"):
+        ml.train(params, X, Y, ["tanh", "sigmoid"], lr=0.5, optimizer=ml.Momentum(lr=0.1))
+    with pytest.raises(TypeError, match="optimizer must be an update rule with a learning rate .lr"):
+        ml.Run(params, X, Y, ["tanh", "sigmoid"], optimizer="momentum")
+    with pytest.raises(ValueError, match=r"The learning rate is a keyword: GradientDescent\(lr=0.1\)"):
+        ml.GradientDescent(0.1)
+    with pytest.raises(ValueError, match="beta must be a finite number between 0 and 1"):
+        ml.Momentum(beta=1.5)
