@@ -1,6 +1,7 @@
 """The exercise checker against its catalogue of mistakes, answers as students write them, and random wrong ones."""
 
 import ast
+import inspect
 import sys
 from pathlib import Path
 
@@ -791,3 +792,62 @@ def test_random_wrong_derivations_never_crash_and_never_get_a_wrong_hint(key, ba
              (dict(n=6, m=8, w1=2.0, w0=0.3), dict(n=6, m=6, w1=0.7, w0=1.9))]
     assert any(all(ex._agree(exercise, ex._run(exercise, answer, a), ex._run(exercise, other, a)) for a in fresh)
                for other in compare_with), (result, op)
+
+
+# ---- the check_* functions and the show_* cells ----
+
+def _imported_names(path):
+    """The names a notebook imports from mlp_lessons.exercises."""
+    nb = nbformat.read(path, as_version=4)
+    names = set()
+    for cell in nb.cells:
+        if cell.cell_type == "code" and "mlp_lessons.exercises" in cell.source:
+            for node in ast.walk(ast.parse(cell.source)):
+                if isinstance(node, ast.ImportFrom) and node.module == "mlp_lessons.exercises":
+                    names |= {alias.name for alias in node.names}
+    return names
+
+
+@pytest.mark.parametrize("path", sorted(EXERCISE_DIR.glob("*.ipynb")), ids=lambda p: p.stem)
+def test_every_name_a_notebook_imports_exists_with_a_docstring(path):
+    names = _imported_names(path)
+    assert names
+    for name in names:
+        assert callable(getattr(ex, name)) and getattr(ex, name).__doc__, name
+
+
+def test_each_check_checks_its_exercise_and_takes_m_where_a_notebook_asks_for_one_example(capsys):
+    assert {f"check_{key}" for key in ex.EXERCISES} - set(ex.CHECKS) == {f"check_{k}" for k in ex.CHECKED.values()}
+    single = {e.key for entries in ex.NOTEBOOKS.values() for e in entries if e.single}
+    for name in ex.CHECKS:
+        fn, key = getattr(ex, name), ex.CHECKED.get(name, name[len("check_"):])
+        assert fn.__name__ == name and key in ex.EXERCISES
+        assert ("m" in inspect.signature(fn).parameters) == (key in single), name
+    ex.check_dW(solutions.backprop_dW, m=1)
+    assert ex._RESULTS.pop(("dW", True)).status == "pass" and capsys.readouterr().out.startswith("✔ ")
+
+
+def test_show_momentum_prints_a_table_a_stub_or_the_error(capsys):
+    ex.show_momentum(solutions.momentum_step)
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("J(w) = 1/2 (w1^2 + 100 w2^2)") and "momentum (yours)" in out[1] and len(out) == 2 + 6
+    ex.show_momentum(stub)
+    out = capsys.readouterr().out.splitlines()
+    assert "momentum (yours)" not in out[1] and out[-1].startswith("… momentum_step is not implemented yet")
+
+    def broken(params, grads, velocity, lr, beta):
+        raise KeyError("dW1")
+
+    ex.show_momentum(broken)
+    assert capsys.readouterr().out == "✘ running your momentum_step raised KeyError: 'dW1'\n"
+
+
+def test_show_grad_check_prints_each_error_a_stub_or_the_error(capsys):
+    ex.show_grad_check(solutions.grad_check, solutions.backward)
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("Your grad_check on your backward") and len(out) == 1 + 4
+    assert all(float(line.split()[-1]) < 1e-7 for line in out[1:])
+    ex.show_grad_check(stub, solutions.backward)
+    assert capsys.readouterr().out == "… grad_check or backward is not implemented yet.\n"
+    ex.show_grad_check(solutions.grad_check, lambda *args: 1 / 0)
+    assert capsys.readouterr().out.startswith("✘ running your grad_check on your backward raised ZeroDivisionError")
