@@ -17,7 +17,7 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
-from .errors import ShapeError, check_activations, check_array, shape_str, transposed
+from .errors import ShapeError, check_array, describe, plural, shape_str, transposed
 
 
 def as_z(Z, where: str) -> np.ndarray:
@@ -215,6 +215,28 @@ def get_activation(name: str, where: str = "") -> Activation:
             f"{where + ': ' if where else ''}Unknown activation {name!r}. Valid names are: "
             f"{', '.join(valid)}.{hint}"
         ) from None
+
+
+def check_activations(activations, L: int) -> list[str]:
+    """activations: a list of L names, one per layer (output layer last)."""
+    example = ["relu"] * (L - 1) + ["sigmoid"]
+    if isinstance(activations, str):
+        raise TypeError(
+            f"activations must be a list of {plural(L, 'name')}, one per layer (output layer last), "
+            f"e.g. {example}; got the single string {activations!r}."
+        )
+    if activations is None or isinstance(activations, (dict, bytes)) or not hasattr(activations, "__iter__"):
+        raise TypeError(
+            f"activations must be a list of {plural(L, 'name')}, one per layer 1..L (output layer last), "
+            f"e.g. {example}; got {describe(activations)}."
+        )
+    activations = list(activations)
+    if len(activations) != L:
+        raise ValueError(
+            f"The network has L = {plural(L, 'layer')}, so activations needs {plural(L, 'name')} (one per layer "
+            f"1..L, output layer last), but it has {len(activations)}: {activations!r}."
+        )
+    return activations
 
 
 def check_activation_names(activations, L: int, sizes=None) -> list[str]:

@@ -30,7 +30,7 @@ def shape_str(shape) -> str:
 
 
 def transposed(given, wanted, hint: str = " It looks transposed.") -> str:
-    """hint if an array of shape `given` looks like the transpose of the `wanted` shape, else "": one rule, every message."""
+    """hint if an array of shape `given` looks like the transpose of the `wanted` shape, else "" (every message's rule)."""
     given, wanted = tuple(given), tuple(wanted)
     return hint if given == wanted[::-1] and given != wanted else ""
 
@@ -548,28 +548,6 @@ def check_params(params: dict) -> int:
     return L
 
 
-def check_activations(activations, L: int) -> list[str]:
-    """activations: a list of L names, one per layer (output layer last)."""
-    example = ["relu"] * (L - 1) + ["sigmoid"]
-    if isinstance(activations, str):
-        raise TypeError(
-            f"activations must be a list of {plural(L, 'name')}, one per layer (output layer last), "
-            f"e.g. {example}; got the single string {activations!r}."
-        )
-    if activations is None or isinstance(activations, (dict, bytes)) or not hasattr(activations, "__iter__"):
-        raise TypeError(
-            f"activations must be a list of {plural(L, 'name')}, one per layer 1..L (output layer last), "
-            f"e.g. {example}; got {describe(activations)}."
-        )
-    activations = list(activations)
-    if len(activations) != L:
-        raise ValueError(
-            f"The network has L = {plural(L, 'layer')}, so activations needs {plural(L, 'name')} (one per layer "
-            f"1..L, output layer last), but it has {len(activations)}: {activations!r}."
-        )
-    return activations
-
-
 def check_callable(name: str, fn, n_args: int, what: str, where: str = "") -> None:
     """fn must be a function that can be called with n_args arguments; what describes it for the message."""
     if not callable(fn) or isinstance(fn, type):
@@ -601,55 +579,3 @@ def check_batch_size(batch_size, where: str = "") -> int | None:
     if batch_size is None:
         return None
     return check_count("batch_size", batch_size, 1, " or None (the whole set in one batch)", where)
-
-
-def check_grads(params: dict, grads) -> dict:
-    """Check grads has exactly one dX for every parameter X, of X's shape (never broadcast).
-
-    Returns the gradients as finite arrays of the parameters' dtype, and {dX: max |dX|}.
-    """
-    if not isinstance(grads, dict):
-        raise TypeError(
-            f"sgd_update: grads must be a dict with keys 'dW1', 'db1', ..., as backward returns, "
-            f"got {describe(grads)}."
-        )
-    wanted = {"d" + name for name in params}
-    missing, extra = sorted(wanted - set(grads)), sorted(set(map(str, grads)) - wanted)
-    if missing or extra:
-        parts = []
-        if missing:
-            parts.append(f"it lacks {', '.join(repr(k) for k in missing)}")
-        if extra:
-            parts.append(f"it has the unexpected {noun_for(len(extra), 'key')} {', '.join(repr(k) for k in extra)}")
-        raise ValueError(
-            f"sgd_update: grads needs one gradient per parameter, named 'd' + the parameter's "
-            f"name ({', '.join(sorted(wanted))}), but {' and '.join(parts)}. Use the dict that "
-            f"backward or loss_and_grads returns for these params."
-        )
-    checked, sizes = {}, {}
-    for name, value in params.items():
-        g = check_array(f"d{name}", grads["d" + name], ndim=None, where=f"sgd_update, {name} := {name} - lr d{name}",
-                        dtype=value.dtype, finite=False, empty=True)
-        if g.shape != value.shape:
-            hint = ""
-            if name.startswith("b"):
-                eq = "dZ summed over the m columns: dZ.sum(axis=1, keepdims=True)"
-                if g.ndim == 2 and g.shape[0] == value.shape[0]:
-                    hint = f" It has {plural(g.shape[1], 'column')}: it looks unsummed."
-                elif g.ndim == 1 and g.shape[0] == value.shape[0]:
-                    hint = " It is 1-D: keep the column with keepdims=True (or .reshape(-1, 1))."
-            else:
-                eq = "dZ @ A_prev.T"
-                hint = transposed(g.shape, value.shape)
-            raise ShapeError(
-                f"d{name} must have the shape of {name}, {shape_str(value.shape)}, but it has "
-                f"shape {shape_str(g.shape)}; the update {name} := {name} - lr d{name} would "
-                f"broadcast it into the wrong shape.{hint} d{name} is {eq}."
-            )
-        sizes["d" + name] = float(np.max(np.abs(g))) if g.size else 0.0
-        if not np.isfinite(sizes["d" + name]):
-            check_finite(f"d{name}", g, "sgd_update",
-                         "A NaN or infinite gradient would make the parameters NaN: check the loss and "
-                         "the inputs that produced it.")
-        checked["d" + name] = g
-    return checked, sizes

@@ -19,8 +19,8 @@ import numbers
 
 import numpy as np
 
-from .errors import (check_grads, check_lr, check_no_overflow, check_params, check_real, describe, finite_number,
-                     short_repr)
+from .errors import (ShapeError, check_array, check_finite, check_lr, check_no_overflow, check_params, check_real,
+                     describe, finite_number, noun_for, plural, shape_str, short_repr, transposed)
 
 UPDATE = "sgd_update, W := W - lr dW"
 
@@ -50,6 +50,58 @@ def sgd_update_args(params, grads, lr):
         check_no_overflow(f"sgd_update, {name} := {name} - lr d{name} with lr = {lr:g}", name, W + lr * dW,
                           value.dtype, {name: W, "d" + name: dW})
     return params, grads, lr
+
+
+def check_grads(params: dict, grads) -> dict:
+    """Check grads has exactly one dX for every parameter X, of X's shape (never broadcast).
+
+    Returns the gradients as finite arrays of the parameters' dtype, and {dX: max |dX|}.
+    """
+    if not isinstance(grads, dict):
+        raise TypeError(
+            f"sgd_update: grads must be a dict with keys 'dW1', 'db1', ..., as backward returns, "
+            f"got {describe(grads)}."
+        )
+    wanted = {"d" + name for name in params}
+    missing, extra = sorted(wanted - set(grads)), sorted(set(map(str, grads)) - wanted)
+    if missing or extra:
+        parts = []
+        if missing:
+            parts.append(f"it lacks {', '.join(repr(k) for k in missing)}")
+        if extra:
+            parts.append(f"it has the unexpected {noun_for(len(extra), 'key')} {', '.join(repr(k) for k in extra)}")
+        raise ValueError(
+            f"sgd_update: grads needs one gradient per parameter, named 'd' + the parameter's "
+            f"name ({', '.join(sorted(wanted))}), but {' and '.join(parts)}. Use the dict that "
+            f"backward or loss_and_grads returns for these params."
+        )
+    checked, sizes = {}, {}
+    for name, value in params.items():
+        g = check_array(f"d{name}", grads["d" + name], ndim=None, where=f"sgd_update, {name} := {name} - lr d{name}",
+                        dtype=value.dtype, finite=False, empty=True)
+        if g.shape != value.shape:
+            hint = ""
+            if name.startswith("b"):
+                eq = "dZ summed over the m columns: dZ.sum(axis=1, keepdims=True)"
+                if g.ndim == 2 and g.shape[0] == value.shape[0]:
+                    hint = f" It has {plural(g.shape[1], 'column')}: it looks unsummed."
+                elif g.ndim == 1 and g.shape[0] == value.shape[0]:
+                    hint = " It is 1-D: keep the column with keepdims=True (or .reshape(-1, 1))."
+            else:
+                eq = "dZ @ A_prev.T"
+                hint = transposed(g.shape, value.shape)
+            raise ShapeError(
+                f"d{name} must have the shape of {name}, {shape_str(value.shape)}, but it has "
+                f"shape {shape_str(g.shape)}; the update {name} := {name} - lr d{name} would "
+                f"broadcast it into the wrong shape.{hint} d{name} is {eq}."
+            )
+        sizes["d" + name] = float(np.max(np.abs(g))) if g.size else 0.0
+        if not np.isfinite(sizes["d" + name]):
+            check_finite(f"d{name}", g, "sgd_update",
+                         "A NaN or infinite gradient would make the parameters NaN: check the loss and "
+                         "the inputs that produced it.")
+        checked["d" + name] = g
+    return checked, sizes
 
 
 # R(W), summed over the weights W[1]..W[L] (biases are not regularised), and dR/dW[l].

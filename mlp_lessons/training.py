@@ -238,19 +238,16 @@ class Run:
         run.train(10)   # ten more epochs
         run.params, run.history (.loss, .epochs, .steps)
 
-    It owns the parameters, the update rule, the rng that shuffles, the counters
-    and the History; every input is checked once, here.  Each epoch shuffles the m
-    columns of X (from `seed`) and cuts them into batches of batch_size (the last
-    may be shorter; None: one batch of all m, no shuffle).  train() is a Run, and
-    the playground drives one.  optimizer: an update rule with .lr and
-    step(params, grads, check) (GradientDescent, Momentum); or lr alone, for
-    GradientDescent(lr=lr).  X_test, Y_test (optional): after every epoch the loss
-    on the test set and on the whole training set go to history.test_loss and
-    history.end_loss.  advice(lr) -> str: the last sentence of a divergence message
-    when the learning rate is to blame (smaller_lr by default).
-    A NaN or infinite loss stops the run at once (diverged, with a message) and
-    keeps the parameters from before that step; a parameter past MAX_PARAM, looked
-    at once per epoch, undoes that epoch; a run that has diverged does not move.
+    It owns the parameters, the update rule, the rng, the counters and the History;
+    every input is checked once, here.  Each epoch shuffles the m columns (from
+    `seed`) into batches of batch_size (None: all m, unshuffled).  train() and the
+    playground drive one.  optimizer: a rule with .lr and step(params, grads, check)
+    (GradientDescent, Momentum), or lr alone for GradientDescent(lr=lr).  X_test,
+    Y_test: both sets' loss after every epoch (history.test_loss, .end_loss).
+    advice(lr) -> str ends a divergence message that blames the learning rate
+    (smaller_lr by default).  A NaN or inf loss stops the run at once, keeping the
+    parameters from before that step; a parameter past MAX_PARAM, looked at once
+    per epoch, undoes that epoch; a diverged run does not move.
     """
 
     def __init__(self, params, X, Y, activations, *, loss="half_squared_error", optimizer=None, lr=None,
@@ -262,8 +259,7 @@ class Run:
         self.rng = np.random.default_rng(check_seed(seed))
         if advice is not None:
             check_callable("advice", advice, 1, "a function lr -> the advice to print (a string), or None")
-        self.params = self._first = params
-        self.advise = advice
+        self.params, self._first, self.advise = params, params, advice
         self._start_sizes = {name: float(np.max(np.abs(value))) for name, value in params.items()}
         self.history = History()
         self._shuffled = None  # (X, Y) in this epoch's order while an epoch is under way
@@ -288,8 +284,7 @@ class Run:
             return False
         Xb, Yb = self.batch()
         with np.errstate(all="ignore"):  # a NaN or inf loss stops the run, with a message
-            new_params, J = train_step(self.params, Xb, Yb, self.activations, self.loss, optimizer=self.optimizer,
-                                       check=False)
+            new_params, J = train_step(self.params, Xb, Yb, self.activations, self.loss, None, self.optimizer, False)
         return self.record(J, new_params)
 
     def batch(self) -> tuple:
@@ -350,8 +345,7 @@ class Run:
             return self.optimizer.penalty(self.params, check=False)
 
     def _begin_epoch(self):
-        X, Y = self.X, self.Y
-        m = X.shape[1]
+        X, Y, m = self.X, self.Y, self.X.shape[1]
         self._batch = m if self.batch_size is None or self.batch_size >= m else self.batch_size
         if self._batch < m:  # one batch of all m columns sums over all of them, in any order
             order = self.rng.permutation(m)
@@ -361,8 +355,7 @@ class Run:
 
     def _end_epoch(self):
         h, (start_params, start_steps) = self.history, self._start
-        X = self._shuffled[0]
-        self._shuffled = None
+        X, self._shuffled = self._shuffled[0], None
         J = self._total / X.shape[1]
         steps = f"step {h.steps}" if h.steps == start_steps + 1 else f"steps {start_steps + 1}-{h.steps}"
         with np.errstate(all="ignore"):
@@ -379,16 +372,17 @@ class Run:
             h.end_loss.append(self.loss_on(self.X, self.Y))
             h.test_loss.append(self.loss_on(*self.test))
             if not np.isfinite(h.test_loss[-1]):
-                self._stop(f"Training stopped: the test loss became {h.test_loss[-1]} after epoch {h.epochs}. {self.advice}")
+                self._stop(f"Training stopped: the test loss became {h.test_loss[-1]} after epoch {h.epochs}. "
+                           f"{self.advice}")
 
     def _stop(self, message: str):
         self.history.diverged, self.history.message = True, message
         self._shuffled = None
 
 
-def train(params: dict, X: np.ndarray, Y: np.ndarray, activations, *, loss="half_squared_error", lr: float | None = None,
-          epochs: int = 100, batch_size: int | None = None, seed: int = 0, optimizer=None, callback: Callable | None = None,
-          progress: bool | None = None, on_diverge: str = "stop") -> tuple[dict, History]:
+def train(params: dict, X: np.ndarray, Y: np.ndarray, activations, *, loss="half_squared_error", lr=None,
+          epochs: int = 100, batch_size: int | None = None, seed: int = 0, optimizer=None,
+          callback: Callable | None = None, progress: bool | None = None, on_diverge: str = "stop") -> tuple[dict, History]:
     """Mini-batch gradient descent; returns (trained params, History).
 
     X: (n[0], m) and Y: (n[L], m), examples as columns.  Each epoch shuffles the m

@@ -11,10 +11,11 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, NullFormatter
 from IPython.display import clear_output, display
 
+from ..activations import ACTIVATIONS
 from .slider_frames import Prerendered, render_frames
 from .threads import keep_post_execute_on_main_thread, one_at_a_time
 
-ELEMENTWISE_ACTIVATIONS = ("identity", "relu", "leaky_relu", "sigmoid", "tanh")
+ELEMENTWISE_ACTIVATIONS = tuple(ACTIVATIONS)  # every elementwise activation, in the package's order
 DPI = 80
 WIDTH = 10.0  # inches: a full-width lesson figure
 HALF_WIDTH = 5.5

@@ -20,7 +20,7 @@ import numbers
 from dataclasses import asdict, dataclass, field, make_dataclass
 from typing import Callable
 
-from ..activations import ACTIVATIONS
+from ..activations import ACTIVATIONS, get_activation
 from ..data.datasets import DATASETS, REGRESSION
 from ..data.features import check_features, features_for
 from ..errors import check_batch_size, check_count, check_layer_sizes, check_lr, check_seed, short_repr
@@ -226,7 +226,7 @@ class _SettingsMethods:
         """The name init_params takes."""
         if self.init != "random":
             return self.init
-        return "he" if self.activation in ("relu", "leaky_relu") else "xavier"
+        return get_activation(self.activation).init
 
     @property
     def train_percent(self) -> float:
