@@ -379,3 +379,25 @@ def test_click_points_onto_the_plane_in_chromium(tmp_path, chromium_browser, xor
             assert not console_errors, console_errors
         finally:
             context.close()
+
+
+def test_your_points_are_a_data_source_of_their_own(xor_points, hills_points, monkeypatch):
+    """Not disguised as moons or hills: the settings name no data set, the points' task says what is learned,
+    and a new learning rate neither splits nor checks the points again."""
+    from mlp_lessons.playgrounds import own_data
+
+    pg = ml.playground(data=xor_points, epochs=2)
+    assert isinstance(pg.source, OwnPoints) and pg.settings.dataset is None and pg.settings.task == "classification"
+    assert "dataset" not in pg.code_line() and "controls" not in pg.code_line()
+    pg.widget  # noqa: B018
+    assert "dataset" not in pg.controls.panel.c and "noise" not in pg.controls.panel.c
+    calls = []
+    split, check = pg.source.split, own_data.check_points
+    monkeypatch.setattr(pg.source, "split", lambda s: calls.append("split") or split(s))
+    monkeypatch.setattr(own_data, "check_points", lambda *a, **k: calls.append("check") or check(*a, **k))
+    pg.set(lr=1.0)
+    pg.set(momentum=0.9)
+    assert calls == [] and pg.epochs == 0 and pg.settings.momentum == 0.9
+    with pytest.raises(ValueError, match="belong to the built-in data sets"):
+        pg.set(dataset="moons")
+    assert ml.playground(data=hills_points).settings.task == "regression"

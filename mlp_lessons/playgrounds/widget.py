@@ -23,7 +23,7 @@ import time
 
 from ..data.features import FEATURES, features_for
 from ..figures.threads import ONE_AT_A_TIME, keep_post_execute_on_main_thread, one_at_a_time
-from .settings import BUILTIN_DATA_CONTROLS, BY_NAME, CONTROLS, MAX_HIDDEN_LAYERS, MAX_WIDTH, PROPERTIES, TRAIN_PERCENT_RANGE, n_inputs
+from .settings import BUILTIN_DATA_CONTROLS, CONTROLS, MAX_HIDDEN_LAYERS, MAX_WIDTH, PROPERTIES, TRAIN_PERCENT_RANGE, n_inputs
 from .state import WEIGHT_RANGE, DatasetSource, PlaygroundState
 from .view import PlaygroundView
 
