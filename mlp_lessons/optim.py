@@ -15,6 +15,7 @@ GradientDescent, whose first argument stays the regularisation (as lesson 6 call
 
 from __future__ import annotations
 
+import functools
 import numbers
 
 import numpy as np
@@ -199,10 +200,16 @@ class Momentum(GradientDescent):
         return sgd_update(params, self.velocity, self.lr, check=False)
 
 
+@functools.lru_cache(maxsize=32)
+def plain_rule(lr: float) -> GradientDescent:
+    """GradientDescent(lr=lr), made once per lr (it holds no state, so steps may share it)."""
+    return GradientDescent(lr=lr)
+
+
 def update_rule(lr, optimizer, where: str = "train"):
     """The update rule of a run: optimizer (any object with .lr and .step), or GradientDescent(lr=lr)."""
     if optimizer is None:
-        return GradientDescent(lr=0.1 if lr is None else lr)
+        return plain_rule(check_lr(0.1 if lr is None else lr))
     if lr is not None:
         raise ValueError(
             f"{where}: give the learning rate once: the update rule owns it, so pass "
