@@ -25,12 +25,12 @@ from urllib.parse import unquote, urlparse
 
 import ipywidgets as widgets
 import pytest
+from test_browser import SCREENSHOT_DIR, chromium_browser  # noqa: F401  (a fixture, shared)
 
 from mlp_lessons import figures as fg
-from mlp_lessons.site import SiteError, build_site
-from mlp_lessons.site.build import discover_pages
 from mlp_lessons.figures.slider_frames import MIME_TYPE, render_frames, slider_positions
-from test_browser import SCREENSHOT_DIR, chromium_browser  # noqa: F401  (a fixture, shared)
+from mlp_lessons.site import SiteError, build_site
+from mlp_lessons.site.pages import discover_pages
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ["index.html"] + [page.href for page in discover_pages(ROOT)]
@@ -109,13 +109,23 @@ def test_links_between_notebooks_become_links_between_pages(tmp_path):
     root = copy_repo_sources(tmp_path)
     lesson = root / "notebooks" / "02_backprop.ipynb"
     nb = json.loads(lesson.read_text())
-    nb["cells"][0]["source"] += ["\n", "Back to [lesson 1](01_forward_prop.ipynb#2.-Forward-prop) and the "
-                                 "[notation](../docs/notation.md)."]
+    # The anchor as JupyterLab makes it, so that the link also works in the notebook.
+    nb["cells"][0]["source"] += ["\n", ("Back to [lesson 1](01_forward_prop.ipynb#2.-Forward-prop-for-one-example,-by-hand), "
+                                 "the [notation](../docs/notation.md) and [the update](#7.-The-update).")]
     lesson.write_text(json.dumps(nb))
     build_site(tmp_path / "out", root=root)
     html = (tmp_path / "out" / "02_backprop.html").read_text()
-    assert 'href="01_forward_prop.html#2.-Forward-prop"' in html
+    assert 'href="01_forward_prop.html#2-forward-prop-for-one-example-by-hand"' in html
+    assert 'id="2-forward-prop-for-one-example-by-hand"' in (tmp_path / "out" / "01_forward_prop.html").read_text()
     assert 'href="notation.html"' in html
+    assert 'href="#7-the-update"' in html and 'id="7-the-update"' in html
+
+
+def test_a_link_to_a_missing_heading_stops_the_build(tmp_path):
+    root = copy_repo_sources(tmp_path)
+    (root / "docs" / "notation.md").write_text("# Notation\n\nSee [lesson 1](../notebooks/01_forward_prop.ipynb#No-such-heading).\n")
+    with pytest.raises(SiteError, match=r"notation.md: the link .*#No-such-heading.* a heading .*01_forward_prop.ipynb does not have"):
+        build_site(tmp_path / "out", root=root)
 
 
 def test_a_figure_without_alt_text_stops_the_build_and_says_where(tmp_path):
@@ -267,7 +277,7 @@ def test_page_loads_cleanly_typeset_and_accessible(site, site_url, watched, href
     raw = page.evaluate(RAW_TEX)
     assert not raw, f"{href}: TeX left untypeset: {raw[:10]}"
     assert page.locator("mjx-merror, [data-mjx-error]").count() == 0, f"{href}: MathJax reports a TeX error"
-    prose = re.sub(r"<pre.*?</pre>|<code>.*?</code>|<script.*?</script>", "", (site / href).read_text(), flags=re.S)
+    prose = re.sub(r"<pre.*?</pre>|<code>.*?</code>|<script.*?</script>", "", (site / href).read_text(), flags=re.DOTALL)
     if re.search(r"\$[^$]+\$", prose):
         assert page.locator("mjx-container").count() > 0, f"{href}: no equation was typeset"
     for image in page.locator("main img").all():
@@ -315,13 +325,32 @@ def test_the_site_opens_from_the_file_system(site, watched):
 
 
 def test_screenshots_of_two_site_pages(site_url, watched):
-    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    """The boxed equations typeset and a slider in view, saved for a reader to look at."""
     page = watched.open(site_url + "02_backprop.html")
-    page.locator('[id="2-the-four-boxed-equations"]').scroll_into_view_if_needed()
-    page.screenshot(path=str(SCREENSHOT_DIR / "site-02_backprop.png"))
+    boxed = page.locator("h2", has_text="boxed equations").first
+    screenshot(page, boxed, "site-02_backprop.png")
+    assert page.locator("main mjx-container").count() > 20
     page = watched.open(site_url + "01_forward_prop.html")
-    page.locator("figure.frames").first.scroll_into_view_if_needed()
-    page.screenshot(path=str(SCREENSHOT_DIR / "site-01_forward_prop-slider.png"))
+    screenshot(page, page.locator("figure.frames").first, "site-01_forward_prop-slider.png")
+
+
+def screenshot(page, shown, name: str) -> None:
+    """Scroll to shown, save the viewport as name, and check that the picture shows it and is not blank."""
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    shown.scroll_into_view_if_needed()
+    path = SCREENSHOT_DIR / name
+    page.screenshot(path=str(path))
+    box = shown.bounding_box()
+    assert 0 <= box["y"] < page.viewport_size["height"], f"{name}: what it should show is outside the picture"
+    assert picture_colours(path) > 50, f"{name} is almost blank"
+
+
+def picture_colours(path: Path) -> int:
+    import numpy as np
+    from matplotlib.image import imread
+
+    pixels = (imread(path)[..., :3] * 255).astype(np.uint8).reshape(-1, 3)
+    return len(np.unique(pixels, axis=0))
 
 
 def test_the_pages_workflow_publishes_what_run_py_site_builds():
@@ -371,7 +400,8 @@ def test_the_two_class_colours_stay_apart_for_colour_blind_readers():
 
 
 def test_the_navigation_names_each_page_briefly():
-    from mlp_lessons.site.build import Page, nav_label
+    from mlp_lessons.site.layout import nav_label
+    from mlp_lessons.site.pages import Page
 
     def label(kind, title):
         return nav_label(Page("x.ipynb", "x.html", kind, title=title))

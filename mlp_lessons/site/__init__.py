@@ -12,7 +12,9 @@ from the network: the site opens from the file system or any static host.
 
 Every figure needs alt text, kept in its cell's metadata as "alt" (a string, or
 a list with one string per figure of the cell); the build stops with a list of
-the figures that have none.  This subpackage sits beside the lessons' package
+the figures that have none.  A link to a heading is written as JupyterLab makes
+it (04_losses_and_init.ipynb#Why-not-start-from-zero?), so that it works in the
+notebook too; the build stops if the page has no such heading.  This subpackage sits beside the lessons' package
 and imports nothing from it but the slider frames' MIME type.
 """
 
