@@ -10,6 +10,7 @@ changes; pictures alone are not compared.  Nothing below this floor imports it.
     common          the style (lesson_style, WIDTH), numbers as text (col, error_text), SliderFigure
     forward_prop    lesson 1        backprop        lesson 2        batching    lesson 3
     initialisation  lesson 4        training        lesson 5
+    backward_signal lesson 6
     plots           the drawing every lesson and the playground share (networks, boundaries, loss curves)
     slider_frames   a slider's pictures pre-rendered for the static site
     threads         the drawing lock: widget callbacks and figures take turns
@@ -90,6 +91,30 @@ from .initialisation import (  # noqa: F401
 from .training import (  # noqa: F401
     plot_learning_rates,
     plot_architectures,
+)
+
+from .backward_signal import (  # noqa: F401
+    SIGNAL_DEPTH,
+    SIGNAL_WIDTH,
+    SIGNAL_M,
+    SIGNAL_ACTIVATIONS,
+    SIGNAL_SCALES,
+    signal_network,
+    BackwardSignal,
+    dZ_norms,
+    backward_signal,
+    setting_name,
+    print_signal_table,
+    print_factor_products,
+    plot_backward_signals,
+    draw_backward_signal,
+    backward_signal_widget,
+    slowdown_runs,
+    plot_slowdown,
+    silent_share,
+    frozen_share,
+    dead_units_run,
+    plot_dead_units,
 )
 
 from .plots import (  # noqa: F401
