@@ -96,15 +96,11 @@ def playground(data=None, **settings):
     data: your own points instead of a built-in data set, a CSV file's name
     (x1, x2, label 0 or 1; or x1, x2, target for regression) or a pair of arrays
     (X (2, m), Y (1, m)); task="classification" or "regression" where the values
-    leave it open (points.TASK_RULE); see playgrounds.own_data.
+    leave it open (playgrounds.points.TASK_RULE); see playgrounds.own_data.
     """
-    if data is not None:
-        from .playgrounds.own_data import OwnDataPlayground
-
-        return OwnDataPlayground(data, **settings)
     from .playgrounds.widget import playground as make_playground
 
-    return make_playground(**settings)
+    return make_playground(data, **settings)
 
 
 def __getattr__(name):

@@ -259,10 +259,3 @@ class OwnDataControls:
         elif not self.points.saved:
             self.message.value = (f"{plural(self.points.X.shape[1], 'point')}, not saved yet: Save CSV writes them "
                                   "to the file that the line of Python below reads.")
-
-
-def OwnDataPlayground(data, **settings):  # noqa: N802  (the name mlp_lessons.playground still imports)
-    """ml.playground(data=...): the same Playground, on your points.  Prefer widget.playground(data, ...)."""
-    from .widget import Playground
-
-    return Playground(data, **settings)
