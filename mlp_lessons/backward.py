@@ -298,7 +298,7 @@ def caches_args(caches, activations, params=False) -> tuple[list, list[str]]:
     return checked, activations
 
 
-def backward(params: dict, caches: list, dAL: np.ndarray, activations, check: bool = True) -> dict:
+def backward(params: dict, caches: list, dAL: np.ndarray, activations, check: bool = True, *, keep_dZ=None) -> dict:
     """Backprop through layers L..1, starting from dJ/dA[L] = dAL given by the loss.
 
     At each layer the four boxed equations: dJ/dZ from dJ/dA (1; for softmax its
@@ -307,7 +307,8 @@ def backward(params: dict, caches: list, dAL: np.ndarray, activations, check: bo
     softmax output whose units saturate, dJ/dA[L] (from A[L] alone) loses the
     information: loss_and_grads starts from the logits instead.  Returns grads,
     dW1..dWL and db1..dbL, of the parameters' shapes and dtype.  check=False skips
-    the checks, for a training loop's inner steps.
+    the checks, for a training loop's inner steps.  keep_dZ: a dict that receives
+    each layer's dJ/dZ[l] under the key l (the playground's gradients view shows them).
     """
     if check:
         params, caches, dAL, activations = backward_args(params, caches, dAL, activations)
@@ -320,6 +321,8 @@ def backward(params: dict, caches: list, dAL: np.ndarray, activations, check: bo
                 dZ = backprop_dZ(dA, Z, act.phi_prime, check=False)  # 1: dJ/dA[l] * phi'(Z[l])
             else:
                 dZ = act.backprop_dZ(dA, Z, check=False)  # 1 for softmax, a Jacobian-vector product
+            if keep_dZ is not None:
+                keep_dZ[l] = dZ
             grads[f"dW{l}"] = backprop_dW(dZ, A_prev, check=False)  # 2
             grads[f"db{l}"] = backprop_db(dZ, check=False)  # 3
             dA = backprop_dA_prev(W, dZ, check=False) if l > 1 else None  # 4
@@ -347,12 +350,12 @@ def grads_finite(grads: dict) -> dict:
     return grads
 
 
-def backward_from_dZL(caches: list, dZL: np.ndarray, activations, check: bool = True) -> dict:
+def backward_from_dZL(caches: list, dZL: np.ndarray, activations, check: bool = True, *, keep_dZ=None) -> dict:
     """Layers L..1 given the output layer's dJ/dZ[L]: backward from there.
 
     dJ/dZ[L] is dJ/dA[L] for an output a[L] = z[L], so this is backward with an
     identity at layer L (equation 1 multiplies dZL by phi' = 1, exactly).
-    Returns grads with keys dW1..dWL, db1..dbL.
+    Returns grads with keys dW1..dWL, db1..dbL (keep_dZ: see backward).
     """
     if check:
         caches, activations = caches_args(caches, activations)
@@ -363,7 +366,7 @@ def backward_from_dZL(caches: list, dZL: np.ndarray, activations, check: bool = 
                 f"{shape_str(caches[-1].Z.shape)}, but it has shape {shape_str(dZL.shape)}."
             )
     with quiet_overflow(check):
-        grads = backward(None, caches, dZL, [*activations[:-1], "identity"], check=False)
+        grads = backward(None, caches, dZL, [*activations[:-1], "identity"], check=False, keep_dZ=keep_dZ)
     return grads_finite(grads) if check else grads
 
 
@@ -406,7 +409,7 @@ def output_dZ_args(AL, ZL, activation, loss):
     return AL, ZL
 
 
-def loss_and_grads(params: dict, caches: list, Y: np.ndarray, activations, loss, check: bool = True):
+def loss_and_grads(params: dict, caches: list, Y: np.ndarray, activations, loss, check: bool = True, *, keep_dZ=None):
     """The loss J and every gradient, from forward's caches and the targets Y.  Returns (J, grads).
 
     The output layer goes through output_dZ (from the logits where the output and
@@ -414,11 +417,11 @@ def loss_and_grads(params: dict, caches: list, Y: np.ndarray, activations, loss,
     down to layer 1.  This is what training, the playground and grad_check use.
     Y: (n[L], m), converted to the parameters' dtype.  grads has keys dW1..dWL,
     db1..dbL, each of its parameter's shape.  check=False skips validation, for a
-    training loop's inner steps.
+    training loop's inner steps.  keep_dZ: a dict that receives dJ/dZ[l] under the key l.
     """
     if check:
         caches, activations = caches_args(caches, activations, params)
     J, dZL = output_dZ(None, caches[-1].Z, Y, activations[-1], loss, check=check)
     with quiet_overflow(check):
-        grads = backward_from_dZL(caches, dZL, activations, check=False)
+        grads = backward_from_dZL(caches, dZL, activations, check=False, keep_dZ=keep_dZ)
     return J, grads_finite(grads) if check else grads

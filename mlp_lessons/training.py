@@ -262,6 +262,7 @@ class Run:
         self.params, self._first, self.advise = params, params, advice
         self._start_sizes = {name: float(np.max(np.abs(value))) for name, value in params.items()}
         self.history = History()
+        self.grads = self.dZ = None  # the latest step's (see step)
         self._shuffled = None  # (X, Y) in this epoch's order while an epoch is under way
         self._next, self._total, self._start = 0, 0.0, (params, 0)
 
@@ -279,12 +280,19 @@ class Run:
         return self.history.diverged
 
     def step(self) -> bool:
-        """One mini-batch, one update (train_step).  Returns False, and changes nothing, once diverged."""
+        """One mini-batch, one update (as train_step).  Returns False, and changes nothing, once diverged.
+
+        Keeps that step's gradients, run.grads (dW1.., db1..), and run.dZ (dJ/dZ[l] under the key l),
+        as loss_and_grads computed them: the playground's gradients view shows them.
+        """
         if self.diverged:
             return False
         Xb, Yb = self.batch()
+        self.dZ = {}
         with np.errstate(all="ignore"):  # a NaN or inf loss stops the run, with a message
-            new_params, J = train_step(self.params, Xb, Yb, self.activations, self.loss, None, self.optimizer, False)
+            AL, caches = forward(self.params, Xb, self.activations, check=False)
+            J, self.grads = loss_and_grads(self.params, caches, Yb, self.activations, self.loss, False, keep_dZ=self.dZ)
+            new_params = self.optimizer.step(self.params, self.grads, check=False)
         return self.record(J, new_params)
 
     def batch(self) -> tuple:
