@@ -39,6 +39,11 @@ def identity_prime(Z: np.ndarray, check: bool = True) -> np.ndarray:
     return np.ones_like(Z)
 
 
+def identity_backprop_dZ(dA: np.ndarray, Z: np.ndarray, check: bool = False) -> np.ndarray:
+    """Boxed equation 1 for the identity: phi'(z) = 1, so dJ/dZ is dJ/dA itself (nothing to multiply)."""
+    return dA
+
+
 def relu(Z: np.ndarray, check: bool = True) -> np.ndarray:
     """phi(z) = max(0, z)."""
     if check:
@@ -169,7 +174,7 @@ class Activation(NamedTuple):
 
     phi, phi_prime: the function and its derivative.  backprop_dZ: None for the
     elementwise activations, whose dJ/dz is dJ/da * phi'(z); softmax sets it to its
-    Jacobian-vector product.  init: the initial scale that keeps the signal's size
+    Jacobian-vector product, identity to dJ/da itself.  init: the initial scale that keeps the signal's size
     from layer to layer, "he" (Var W = 2 / n[l-1], for relu's half-zero output) or
     "xavier" (Var W = 2 / (n[l-1] + n[l]), for the activations like z near 0).
     A new activation is one more entry here; lessons and playground read this record.
@@ -186,7 +191,7 @@ class Activation(NamedTuple):
 ACTIVATIONS: dict[str, Activation] = {
     a.name: a
     for a in [
-        Activation("identity", identity, identity_prime),
+        Activation("identity", identity, identity_prime, backprop_dZ=identity_backprop_dZ),
         Activation("relu", relu, relu_prime, "he"),
         Activation("leaky_relu", leaky_relu, leaky_relu_prime, "he"),
         Activation("sigmoid", sigmoid, sigmoid_prime),

@@ -163,19 +163,17 @@ def backprop_dA_prev_args(W, dZ):
 
 
 def dZ_of_layer(dA: np.ndarray, Z: np.ndarray, activation: str) -> np.ndarray:
-    """Boxed equation 1 for the named activation: dA * phi'(Z), or softmax's Jacobian product.
-
-    Unchecked: for the passes, whose arrays are checked before.
-    """
+    """Boxed equation 1 for the named activation, unchecked: dA * phi'(Z), or the activation's own
+    product (softmax: its Jacobian's; identity: dA itself, as phi' = 1)."""
     act = get_activation(activation)
     if act.backprop_dZ is None:
         return backprop_dZ(dA, Z, act.phi_prime, check=False)
-    return act.backprop_dZ(dA, Z, check=False)  # softmax: not elementwise, a Jacobian-vector product
+    return act.backprop_dZ(dA, Z, check=False)
 
 
 def layer_backward(dA: np.ndarray, cache: LayerCache, activation: str, need_dA_prev: bool = True,
                    check: bool = True):
-    """One layer backwards: the four boxed equations in order.
+    """One layer backwards, the four boxed equations in order: backward's loop for one layer.
 
     dA: dJ/dA[l], (n[l], m).  Returns (dA_prev, dW, db) with shapes
     (n[l-1], m), (n[l], n[l-1]), (n[l], 1).  Layer 1 passes need_dA_prev=False:
@@ -183,15 +181,13 @@ def layer_backward(dA: np.ndarray, cache: LayerCache, activation: str, need_dA_p
     """
     if check:
         dA, cache = layer_backward_args(dA, cache, activation, need_dA_prev)
-    A_prev, W, Z = cache
+    dZ = {}
     with quiet_overflow(check):
-        dZ = dZ_of_layer(dA, Z, activation)  # equation 1
-        dW = backprop_dW(dZ, A_prev, check=False)  # equation 2
-        db = backprop_db(dZ, check=False)  # equation 3
-        dA_prev = backprop_dA_prev(W, dZ, check=False) if need_dA_prev else None  # equation 4
+        grads = backward(None, [cache], dA, [activation], check=False, keep_dZ=dZ)  # equations 1-3
+        dA_prev = backprop_dA_prev(cache.W, dZ[1], check=False) if need_dA_prev else None  # 4
     if check:
-        grads_finite({"dW": dW, "db": db, **({"dA_prev": dA_prev} if need_dA_prev else {})})
-    return dA_prev, dW, db
+        grads_finite({**grads, **({"dA_prev": dA_prev} if need_dA_prev else {})})
+    return dA_prev, grads["dW1"], grads["db1"]
 
 
 def cache_args(cache, l=None, where: str = "layer_backward") -> LayerCache:
@@ -320,7 +316,7 @@ def backward(params: dict, caches: list, dAL: np.ndarray, activations, check: bo
             if act.backprop_dZ is None:
                 dZ = backprop_dZ(dA, Z, act.phi_prime, check=False)  # 1: dJ/dA[l] * phi'(Z[l])
             else:
-                dZ = act.backprop_dZ(dA, Z, check=False)  # 1 for softmax, a Jacobian-vector product
+                dZ = act.backprop_dZ(dA, Z, check=False)  # 1 for softmax (a Jacobian-vector product), identity (dA)
             if keep_dZ is not None:
                 keep_dZ[l] = dZ
             grads[f"dW{l}"] = backprop_dW(dZ, A_prev, check=False)  # 2
@@ -354,7 +350,7 @@ def backward_from_dZL(caches: list, dZL: np.ndarray, activations, check: bool = 
     """Layers L..1 given the output layer's dJ/dZ[L]: backward from there.
 
     dJ/dZ[L] is dJ/dA[L] for an output a[L] = z[L], so this is backward with an
-    identity at layer L (equation 1 multiplies dZL by phi' = 1, exactly).
+    identity at layer L (whose equation 1, phi' = 1, passes dZL on as it is).
     Returns grads with keys dW1..dWL, db1..dbL (keep_dZ: see backward).
     """
     if check:

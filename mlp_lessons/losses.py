@@ -100,11 +100,11 @@ def sigmoid_binary_cross_entropy(ZL: np.ndarray, Y: np.ndarray, check: bool = Tr
     m = ZL.shape[1]
     e = np.exp(-np.abs(ZL))  # shared by J and by A[L] = sigma(z), as in sigmoid()
     # max(z, 0) - y z first: exactly 0 for a sure, right answer, whose J is then the tiny log(1 + e^-|z|)
-    J = float(np.sum((np.maximum(ZL, 0) - Y * ZL) + np.log1p(e))) / m
-    AL = np.where(ZL >= 0, 1, e) / (1 + e)
+    J = float(((np.maximum(ZL, 0) - Y * ZL) + np.log1p(e)).sum()) / m
+    positive, one_e = ZL >= 0, 1 + e
     # where z >= 0, A[L] = 1 - e/(1 + e), so A[L] - Y is written (1 - Y) - e/(1 + e) there: a sure and
     # right answer (z = 40, y = 1) keeps its tiny gradient instead of (1 - tiny) - 1 = 0
-    dZL = np.where(ZL >= 0, (1 - Y) - e / (1 + e), AL - Y)
+    dZL = np.where(positive, (1 - Y) - e / one_e, np.where(positive, 1, e) / one_e - Y)
     return J, dZL / m
 
 

@@ -200,16 +200,19 @@ class Momentum(GradientDescent):
         return sgd_update(params, self.velocity, self.lr, check=False)
 
 
-@functools.lru_cache(maxsize=32)
+@functools.lru_cache(maxsize=32, typed=True)
 def plain_rule(lr: float) -> GradientDescent:
-    """GradientDescent(lr=lr), made once per lr (it holds no state, so steps may share it)."""
+    """GradientDescent(lr=lr), made (and lr checked) once per lr: it holds no state, so steps may share it."""
     return GradientDescent(lr=lr)
 
 
 def update_rule(lr, optimizer, where: str = "train"):
     """The update rule of a run: optimizer (any object with .lr and .step), or GradientDescent(lr=lr)."""
     if optimizer is None:
-        return plain_rule(check_lr(0.1 if lr is None else lr))
+        try:
+            return plain_rule(0.1 if lr is None else lr)
+        except TypeError:  # unhashable: no number
+            check_lr(lr)
     if lr is not None:
         raise ValueError(
             f"{where}: give the learning rate once: the update rule owns it, so pass "
