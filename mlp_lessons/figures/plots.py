@@ -80,6 +80,7 @@ def network_layout(layer_sizes, max_neurons: int = 12, rows: int | None = None, 
 def draw_network(
     ax, layer_sizes, params: dict | None = None, max_neurons: int = 12, title: str | None = None,
     *, maps=None, rows: int | None = None, gap: float = 1.0, labels=None, input_names=None, hide_below: float = 0.0,
+    map_scale: float | None = None, map_cmap=None,
 ):
     """Draw a fully connected network: one column of circles per layer l = 0..L.
 
@@ -95,6 +96,8 @@ def draw_network(
     one text per layer above it (default "n[l]" and the size); input_names: a
     name left of each input neuron; hide_below: connections whose |W| is under
     this fraction of the largest are left out (a wide network's thinnest lines).
+    map_scale and map_cmap: all maps on one scale, 0 to map_scale, in map_cmap
+    (the playground's gradients view: sizes compared across neurons).
     Drawing again on the same axes with the same shapes only restyles the lines
     and repaints the maps, which is fast enough to animate.
     """
@@ -105,7 +108,7 @@ def draw_network(
     if drawn.get("key") == key:
         _style_lines(drawn["lines"], drawn["segments"], *weight_styles(sizes, params, max_neurons), hide_below)
         if maps is not None:
-            drawn["image"].set_data(_map_tiles(drawn["layout"], maps, drawn["canvas"]))
+            drawn["image"].set_data(_map_tiles(drawn["layout"], maps, drawn["canvas"], map_scale, map_cmap))
         return ax
     drawn = _forget(ax, "network")
     layout = network_layout(sizes, max_neurons, rows, gap)
@@ -126,7 +129,7 @@ def draw_network(
         artists.append(ax.scatter(xs, ys, s=size, color="white", edgecolors="black", zorder=2))
     else:
         drawn["canvas"] = canvas = _tile_canvas(layout, maps)
-        image = _map_tiles(layout, maps, canvas)
+        image = _map_tiles(layout, maps, canvas, map_scale, map_cmap)
         artists.append(ax.imshow(image, extent=canvas["extent"], interpolation="nearest", zorder=2))
         drawn["image"] = artists[-1]
     for l, (x, y) in enumerate(layout):
@@ -176,8 +179,8 @@ def _tile_canvas(layout, maps) -> dict:
     return dict(r=r, cols=cols, rows=rows, rgba=np.zeros((height, width, 4), np.uint8), extent=extent)
 
 
-def _map_tiles(layout, maps, canvas) -> np.ndarray:
-    """Paint every shown neuron's map, scaled to its own largest |value|, into the canvas."""
+def _map_tiles(layout, maps, canvas, scale: float | None = None, cmap=None) -> np.ndarray:
+    """Paint every shown neuron's map, scaled to its own largest |value| (or all from 0 to scale, in cmap), into the canvas."""
     r = canvas["r"]
     values = np.concatenate([np.asarray(m, dtype=np.float64)[: len(x)] for m, (x, _) in zip(maps, layout)])
     if values.ndim == 2:  # one input: each map is a strip over x1, the same down every row
@@ -185,8 +188,11 @@ def _map_tiles(layout, maps, canvas) -> np.ndarray:
     else:  # rows of the grid run up the x2 axis, rows of the image down
         values = values[:, ::-1, :]
     values = np.where(np.isfinite(values), values, 0.0)
-    scale = np.abs(values).max(axis=(1, 2), keepdims=True)
-    rgba = SIGN_CMAP(0.5 + 0.5 * values / np.where(scale > 0, scale, 1.0), bytes=True)
+    if scale is None:
+        scale = np.abs(values).max(axis=(1, 2), keepdims=True)
+        rgba = SIGN_CMAP(0.5 + 0.5 * values / np.where(scale > 0, scale, 1.0), bytes=True)
+    else:
+        rgba = cmap(values / (scale or 1.0), bytes=True)
     rgba[:, [0, -1], :] = rgba[:, :, [0, -1]] = (90, 90, 90, 255)  # a thin frame
     image = canvas["rgba"]
     for k, (i, j) in enumerate(zip(canvas["rows"], canvas["cols"])):
