@@ -1,4 +1,4 @@
-"""Lesson 8 and tests/test_autograd.py need PyTorch, which `python run.py test` installs.
+"""Lesson 9 and tests/test_autograd.py need PyTorch, which `python run.py test` installs.
 
 A test needs it if it is marked needs_torch, or runs a notebook that imports torch
 (under nbval, or in the browser tests).  Where PyTorch is missing, those tests are
@@ -22,9 +22,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent
 NOTEBOOK_DIR = Path(os.environ.get("MLP_LESSONS_NOTEBOOK_DIR", ROOT / "notebooks"))
 IN_CI = os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
-HINT = "PyTorch is not installed here; `python run.py torch` adds its CPU build (only lesson 8 needs it)"
+HINT = "PyTorch is not installed here; `python run.py torch` adds its CPU build (only lesson 9 needs it)"
 MISSING_IN_CI = (
-    "CI=true and PyTorch is not installed, but lesson 8 must run in CI: run the tests with "
+    "CI=true and PyTorch is not installed, but lesson 9 must run in CI: run the tests with "
     "`python run.py test`, which installs it (or says why it cannot)."
 )
 
@@ -47,7 +47,7 @@ def needs_torch(item) -> bool:
 
 
 def pytest_configure(config):
-    config.addinivalue_line("markers", "needs_torch: uses PyTorch (lesson 8's extra)")
+    config.addinivalue_line("markers", "needs_torch: uses PyTorch (lesson 9's extra)")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -56,7 +56,7 @@ def pytest_collection_modifyitems(config, items):
     reason = os.environ.get("MLP_LESSONS_NO_TORCH", "")
     for item in filter(needs_torch, items):
         if reason or not IN_CI:
-            item.add_marker(pytest.mark.skip(reason=f"lesson 8: {reason or HINT}"))
+            item.add_marker(pytest.mark.skip(reason=f"lesson 9: {reason or HINT}"))
         else:
             item.user_properties.append(("missing_torch", True))
 

@@ -9,12 +9,12 @@
     python run.py playground   the playground alone, for a lecture screen (Voila), e.g.
                            python run.py playground dataset=spirals hidden=8,8
     python run.py setup    only set up
-    python run.py torch    set up, then add PyTorch (CPU build) for lesson 8
+    python run.py torch    set up, then add PyTorch (CPU build) for lesson 9
 
 Setting up makes a virtual environment in .venv/ and installs this package
 with its test tools into it; it is redone only when pyproject.toml changes.
-PyTorch, which only lesson 8 needs, is added by `test`, `regen` and `bench`
-(they run lesson 8) and by `torch`, never by `lab`.
+PyTorch, which only lesson 9 needs, is added by `test`, `regen` and `bench`
+(they run lesson 9) and by `torch`, never by `lab`.
 Extra arguments after `test` go to pytest, e.g. `python run.py test -k backprop`.
 """
 
@@ -76,13 +76,13 @@ def has_torch(python: str) -> bool:
 
 
 def add_torch(python: str, again: bool = False) -> str:
-    """Install the `torch` extra (PyTorch's CPU build) for lesson 8; return "" or why it can't be.
+    """Install the `torch` extra (PyTorch's CPU build) for lesson 9; return "" or why it can't be.
 
     On Linux the extra asks for the "+cpu" build, which PyPI does not carry (its Linux
     torch is the CUDA build, several GB): pip takes it from a wheel it finds locally
     (find-links) or else from PyTorch's CPU index.  Where no CPU build exists for this
     Python, the reason is kept until pyproject.toml changes or `again` is set, so
-    later runs skip lesson 8 at once, saying why.
+    later runs skip lesson 9 at once, saying why.
     """
     if has_torch(python):
         return ""
@@ -90,7 +90,7 @@ def add_torch(python: str, again: bool = False) -> str:
         stamp, _, reason = NO_TORCH.read_text().partition("\n")
         if stamp == wanted_stamp():
             return reason
-    print("Adding PyTorch's CPU build for lesson 8 (first time only: about 200 MB to download, "
+    print("Adding PyTorch's CPU build for lesson 9 (first time only: about 200 MB to download, "
           "900 MB on disk) ...", flush=True)
     for where in ([], ["--extra-index-url", TORCH_CPU_INDEX]):
         step = ["install", *where, "-e", f"{ROOT}[torch]"]  # not --quiet: it hides "no matching distribution"
@@ -122,13 +122,13 @@ def main(argv: list[str]) -> int:
         return 0
     if command == "torch":
         reason = add_torch(python, again=True)
-        print(reason or "PyTorch is installed: restart lesson 8's kernel (Kernel > Restart) and run it again.")
+        print(reason or "PyTorch is installed: restart lesson 9's kernel (Kernel > Restart) and run it again.")
         return 1 if reason else 0
     env = None
     if command in ("test", "regen", "bench"):
         reason = add_torch(python)
         if reason:
-            print(f"Lesson 8 cannot run here{', so its tests are skipped' if command == 'test' else ''}: "
+            print(f"Lesson 9 cannot run here{', so its tests are skipped' if command == 'test' else ''}: "
                   f"{reason}.", flush=True)
             env = {**os.environ, "MLP_LESSONS_NO_TORCH": reason}
     if command == "lab":

@@ -7,7 +7,7 @@ its routes (loss_and_grads, which starts from the logits where it can, and
 backward from dJ/dA[L]); the fused outputs are also checked at saturated logits,
 where only an exact formula matches autograd's BCEWithLogits and cross_entropy.
 
-PyTorch is lesson 8's extra: `python run.py test` installs it; conftest.py skips
+PyTorch is lesson 9's extra: `python run.py test` installs it; conftest.py skips
 these tests, saying why, where it cannot be installed.
 """
 
@@ -163,7 +163,7 @@ def test_softmax_cross_entropy_matches_autograd_when_saturated():
 
 
 def test_a_training_run_ends_with_the_same_parameters_as_torch_optim_sgd():
-    """Lesson 8, section 7: ml.train and nn.Linear + CrossEntropyLoss + optim.SGD on the same batches."""
+    """Lesson 9, section 7: ml.train and nn.Linear + CrossEntropyLoss + optim.SGD on the same batches."""
     digits = ml.load_digits()
     X, Y = digits.X_train[:, :300], digits.Y_train[:, :300]
     start = ml.init_params([64, 16, 10], seed=1)

@@ -68,7 +68,7 @@ CHROMIUM_ARGS = [
 ]
 IN_CI = os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
 
-PLAYGROUND = "06_playground.ipynb"
+PLAYGROUND = "07_playground.ipynb"
 # Lessons whose sliders the issue names: they must have at least one.
 LESSONS_WITH_SLIDERS = ("01_forward_prop.ipynb", "03_batching.ipynb", "04_losses_and_init.ipynb")
 

@@ -122,12 +122,12 @@ def make_class(folder: Path, small: bool = False) -> dict:
     write("deleted_check_03_batching_exercises.ipynb", nb, "deleted check")
 
     # softmax done, the other two left as handed out: they still raise NotImplementedError
-    sources = {"softmax": correct_sources("07_softmax_exercises")["softmax"]}
-    write("half_done_07_softmax_exercises.ipynb", _submission("07_softmax_exercises", sources), "half done")
+    sources = {"softmax": correct_sources("08_softmax_exercises")["softmax"]}
+    write("half_done_08_softmax_exercises.ipynb", _submission("08_softmax_exercises", sources), "half done")
 
-    sources = correct_sources("07_softmax_exercises")
+    sources = correct_sources("08_softmax_exercises")
     sources["softmax"] = "import os\nos._exit(3)\n\n" + sources["softmax"]
-    write("kernel_dies_07_softmax_exercises.ipynb", _submission("07_softmax_exercises", sources), "kernel dies")
+    write("kernel_dies_08_softmax_exercises.ipynb", _submission("08_softmax_exercises", sources), "kernel dies")
 
     nb = _submission("02_backprop_exercises", correct_sources("02_backprop_exercises"))
     nb.cells.insert(2, nbformat.v4.new_code_cell(
@@ -255,22 +255,22 @@ def test_a_deleted_check_cell_is_noted_and_graded_all_the_same(graded):
 
 
 def test_a_kernel_that_dies_is_recorded(graded):
-    rows = rows_of(graded, "kernel_dies_07_softmax_exercises.ipynb")
+    rows = rows_of(graded, "kernel_dies_08_softmax_exercises.ipynb")
     assert all(r.passed == "" and r.status == "not graded" and "kernel died" in r.hint for r in rows.values()), rows
 
 
 def test_an_exercise_not_implemented_has_its_own_mark_and_count(graded):
-    rows = rows_of(graded, "half_done_07_softmax_exercises.ipynb")
+    rows = rows_of(graded, "half_done_08_softmax_exercises.ipynb")
     assert rows["softmax"].passed == "yes"
     for f in ("softmax_cross_entropy", "predict_labels"):
         assert (rows[f].passed, rows[f].status, rows[f].code) == ("no", "not implemented", "not_implemented"), rows[f]
     printed = graded["printed"]
     assert printed.splitlines()[0] == "✔ passed  ✘ wrong or error  … not implemented  ⏱ timed out  - not graded"
-    row = next(line for line in printed.splitlines() if line.startswith("  half_done_07_softmax_exercises"))
+    row = next(line for line in printed.splitlines() if line.startswith("  half_done_08_softmax_exercises"))
     assert row.split()[1:] == ["✔", "…", "…"]
     assert "…" not in "".join(line for line in printed.splitlines() if line.startswith("  mistakes"))
     summary = printed.split("Class summary", 1)[1]
-    counts = summary.split("07_softmax_exercises:", 1)[1].splitlines()
+    counts = summary.split("08_softmax_exercises:", 1)[1].splitlines()
     assert counts[1] == "    not implemented: softmax_cross_entropy 1, predict_labels 1", counts
     assert "not implemented yet" not in summary  # a stub is not among the mistakes
 
@@ -312,12 +312,12 @@ def test_the_printout_has_a_table_per_notebook_and_a_class_summary(graded):
 def test_the_command_line(tmp_path, capsys):
     folder = tmp_path / "class"
     folder.mkdir()
-    nbformat.write(_submission("07_softmax_exercises", correct_sources("07_softmax_exercises")), folder / "s.ipynb")
+    nbformat.write(_submission("08_softmax_exercises", correct_sources("08_softmax_exercises")), folder / "s.ipynb")
     (folder / "readme.md").write_text("hello")
     out = tmp_path / "grades.csv"
     assert grading.main([str(folder), "--out", str(out), "--timeout", "20", "--jobs", "1"]) == 0
     printed = capsys.readouterr().out
-    assert "07_softmax_exercises: softmax 1/1, softmax_cross_entropy 1/1, predict_labels 1/1 passed" in printed
+    assert "08_softmax_exercises: softmax 1/1, softmax_cross_entropy 1/1, predict_labels 1/1 passed" in printed
     assert "readme.md: Not a notebook" in printed and out.exists()
     with pytest.raises(SystemExit, match="is not a folder"):
         grading.main([str(tmp_path / "nowhere")])
@@ -345,9 +345,9 @@ def test_every_hint_in_the_csv_starts_with_a_capital_letter(graded):
 def test_the_class_summary_lists_the_derivations_and_predictions_mistakes(graded):
     summary = graded["printed"].split("Most common mistakes (by hint):", 1)[1]
     assert "03_derivations_exercises: predicted_zeros 1/" in graded["printed"]
-    assert "07_derivations_exercises: weighted_bce_dZ 1/" in graded["printed"]
+    assert "08_derivations_exercises: weighted_bce_dZ 1/" in graded["printed"]
     rows = [r for r in graded["rows"] if r.notebook.endswith("derivations_exercises") and r.passed == "no"]
-    assert {r.exercise for r in rows} == {e.function for nb in ("03_derivations_exercises", "07_derivations_exercises")
+    assert {r.exercise for r in rows} == {e.function for nb in ("03_derivations_exercises", "08_derivations_exercises")
                                           for e in ex.NOTEBOOKS[nb]}
     assert any(r.exercise == "predicted_column_sum" and r.code == "depends" for r in rows)  # None is an answer
     assert summary.strip()
@@ -361,7 +361,7 @@ def test_predictions_left_blank_deleted_or_malformed_are_graded(tmp_path):
     nb = _submission("03_derivations_exercises", sources)
     nb.cells = [c for c in nb.cells if not c.source.startswith("predicted_zeros =")]  # its cell deleted
     nbformat.write(nb, folder / "s.ipynb")
-    nb = _submission("07_derivations_exercises", {})  # as handed out
+    nb = _submission("08_derivations_exercises", {})  # as handed out
     nbformat.write(nb, folder / "blank.ipynb")
     rows = grading.grade(folder, tmp_path / "grades.csv", timeout=20, jobs=2, stream=io.StringIO())
     mine = {r.exercise: r for r in rows if r.student == "s.ipynb"}

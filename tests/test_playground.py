@@ -185,7 +185,7 @@ def test_zero_start_keeps_every_hidden_unit_identical():
 
 
 def test_one_weight_set_by_hand_frees_only_its_own_unit_from_a_zero_start():
-    """Lesson 6, 'All weights zero': the other units stay exact copies of each other."""
+    """Lesson 7, 'All weights zero': the other units stay exact copies of each other."""
     pg = ml.playground(init="zeros", hidden=[4], activation="sigmoid", lr=0.5).set_weight(1, 0, 0, 0.5).train(100)
     W1 = pg.params["W1"]
     assert np.all(W1[1:] == W1[1]) and np.abs(W1[0] - W1[1]).min() > 0.1
@@ -193,7 +193,7 @@ def test_one_weight_set_by_hand_frees_only_its_own_unit_from_a_zero_start():
 
 
 def test_the_lessons_runs_are_recreated_bit_for_bit():
-    """Lesson 6, section 3 and the diverging run: code(), executed, and the line of Python
+    """Lesson 7, section 3 and the diverging run: code(), executed, and the line of Python
     give the playground's parameters, history and message exactly (the lesson prints them)."""
     pg = ml.playground(dataset="circles", noise=0.2, hidden=[6, 6], activation="relu", lr=0.1, batch_size=8, seed=3)
     pg.train(60)

@@ -29,7 +29,7 @@ FACTS: dict[str, dict[str, str]] = {
     "01_forward_prop": {
         "0.01": "the leaky ReLU's slope for z < 0, a definition",
     },
-    "07_digits": {
+    "08_digits": {
         "1998": "the year of the data set's publication, in its citation",
     },
 }

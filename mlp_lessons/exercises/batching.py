@@ -1,7 +1,7 @@
 """The exercises after lesson 3, batching (notebooks/exercises/03_batching_exercises.ipynb).
 
 The loss J = 1/(2m) sum (A[L] - Y)^2 with its derivative, and the normalisation mistakes every loss
-can have (_loss_mistakes, shared with the cross-entropies of lessons 5 and 7).  The notebook also
+can have (_loss_mistakes, shared with the cross-entropies of lessons 5 and 8).  The notebook also
 checks dW, db and the backward pass for a batch: those exercises are backprop.py's.
 """
 

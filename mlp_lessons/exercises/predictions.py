@@ -157,7 +157,7 @@ GRADIENT_LENGTH = Prediction(
 )
 
 
-# ---- momentum: how long does the step become on a steady slope? (lesson 5's update; asked after lesson 7) ----
+# ---- momentum: how long does the step become on a steady slope? (lesson 5's update; asked after lesson 8) ----
 
 MOMENTUM_WHY = ("With the same gradient g at every step, v := 0.9 v + g grows as g, 1.9 g, 2.71 g, ..., towards the "
                 "v for which v = 0.9 v + g, that is v = g / (1 - 0.9) = 10 g. So the step lr v settles at 10 times "
@@ -183,7 +183,7 @@ MOMENTUM_FACTOR = Prediction(
 )
 
 
-# ---- softmax: what does each column of dJ/dz sum to? (after lesson 7) ----
+# ---- softmax: what does each column of dJ/dz sum to? (after lesson 8) ----
 
 COLUMN_WHY = ("Adding the same number c to every z_i of a column leaves its softmax unchanged, so J cannot change "
               "either: the derivative of J along (1, 1, ..., 1), which is the column's sum of dJ/dz_i, is 0, whatever "

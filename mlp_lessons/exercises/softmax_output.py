@@ -1,4 +1,4 @@
-"""The exercises after lesson 7, digits and softmax (notebooks/exercises/07_softmax_exercises.ipynb).
+"""The exercises after lesson 8, digits and softmax (notebooks/exercises/08_softmax_exercises.ipynb).
 
 The softmax, its cross-entropy with dJ/dZ[L], and the predicted class of each example.
 """
