@@ -10,7 +10,7 @@
 A rule owns its learning rate and whatever it carries from step to step (as
 torch.optim's optimizers do): train(..., optimizer=...) and Run(..., optimizer=...)
 take any object with .lr and .step(params, grads, check).  lr is keyword-only in
-GradientDescent, whose first argument stays the regularisation (as lesson 6 calls it).
+GradientDescent, whose first argument stays the regularisation (as lesson 7 calls it).
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ import numbers
 
 import numpy as np
 
-from .errors import (ShapeError, check_array, check_finite, check_lr, check_no_overflow, check_params, check_real,
-                     describe, finite_number, noun_for, plural, shape_str, short_repr, transposed)
+from .errors import (ShapeError, biggest, check_array, check_finite, check_lr, check_no_overflow, check_overflow,
+                     check_params, check_real, describe, finite_number, noun_for, plural, quiet_overflow, shape_str,
+                     short_repr, transposed)
 
 UPDATE = "sgd_update, W := W - lr dW"
 
@@ -38,25 +39,40 @@ def sgd_update(params: dict, grads: dict, lr: float, check: bool = True) -> dict
         params, grads, lr = sgd_update_args(params, grads, lr)
     # W + (-lr dW) is W - lr dW to the last bit, but written this way numpy stores the
     # sum in the temporary (-lr dW) instead of allocating one more array.
-    return {name: value + (-lr) * grads["d" + name] for name, value in params.items()}
+    with quiet_overflow(check):
+        new = {name: value + (-lr) * grads["d" + name] for name, value in params.items()}
+    return update_finite(new, params, grads, lr) if check else new
 
 
 def sgd_update_args(params, grads, lr):
-    """params, grads and lr checked; and |W| + lr |dW| below the largest float, so no W - lr dW overflows."""
+    """lr, and params and grads but for their values: the update's result is checked instead (update_finite)."""
     lr = check_lr(lr)
+    check_params(params, finite=False)
+    return params, check_grads(params, grads), lr
+
+
+def update_finite(new: dict, params: dict, grads: dict, lr: float) -> dict:
+    """new, the parameters after the update, if all finite (one pass each); else why not: a parameter
+    or gradient that is not finite, or |W| + lr |dW| past the largest float, so W - lr dW overflows."""
+    if all(np.isfinite(value).all() for value in new.values()):
+        return new
     check_params(params)
-    grads, sizes = check_grads(params, grads)
+    for name in params:
+        check_finite(f"d{name}", grads["d" + name], "sgd_update",
+                     "A NaN or infinite gradient would make the parameters NaN: check the loss and "
+                     "the inputs that produced it.")
     for name, value in params.items():
-        W, dW = float(np.max(np.abs(value))), sizes["d" + name]
+        W, dW = biggest(value), biggest(grads["d" + name]) if grads["d" + name].size else 0.0
         check_no_overflow(f"sgd_update, {name} := {name} - lr d{name} with lr = {lr:g}", name, W + lr * dW,
                           value.dtype, {name: W, "d" + name: dW})
-    return params, grads, lr
+        check_overflow(name, new[name], "sgd_update")
+    return new
 
 
 def check_grads(params: dict, grads) -> dict:
     """Check grads has exactly one dX for every parameter X, of X's shape (never broadcast).
 
-    Returns the gradients as finite arrays of the parameters' dtype, and {dX: max |dX|}.
+    Returns the gradients as arrays of the parameters' dtype (their values are update_finite's to check).
     """
     if not isinstance(grads, dict):
         raise TypeError(
@@ -76,10 +92,12 @@ def check_grads(params: dict, grads) -> dict:
             f"name ({', '.join(sorted(wanted))}), but {' and '.join(parts)}. Use the dict that "
             f"backward or loss_and_grads returns for these params."
         )
-    checked, sizes = {}, {}
+    checked = {}
     for name, value in params.items():
-        g = check_array(f"d{name}", grads["d" + name], ndim=None, where=f"sgd_update, {name} := {name} - lr d{name}",
-                        dtype=value.dtype, finite=False, empty=True)
+        g = grads["d" + name]
+        if not (type(g) is np.ndarray and g.dtype == value.dtype):
+            g = check_array(f"d{name}", g, ndim=None, where=f"sgd_update, {name} := {name} - lr d{name}",
+                            dtype=value.dtype, finite=False, empty=True)
         if g.shape != value.shape:
             hint = ""
             if name.startswith("b"):
@@ -96,13 +114,8 @@ def check_grads(params: dict, grads) -> dict:
                 f"shape {shape_str(g.shape)}; the update {name} := {name} - lr d{name} would "
                 f"broadcast it into the wrong shape.{hint} d{name} is {eq}."
             )
-        sizes["d" + name] = float(np.max(np.abs(g))) if g.size else 0.0
-        if not np.isfinite(sizes["d" + name]):
-            check_finite(f"d{name}", g, "sgd_update",
-                         "A NaN or infinite gradient would make the parameters NaN: check the loss and "
-                         "the inputs that produced it.")
         checked["d" + name] = g
-    return checked, sizes
+    return checked
 
 
 # R(W), summed over the weights W[1]..W[L] (biases are not regularised), and dR/dW[l].
@@ -168,7 +181,13 @@ class GradientDescent:
         """The new parameters after one step, W := W - lr (dW + lambda dR/dW); checked as sgd_update checks."""
         if check:
             params, grads, _ = sgd_update_args(params, grads, self.lr)
-        return sgd_update(params, self.gradients(params, grads), self.lr, check=False)
+        with quiet_overflow(check):
+            new = sgd_update(params, self.direction(self.gradients(params, grads)), self.lr, check=False)
+        return update_finite(new, params, grads, self.lr) if check else new
+
+    def direction(self, grads: dict) -> dict:
+        """What W := W - lr (...) follows: the gradients themselves (Momentum: its velocity)."""
+        return grads
 
 
 class Momentum(GradientDescent):
@@ -189,15 +208,22 @@ class Momentum(GradientDescent):
     def __repr__(self) -> str:
         return super().__repr__()[:-1] + f", beta={self.beta!r})"
 
-    def step(self, params: dict, grads: dict, *, check: bool = True) -> dict:
-        """The new parameters after one step; self.velocity becomes v (started again for other shapes)."""
-        if check:
-            params, grads, _ = sgd_update_args(params, grads, self.lr)
-        grads, v = self.gradients(params, grads), self.velocity
+    def direction(self, grads: dict) -> dict:
+        """v := beta v + dJ/dW, kept as self.velocity (started again at 0 for other shapes)."""
+        v = self.velocity
         if v.keys() != grads.keys() or any(v[k].shape != g.shape for k, g in grads.items()):
             v = {k: np.zeros_like(g) for k, g in grads.items()}
         self.velocity = {k: self.beta * v[k] + g for k, g in grads.items()}
-        return sgd_update(params, self.velocity, self.lr, check=False)
+        return self.velocity
+
+    def step(self, params: dict, grads: dict, *, check: bool = True) -> dict:
+        """The new parameters after one step; self.velocity stays as it was if the step is refused."""
+        velocity = self.velocity
+        try:
+            return super().step(params, grads, check=check)
+        except ValueError:
+            self.velocity = velocity
+            raise
 
 
 @functools.lru_cache(maxsize=32, typed=True)
