@@ -17,6 +17,7 @@ import numpy as np
 from .activations import ACTIVATIONS, check_activation_names, get_activation
 from .errors import (
     ShapeError,
+    all_finite,
     biggest,
     check_array,
     check_callable,
@@ -241,10 +242,9 @@ def caches_look_right(caches, params, L) -> bool:
             return False
         if l > 0 and A_prev.shape != caches[l - 1].Z.shape:
             return False
-        if params is not False and W is not params[names[l][0]]:
-            if W.shape != params[names[l][0]].shape or not np.isfinite(W).all():
-                return False
-        if not (np.isfinite(A_prev).all() and np.isfinite(Z).all()):
+        if params is not False and W.shape != params[names[l][0]].shape:
+            return False
+        if not all_finite((A_prev, W, Z)):
             return False
     return True
 
@@ -261,10 +261,11 @@ def caches_args(caches, activations, params=False) -> tuple[list, list[str]]:
             "write AL, caches = forward(params, X, activations), then pass caches "
             "(not the whole (AL, caches) pair)."
         )
-    L = check_params(params) if params is not False else None
+    L = check_params(params, finite=False) if params is not False else None  # the caches' W are checked
     if caches_look_right(caches, params, L):
         return caches, check_activation_names(activations, len(caches))
-    # Something is wrong: find it and say what.
+    # Something is wrong: find it and say what (a NaN in W is the params' fault).
+    L = check_params(params) if params is not False else None
     if not isinstance(caches, (list, tuple)) or not caches or (L is not None and len(caches) != L):
         got = f"{len(caches)} of them" if isinstance(caches, (list, tuple)) else describe(caches)
         want = f"the L = {L} caches" if L is not None else "the list of caches"
@@ -341,8 +342,9 @@ def backward_args(params, caches, dAL, activations):
 
 def grads_finite(grads: dict) -> dict:
     """grads, once every one is finite (its inputs were): else which one overflowed."""
-    for name, g in grads.items():
-        check_overflow(name, g, f"backprop, {name}")
+    if not all_finite(grads.values()):
+        for name, g in grads.items():
+            check_overflow(name, g, f"backprop, {name}")
     return grads
 
 

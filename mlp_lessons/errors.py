@@ -205,6 +205,11 @@ def check_overflow(name: str, value: np.ndarray, where: str) -> None:
         )
 
 
+def all_finite(arrays) -> bool:
+    """Whether every entry of every array is finite: one pass over each, no message built."""
+    return all(np.isfinite(value).all() for value in arrays)
+
+
 def finite_number(value) -> bool:
     """Whether a real number is finite (also for ints too large for a float)."""
     try:

@@ -14,6 +14,7 @@ from .activations import check_activation_names, get_activation
 from .errors import (
     PARAMS_FIX,
     ShapeError,
+    all_finite,
     biggest,
     check_array,
     check_inputs,
@@ -119,8 +120,9 @@ def forward(params: dict, X: np.ndarray, activations, check: bool = True) -> tup
         for l, name in enumerate(activations, start=1):
             A, cache = layer_forward(params[f"W{l}"], A, params[f"b{l}"], name, l, check=False)
             caches.append(cache)
-    for l, cache in enumerate(caches if check else (), start=1):
-        check_overflow(f"z[{l}]", cache.Z, f"Layer {l}, z[{l}] = W[{l}] a[{l - 1}] + b[{l}]")
+    if check and not all_finite(cache.Z for cache in caches):
+        for l, cache in enumerate(caches, start=1):
+            check_overflow(f"z[{l}]", cache.Z, f"Layer {l}, z[{l}] = W[{l}] a[{l - 1}] + b[{l}]")
     return A, caches
 
 

@@ -204,7 +204,11 @@ def loss_args(name: str, A, Y):
     """A (A[L], or Z[L] for the fused losses) and Y as float arrays of A's dtype that the loss `name` accepts."""
     where = WHERE[name]
     a = "ZL" if name in FROM_LOGITS else "AL"
-    A = check_array(a, A, where=where)
+    probabilities = a == "AL" and name != "half_squared_error"
+    A = check_array(a, A, where=where, finite=False)
+    in_0_1 = probabilities and A.min() >= 0 and A.max() <= 1  # and so finite
+    if not in_0_1:
+        check_finite(a, A, where)
     Y = check_targets(Y, A.shape, dtype=A.dtype, where=where)
     if name in CATEGORICAL and A.shape[0] < 2:
         raise ShapeError(
@@ -213,7 +217,7 @@ def loss_args(name: str, A, Y):
             f"is 0 and nothing is learned. For two classes use one sigmoid output with "
             f"binary_cross_entropy; for k classes, k softmax outputs and Y = one_hot(labels, k)."
         )
-    if a == "AL" and name != "half_squared_error" and not (A.min() >= 0 and A.max() <= 1):
+    if probabilities and not in_0_1:
         bad = A.min() if A.min() < 0 else A.max()
         raise ValueError(
             f"{where}: a[L] must be probabilities in [0, 1] (the loss takes log a), but AL holds "

@@ -20,7 +20,7 @@ import numbers
 
 import numpy as np
 
-from .errors import (ShapeError, biggest, check_array, check_finite, check_lr, check_no_overflow, check_overflow,
+from .errors import (ShapeError, all_finite, biggest, check_array, check_finite, check_lr, check_no_overflow, check_overflow,
                      check_params, check_real, describe, finite_number, noun_for, plural, quiet_overflow, shape_str,
                      short_repr, transposed)
 
@@ -54,7 +54,7 @@ def sgd_update_args(params, grads, lr):
 def update_finite(new: dict, params: dict, grads: dict, lr: float) -> dict:
     """new, the parameters after the update, if all finite (one pass each); else why not: a parameter
     or gradient that is not finite, or |W| + lr |dW| past the largest float, so W - lr dW overflows."""
-    if all(np.isfinite(value).all() for value in new.values()):
+    if all_finite(new.values()):
         return new
     check_params(params)
     for name in params:
