@@ -746,7 +746,8 @@ ANY_VALUE = st.recursive(
 
 
 @settings(max_examples=300, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
-@given(key=st.sampled_from(["dW1_zeros", "gradient_length", "momentum_factor", "softmax_column_sum"]), value=ANY_VALUE)
+@given(key=st.sampled_from(["dW1_zeros", "gradient_length", "momentum_factor", "softmax_column_sum",
+                            "smallest_gradient"]), value=ANY_VALUE)
 def test_any_prediction_gets_a_verdict_in_words(key, value):
     r = ex.diagnose(ex.EXERCISES[key], value)
     assert r.status in ("pass", "wrong", "error", "not implemented")
@@ -851,3 +852,161 @@ def test_show_grad_check_prints_each_error_a_stub_or_the_error(capsys):
     assert capsys.readouterr().out == "… grad_check or backward is not implemented yet.\n"
     ex.show_grad_check(solutions.grad_check, lambda *args: 1 / 0)
     assert capsys.readouterr().out.startswith("✘ running your grad_check on your backward raised ZeroDivisionError")
+
+
+# ---- after lesson 6: the factor of each step back, the smallest signal, dead ReLUs ----
+
+def _factors_by_hand(A, Z, W, phi_prime):
+    """As a student writes it: a loop and a list."""
+    out = []
+    for l in range(1, len(W)):
+        out.append(np.linalg.norm(W[l + 1]) / np.sqrt(W[l + 1].shape[0]) * np.sqrt(np.mean(phi_prime[l](Z[l]) ** 2)))
+    return out
+
+
+def _factors_no_phi(A, Z, W, phi_prime):
+    return [np.linalg.norm(W[l + 1]) / np.sqrt(len(W[l + 1])) for l in range(1, len(W))]
+
+
+def _factors_forward_spread(A, Z, W, phi_prime):
+    return np.array([np.linalg.norm(A[l]) / np.linalg.norm(A[l + 1]) for l in range(1, len(W))])
+
+
+def _factors_up(A, Z, W, phi_prime):
+    return [1 / f for f in _factors_by_hand(A, Z, W, phi_prime)]
+
+
+def _factors_in_place(A, Z, W, phi_prime):
+    for l in Z:
+        Z[l] *= 1.0 + (l == 1)
+    return solutions.backward_factors(A, Z, W, phi_prime)
+
+
+def _dead_any(A):
+    hidden = [A[l] for l in range(1, len(A) - 1)]
+    return sum(int((a == 0).any(axis=1).sum()) for a in hidden) / sum(a.shape[0] for a in hidden)
+
+
+def _dead_rows_of_transpose(A):
+    hidden = [A[l].T for l in range(1, len(A) - 1)]
+    return float(np.mean(np.concatenate([(a == 0).all(axis=1) for a in hidden])))
+
+
+def _dead_in_place(A):
+    for l in A:
+        A[l][A[l] == 0] = -1.0
+    return float(np.mean(np.concatenate([(A[l] < 0).all(axis=1) for l in range(1, len(A) - 1)])))
+
+
+@pytest.mark.parametrize("key, answer, code", [
+    ("backward_factors", _factors_by_hand, "pass"),
+    ("backward_factors", _factors_no_phi, "no_phi_prime"),
+    ("backward_factors", _factors_forward_spread, "forward_spread"),
+    ("backward_factors", _factors_up, "inverted"),
+    ("backward_factors", _factors_in_place, "unknown"),
+    ("dead_share", _dead_any, "any"),
+    ("dead_share", _dead_rows_of_transpose, "examples_axis"),
+    ("dead_share", _dead_in_place, "unknown"),
+    ("dead_share", lambda A: np.mean([np.all(A[l] == 0, axis=1).mean() for l in range(1, len(A) - 1)]),
+     "mean_of_layer_shares"),
+], ids=lambda v: v if isinstance(v, str) else getattr(v, "__name__", "lambda"))
+def test_backward_signal_mistakes_written_as_a_student_would(key, answer, code):
+    result = ex.diagnose(ex.EXERCISES[key], answer)
+    assert result.code == code, result
+    if code == "unknown":  # changed its argument: said as such, with which one
+        assert result.hint.startswith("Your function changed its argument `")
+
+
+def test_units_off_on_some_examples_are_right_for_one_example_and_wrong_for_a_batch():
+    r = ex.diagnose(ex.DEAD_SHARE, _dead_any)
+    assert r.message.endswith("It is right for one example (m = 1), but not for a batch of m = 5: "
+                              + ex.MISTAKES["dead_share"][0].hint)
+
+
+def test_the_numbers_of_the_smallest_signal_are_those_of_signal_net():
+    from mlp_lessons.exercises import backward_signal as bs
+
+    params, X, Y, activations = ex.signal_net()
+    A, Z, W, phi_prime = ex.layer_dicts(params, X, activations)
+    factors = solutions.backward_factors(A, Z, W, phi_prime)
+    predicted = np.cumprod(factors[::-1])[::-1]
+    assert int(np.argmin(predicted)) + 1 == bs.RIGHT_LAYER == solutions.predicted_smallest[0]
+    assert f"{predicted.min():.3g}" == f"{bs.RIGHT_RATIO:.3g}" == str(solutions.predicted_smallest[1])
+    top_down = ", ".join(f"{f:.3g}" for f in factors[::-1][:4])
+    assert f"from layer 7 down: {top_down}" in bs.SMALLEST_WHY
+    W_only = np.cumprod([np.linalg.norm(W[l + 1]) / np.sqrt(len(W[l + 1])) for l in range(6, 0, -1)])[::-1]
+    assert int(np.argmin(W_only)) + 1 == 3 and abs(W_only[2] / 0.52 - 1) < 0.02
+    assert abs(predicted[0] / 0.52 - 1) < 0.02 and abs(factors.min() / 0.306 - 1) < 0.01
+    # the package's backward pass, one example at a time (dJ/db = dJ/dz for one example)
+    AL, caches = ml.forward(params, X, activations)
+    dAL = ml.half_squared_error(AL, Y)[1]
+    squares = sum(np.array([np.sum(g ** 2) for name, g in sorted(ml.backward(
+        params, ml.forward(params, X[:, [i]], activations)[1], dAL[:, [i]], activations).items(),
+        key=lambda kv: int(kv[0][2:])) if name.startswith("db")]) for i in range(X.shape[1]))
+    measured = np.sqrt(squares) / np.sqrt(squares[-1])
+    assert int(np.argmin(measured)) + 1 == 3 and f"{measured[2]:.2f}" == "0.12"
+    assert ex.diagnose(ex.SMALLEST_GRADIENT, (3, round(float(measured[2]), 3))).status == "pass"
+    assert ex.diagnose(ex.SMALLEST_GRADIENT, (3, float(predicted.min()))).status == "pass"
+
+
+def test_the_smallest_signal_prediction_reads_what_students_write():
+    for value in [(3, 0.136), [3, 0.13], (3, 0.12), (3, 1 / 8), (np.int64(3), np.float64(0.14)), (3.0, 0.136),
+                  np.array([3, 0.136])]:
+        assert ex.diagnose(ex.SMALLEST_GRADIENT, value).status == "pass", value
+    for value, code in [((3, 0.5), "no_phi_prime"), ((1, 0.5), "layer_1"), ((3, 7.4), "inverted"),
+                        ((2, 0.14), "counted_from_0"), ((5, 0.3), "smallest_step"), ((1, 0.125), "phi_only"),
+                        ((3, 0.2), "unknown"), ((4, 0.136), "unknown")]:
+        assert ex.diagnose(ex.SMALLEST_GRADIENT, value).code == code, value
+    for value in [3, (3,), (0, 0.1), (8, 0.1), (3.5, 0.1), (3, -0.1), (3, 0), ("3", 0.1), (3, None), (True, 0.1),
+                  (3, float("nan")), "(3, 0.1)"]:
+        r = ex.diagnose(ex.SMALLEST_GRADIENT, value)
+        assert (r.status, r.code) == ("error", "form") and r.hint.startswith(("Write a pair", "A ratio")), value
+
+
+BROKEN = {  # what a student's function may return or do, from the right answer r and its arguments
+    "nan": lambda r, args: np.full(np.shape(r), np.nan), "none": lambda r, args: None,
+    "scalar_of_array": lambda r, args: float(np.sum(r)), "array_of_scalar": lambda r, args: np.atleast_1d(r) * [1, 1],
+    "column": lambda r, args: np.reshape(r, (-1, 1)), "list": lambda r, args: np.asarray(r).tolist(),
+    "inf": lambda r, args: np.asarray(r) * np.inf, "string": lambda r, args: str(r),
+    "mutates": lambda r, args: args[0].__setitem__(max(args[0]), args[0][max(args[0])] * 0) or r,
+    "pops": lambda r, args: args[0].pop(0) is None or r, "double": lambda r, args: 2 * np.asarray(r),
+    "float32": lambda r, args: np.asarray(r, dtype=np.float32), "raises": lambda r, args: 1 / 0,
+}
+
+
+@settings(max_examples=200, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@given(key=st.sampled_from(["backward_factors", "dead_share"]), base=st.integers(0, 16),
+       op=st.sampled_from(sorted(BROKEN)), seed=st.integers(0, 3))
+def test_random_broken_backward_signal_answers_never_crash_and_never_get_a_wrong_hint(key, base, op, seed):
+    exercise = ex.EXERCISES[key]
+    answers = [exercise.correct] + [m.answer for m in exercise.mistakes]
+    inner = answers[base % len(answers)]
+
+    def answer(*args):
+        return BROKEN[op](inner(*args), args)
+
+    result = ex.diagnose(exercise, answer, seed=seed)
+    assert result.status in ("pass", "wrong", "error"), result
+    assert result.hint[:1].isupper() and result.message.endswith(result.hint) and "Traceback" not in result.message
+    named = [m.answer for m in exercise.mistakes if m.code == result.code]
+    if result.code == "pass":
+        assert op in ("list", "float32", "array_of_scalar", "column") or inner is exercise.correct, (op, result)
+        named = [exercise.correct]
+    if not named or result.status != "wrong":
+        return
+    fresh = [exercise.make_inputs(d, np.random.default_rng(seed + 10)) for d in
+             (dict(sizes=[5, 8, 6, 7, 3], m=9, activations=["relu", "sigmoid", "tanh"]),
+              dict(sizes=[4, 9, 5, 2], m=1, activations=["tanh", "relu"]))]
+    assert any(all(ex._agree(exercise, ex._run(exercise, answer, a), ex._run(exercise, other, a)) for a in fresh)
+               for other in named), (result, op)
+
+
+def test_the_factor_check_on_one_example_and_on_odd_arguments():
+    assert ex.diagnose(ex.BACKWARD_FACTORS, solutions.backward_factors, single=True).status == "pass"
+    assert ex.diagnose(ex.DEAD_SHARE, solutions.dead_share, single=True).status == "pass"
+    for answer in [None, 42, "backward_factors", solutions.backward_factors(*ex.BACKWARD_FACTORS.make_inputs(
+            ex.BACKWARD_FACTORS.probes[0], np.random.default_rng(0)))]:
+        r = ex.diagnose(ex.BACKWARD_FACTORS, answer)
+        assert r.code == "not_callable" and r.hint.startswith("Pass the function itself")
+    r = ex.diagnose(ex.DEAD_SHARE, lambda A: None)
+    assert r.code == "returned_none"

@@ -9,7 +9,8 @@ calls the package's math, never the reverse.
     batching           after lesson 3: the squared-error loss, and the normalisation mistakes of every loss
     gradient_checking  after lesson 3: centred differences, the relative error, grad_check
     training           after lesson 5: the cross-entropy of a sigmoid output, the update rule, the training loop
-    softmax_output     after lesson 7: softmax, its cross-entropy, the predicted labels
+    backward_signal    after lesson 6: the factor of each step back, where the signal is smallest, dead ReLUs
+    softmax_output     after lesson 8: softmax, its cross-entropy, the predicted labels
     derivations        exercises whose formula is not given: the student derives it, the check compares
                        with centred differences and names the step of the derivation that went wrong
     predictions        predict, then check: a recorded answer to a short question, judged and explained
@@ -40,6 +41,8 @@ from .gradient_checking import *  # noqa: F401,F403
 from .gradient_checking import GRAD_CHECK, NUMERICAL_GRADIENT, RELATIVE_ERROR
 from .training import *  # noqa: F401,F403
 from .training import SIGMOID_CE, TRAIN, UPDATE
+from .backward_signal import *  # noqa: F401,F403
+from .backward_signal import BACKWARD_FACTORS, DEAD_SHARE, SMALLEST_GRADIENT
 from .softmax_output import *  # noqa: F401,F403
 from .softmax_output import PREDICT, SOFTMAX, SOFTMAX_CE
 from .derivations import *  # noqa: F401,F403
@@ -68,6 +71,8 @@ EXERCISES = {
     "softmax": SOFTMAX,
     "softmax_cross_entropy": SOFTMAX_CE,
     "predict_labels": PREDICT,
+    "backward_factors": BACKWARD_FACTORS,
+    "dead_share": DEAD_SHARE,
     # derived, not transcribed: the formula is not given
     "gelu_prime": GELU_PRIME,
     "weighted_bce_dZ": WEIGHTED_BCE_DZ,
@@ -79,6 +84,7 @@ EXERCISES = {
     "gradient_length": GRADIENT_LENGTH,
     "momentum_factor": MOMENTUM_FACTOR,
     "softmax_column_sum": SOFTMAX_COLUMN_SUM,
+    "smallest_gradient": SMALLEST_GRADIENT,
 }
 
 # The catalogue of mistakes, one table per exercise: (code, hint, a wrong answer that makes it).
@@ -121,11 +127,13 @@ NOTEBOOKS = {
         Entry("grad_check", "grad_check"), Entry("backward", "backward")],
     "05_training_exercises": [
         Entry("sigmoid_cross_entropy", "sigmoid_cross_entropy"), Entry("update", "update"), Entry("train", "train")],
-    "07_derivations_exercises": [
+    "06_backward_signal_exercises": [Entry("backward_factors", "backward_factors"),
+                                     Entry("smallest_gradient", "predicted_smallest"), Entry("dead_share", "dead_share")],
+    "08_derivations_exercises": [
         Entry("weighted_bce_dZ", "weighted_bce_dZ"), Entry("momentum_factor", "predicted_step"),
         Entry("momentum", "momentum_step"), Entry("softmax_column_sum", "predicted_column_sum"),
         Entry("softmax_backward", "softmax_backward")],
-    "07_softmax_exercises": [
+    "08_softmax_exercises": [
         Entry("softmax", "softmax"), Entry("softmax_cross_entropy", "softmax_cross_entropy"),
         Entry("predict_labels", "predict_labels")],
 }
@@ -136,7 +144,7 @@ NOTEBOOKS = {
 OLD_NAMES = {
     "04_training_exercises": "05_training_exercises",
     "05_gradient_checking_exercises": "03_gradient_checking_exercises",
-    "06_softmax_exercises": "07_softmax_exercises",
+    "06_softmax_exercises": "08_softmax_exercises",
 }
 
 
@@ -263,6 +271,10 @@ CHECKS = {
     "check_softmax_cross_entropy": (
         "Check fn(AL, Y) -> (J, dZL): cross-entropy averaged over m, and dJ/dZ[L] = (A[L] - Y) / m."),
     "check_predict_labels": "Check fn(AL) -> the predicted class of each example (column), shape (m,).",
+    "check_backward_factors": (
+        "Check fn(A, Z, W, phi_prime) -> the factor of each step back, (||W[l+1]|| / sqrt(n[l+1])) x rms phi'(z[l]), "
+        "l = 1..L-1."),
+    "check_dead_share": "Check fn(A) -> the share of hidden units (layers 1..L-1) that output 0 on every example.",
     "check_gelu_prime": (
         "Check fn(Z) -> phi'(Z) for GELU (tanh approximation), elementwise: the derivative you derived."),
     "check_weighted_bce_dZ": (
@@ -279,6 +291,9 @@ CHECKS = {
         "Check the prediction: one step of momentum (beta = 0.9) on a steady slope, in plain steps."),
     "check_predicted_column_sum": (
         "Check the prediction: what each column of dJ/dz sums to through softmax (None: it depends)."),
+    "check_predicted_smallest": (
+        "Check the prediction (layer, ratio): where ||dJ/dz[l]|| is smallest in signal_net, and its ratio to the "
+        "output's."),
 }
 # The checks not named check_<key>: the key of the exercise each one checks.
 CHECKED = {
@@ -287,6 +302,7 @@ CHECKED = {
     "check_predicted_factors": "gradient_length",
     "check_predicted_step": "momentum_factor",
     "check_predicted_column_sum": "softmax_column_sum",
+    "check_predicted_smallest": "smallest_gradient",
 }
 globals().update({name: _check_function(name, CHECKED.get(name, name[len("check_"):]), doc)
                   for name, doc in CHECKS.items()})

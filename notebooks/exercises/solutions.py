@@ -133,7 +133,57 @@ def grad_check(J, params, grads, eps):
             for name in params}
 
 
-# ---- 06: softmax and cross-entropy ----
+# ---- 06: the backward signal (after lesson 6) ----
+
+def backward_factors(A, Z, W, phi_prime):
+    """The factor of each step back, ||dJ/dz[l]|| / ||dJ/dz[l+1]|| predicted, for l = 1..L-1 (layer 1 first).
+
+    Equations 4 and 1 chained: dJ/dz[l] = ((W[l+1])^T dJ/dz[l+1]) * phi'(z[l]). Two factors:
+    1. (W[l+1])^T, of shape (n[l], n[l+1]), on a signal v of n[l+1] entries in a random direction:
+       ||W^T v||^2 = sum_q (sum_p W_pq v_p)^2 averages sum_pq W_pq^2 v_p^2 = ||W||^2 ||v||^2 / n[l+1]
+       (the cross terms cancel on average; v_p^2 averages ||v||^2 / n[l+1]). Size: ||W[l+1]|| / sqrt(n[l+1]),
+       the ROWS of W[l+1] (sqrt(n[l]), its columns, would be its size on the way up).
+    2. Entry by entry times phi'(z[l]): the length is scaled by the root-mean-square of phi'(z[l]) over all
+       its entries (units and examples), sqrt(mean(phi'^2)), not by its mean.
+    Their product is the factor; phi' is taken at z[l] of the layer the signal arrives at, W from the layer above.
+    """
+    L = len(W)
+    factors = []
+    for l in range(1, L):
+        W_size = np.linalg.norm(W[l + 1]) / np.sqrt(W[l + 1].shape[0])
+        phi_size = np.sqrt(np.mean(phi_prime[l](Z[l]) ** 2))
+        factors.append(W_size * phi_size)
+    return np.array(factors)
+
+
+predicted_smallest = (3, 0.136)
+"""Where ||dJ/dz[l]|| is smallest in signal_net (6 relu layers, He's draw times 1, 2, 2, 0.7, 0.6, 0.3, 1 for
+W[1..7], an identity output), and ||dJ/dz[l]|| / ||dJ/dz[L]|| there.
+
+backward_factors on it, from the top (l = 6 down to 1): 1.02, 0.306, 0.645, 0.672, 1.94, 1.98.
+(By hand: for relu with He's draw the size of W[l+1]^T is about sqrt(2) x its scale and the rms of relu' about
+sqrt(1/2), so each factor is about the scale of W[l+1]: 1, 0.3, 0.6, 0.7, 2, 2.)
+Multiplied out from the output down, ||dJ/dz[l]|| / ||dJ/dz[L]||:
+    l = 6: 1.02,  l = 5: 0.313,  l = 4: 0.202,  l = 3: 0.136,  l = 2: 0.263,  l = 1: 0.520.
+The products shrink while the factors are below 1 and grow again below layer 3: smallest at layer 3, about
+0.136 (0.7 x 0.6 x 0.3 x 1 = 0.126 by hand; ml.backward measures 0.12).
+"""
+
+
+def dead_share(A):
+    """The share of hidden units, layers 1..L-1 pooled, that output 0 on every example.
+
+    A[l] has shape (n[l], m): a unit is a ROW, an example a column. A ReLU outputs max(0, z) >= 0, so a unit is
+    dead when its whole row is 0: np.all(A[l] == 0, axis=1), one boolean per unit (np.any would also count units
+    that are off on some examples only, which still learn from the others). A[0] is the input and A[L] the output:
+    neither is a hidden layer. Concatenate the booleans of all hidden layers and take their mean.
+    """
+    L = len(A) - 1
+    dead = [np.all(A[l] == 0, axis=1) for l in range(1, L)]
+    return float(np.mean(np.concatenate(dead)))
+
+
+# ---- 07: softmax and cross-entropy ----
 
 def softmax(Z):
     """a_k = exp(z_k) / sum_j exp(z_j) in every column; the column max is subtracted first."""
@@ -210,7 +260,7 @@ def skip_backward(dA2, A1, Z2, W2, phi_prime):
     return dW2, db2, dA1
 
 
-# ---- 07: derivations (after lesson 7) ----
+# ---- 07: derivations (after lesson 8) ----
 
 def weighted_bce_dZ(ZL, Y, w1, w0):
     """dJ/dz[L] of J = -1/m sum [w1 Y log a + w0 (1 - Y) log(1 - a)], a = sigma(z), from the logits.
