@@ -31,57 +31,19 @@ likely fix; the passes' inner steps skip that with check=False.  The rules:
   m = 0 examples is refused.
 """
 
-from .activations import (
-    ACTIVATIONS,
-    OUTPUT_ACTIVATIONS,
-    get_activation,
-    identity,
-    identity_prime,
-    leaky_relu,
-    leaky_relu_prime,
-    relu,
-    relu_prime,
-    sigmoid,
-    sigmoid_prime,
-    softmax,
-    softmax_backprop_dZ,
-    tanh,
-    tanh_prime,
-)
-from .backward import (
-    backprop_dA_prev,
-    backprop_db,
-    backprop_dW,
-    backprop_dZ,
-    backward,
-    backward_from_dZL,
-    layer_backward,
-    loss_and_grads,
-    output_dZ,
-)
+from .activations import (ACTIVATIONS, OUTPUT_ACTIVATIONS, get_activation, identity, identity_prime, leaky_relu,
+                          leaky_relu_prime, relu, relu_prime, sigmoid, sigmoid_prime, softmax, softmax_backprop_dZ,
+                          tanh, tanh_prime)
+from .backward import (backprop_dA_prev, backprop_db, backprop_dW, backprop_dZ, backward, backward_from_dZL,
+                       layer_backward, loss_and_grads, output_dZ)
 from .data.datasets import DATASETS, circles, gaussians, hills, load_dataset, moons, sine, spirals, xor
-from .data.digits import (
-    Digits,
-    confusion_matrix,
-    format_confusion,
-    labels_of,
-    load_digits,
-    one_hot,
-)
+from .data.digits import Digits, confusion_matrix, format_confusion, labels_of, load_digits, one_hot
 from .errors import ShapeError, TrainingDiverged
 from .data.features import FEATURES, input_features
 from .forward import LayerCache, forward, layer_forward, linear_forward, predict
 from .gradcheck import grad_check, numerical_gradient, relative_error
-from .losses import (
-    FUSED_OUTPUTS,
-    LOSSES,
-    binary_cross_entropy,
-    get_loss,
-    half_squared_error,
-    sigmoid_binary_cross_entropy,
-    softmax_cross_entropy,
-    softmax_cross_entropy_from_logits,
-)
+from .losses import (FUSED_OUTPUTS, LOSSES, binary_cross_entropy, get_loss, half_squared_error,
+                     sigmoid_binary_cross_entropy, softmax_cross_entropy, softmax_cross_entropy_from_logits)
 from .optim import REGULARIZATION_NAMES, REGULARIZATIONS, GradientDescent, Momentum, sgd_update
 from .params import init_params, layer_sizes_of
 from .playgrounds.points import PointsError, points_csv, read_points, split_points

@@ -15,22 +15,8 @@ from __future__ import annotations
 import numpy as np
 
 from .activations import ACTIVATIONS, check_activation_names, get_activation
-from .errors import (
-    ShapeError,
-    all_finite,
-    biggest,
-    check_array,
-    check_callable,
-    check_no_overflow,
-    check_overflow,
-    check_params,
-    describe,
-    quiet_overflow,
-    param_names,
-    plural,
-    shape_str,
-    transposed,
-)
+from .errors import (ShapeError, all_finite, biggest, check_array, check_callable, check_no_overflow, check_overflow,
+                     check_params, describe, quiet_overflow, param_names, plural, shape_str, transposed)
 from .forward import LayerCache
 from .losses import check_output_and_loss, evaluate_loss, fused_output, get_loss
 

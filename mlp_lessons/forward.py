@@ -11,21 +11,8 @@ from typing import NamedTuple
 import numpy as np
 
 from .activations import check_activation_names, get_activation
-from .errors import (
-    PARAMS_FIX,
-    ShapeError,
-    all_finite,
-    biggest,
-    check_array,
-    check_inputs,
-    check_count,
-    check_no_overflow,
-    check_overflow,
-    check_params,
-    plural,
-    quiet_overflow,
-    shape_str,
-)
+from .errors import (PARAMS_FIX, ShapeError, all_finite, biggest, check_array, check_inputs, check_count,
+                     check_no_overflow, check_overflow, check_params, plural, quiet_overflow, shape_str)
 
 
 class LayerCache(NamedTuple):

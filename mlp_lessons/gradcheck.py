@@ -14,20 +14,8 @@ import numpy as np
 
 from .activations import check_activation_names
 from .backward import loss_and_grads, output_dZ
-from .errors import (
-    ShapeError,
-    biggest,
-    check_array,
-    check_callable,
-    check_finite,
-    check_inputs,
-    check_params,
-    check_real,
-    check_targets,
-    describe,
-    one_number,
-    shape_str,
-)
+from .errors import (ShapeError, biggest, check_array, check_callable, check_finite, check_inputs, check_params,
+                     check_real, check_targets, describe, one_number, shape_str)
 from .forward import forward
 from .losses import get_loss
 

@@ -15,21 +15,8 @@ from typing import Callable
 
 import numpy as np
 
-from .errors import (
-    ShapeError,
-    biggest,
-    check_array,
-    check_callable,
-    check_finite,
-    check_no_overflow,
-    check_targets,
-    describe,
-    finite_number,
-    one_number,
-    plural,
-    shape_str,
-    transposed,
-)
+from .errors import (ShapeError, biggest, check_array, check_callable, check_finite, check_no_overflow, check_targets,
+                     describe, finite_number, one_number, plural, shape_str, transposed)
 
 
 def half_squared_error(AL: np.ndarray, Y: np.ndarray, check: bool = True) -> tuple[float, np.ndarray]:

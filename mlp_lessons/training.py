@@ -15,34 +15,12 @@ import numpy as np
 
 from .activations import check_activation_names
 from .backward import loss_and_grads, output_dZ
-from .errors import (
-    ShapeError,
-    TrainingDiverged,
-    check_array,
-    check_batch_size,
-    check_callable,
-    check_epochs,
-    check_inputs,
-    check_params,
-    check_real,
-    check_seed,
-    check_targets,
-    describe,
-    one_number,
-    shape_str,
-    transposed,
-)
+from .errors import (ShapeError, TrainingDiverged, check_array, check_batch_size, check_callable, check_epochs,
+                     check_inputs, check_params, check_real, check_seed, check_targets, describe, one_number, shape_str,
+                     transposed)
 from .forward import forward
-from .losses import (
-    BINARY,
-    CATEGORICAL,
-    OUTPUTS_IN_0_1,
-    check_loss_targets,
-    check_output_and_loss,
-    evaluate_loss,
-    get_loss,
-    loss_name,
-)
+from .losses import (BINARY, CATEGORICAL, OUTPUTS_IN_0_1, check_loss_targets, check_output_and_loss, evaluate_loss,
+                     get_loss, loss_name)
 from .optim import update_rule
 
 # Past this size a parameter means the run has blown up, even while the loss is finite.
