@@ -17,7 +17,7 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
-from .errors import ShapeError, check_array, describe, plural, shape_str, transposed
+from .errors import check_array, check_shape, describe, plural
 
 
 def as_z(Z, where: str) -> np.ndarray:
@@ -160,12 +160,8 @@ def softmax_backprop_dZ_args(dA, Z):
     where = "softmax_backprop_dZ, boxed equation 1 for softmax, dJ/dz = a * (dJ/da - sum_k dJ/da_k a_k)"
     Z = check_array("Z", Z, where=where)
     dA = check_array("dA", dA, where=where)
-    if dA.shape != Z.shape:
-        raise ShapeError(
-            f"{where}: dA = dJ/dA[L] must have the shape of Z[L], {shape_str(Z.shape)} (one entry per "
-            f"output unit and example), but it has shape {shape_str(dA.shape)}."
-            + transposed(dA.shape, Z.shape)
-        )
+    check_shape(dA.shape, Z.shape, where + ": dA = dJ/dA[L] must have the shape of Z[L], {wanted} (one entry per "
+                "output unit and example), but it has shape {given}.")
     return dA, Z
 
 

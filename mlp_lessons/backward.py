@@ -15,8 +15,8 @@ from __future__ import annotations
 import numpy as np
 
 from .activations import ACTIVATIONS, check_activation_names, get_activation
-from .errors import (ShapeError, all_finite, biggest, check_array, check_callable, check_no_overflow, check_overflow,
-                     check_params, describe, quiet_overflow, param_names, plural, shape_str, transposed)
+from .errors import (ShapeError, all_finite, biggest, check_array, check_shape, check_callable, check_no_overflow,
+                     check_overflow, check_params, describe, quiet_overflow, param_names, plural, shape_str, transposed)
 from .forward import LayerCache
 from .losses import check_output_and_loss, evaluate_loss, fused_output, get_loss
 
@@ -74,11 +74,8 @@ def backprop_dZ_args(dA, Z, phi_prime):
     """dA, Z as finite float arrays of one shape, and phi_prime wrapped to check what it returns."""
     Z = check_array("Z", Z, ndim=None, where=EQ1)  # elementwise: any shape, the same for both
     dA = check_array("dA", dA, ndim=None, where=EQ1)
-    if dA.shape != Z.shape:
-        raise ShapeError(
-            f"{EQ1}: the product is elementwise, so dA = dJ/dA[l] must have the shape of Z[l], "
-            f"(n[l], m) = {shape_str(Z.shape)}, but dA has shape {shape_str(dA.shape)}.{transposed(dA.shape, Z.shape)}"
-        )
+    check_shape(dA.shape, Z.shape, EQ1 + ": the product is elementwise, so dA = dJ/dA[l] must have the shape of "
+                "Z[l], (n[l], m) = {wanted}, but dA has shape {given}.")
     phis = {a.phi: a.name for a in ACTIVATIONS.values()}
     if isinstance(phi_prime, str):
         raise TypeError(
@@ -94,12 +91,9 @@ def backprop_dZ_args(dA, Z, phi_prime):
 
     def checked_phi_prime(Z):
         D = check_array("phi_prime(Z)", phi_prime(Z), ndim=None, where=EQ1)
-        if D.shape != Z.shape:
-            raise ShapeError(
-                f"{EQ1}: phi_prime(Z) must return phi'(z) for every entry of Z, an array of Z's shape "
-                f"{shape_str(Z.shape)}, but it returned shape {shape_str(D.shape)} (it would broadcast). "
-                f"For a constant derivative use np.ones_like(Z) times it."
-            )
+        check_shape(D.shape, Z.shape, EQ1 + ": phi_prime(Z) must return phi'(z) for every entry of Z, an array of "
+                    "Z's shape {wanted}, but it returned shape {given} (it would broadcast). For a constant "
+                    "derivative use np.ones_like(Z) times it.", hint="")
         check_no_overflow(EQ1, "dJ/dZ", biggest(dA) * biggest(D), np.result_type(dA, D),
                           {"dA": biggest(dA), "phi'(Z)": biggest(D)})
         return D

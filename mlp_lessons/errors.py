@@ -35,6 +35,14 @@ def transposed(given, wanted, hint: str = " It looks transposed.") -> str:
     return hint if given == wanted[::-1] and given != wanted else ""
 
 
+def check_shape(given, wanted, message: str, hint: str = " It looks transposed.") -> None:
+    """Refuse an array of shape `given` where the shape `wanted` is needed (never broadcast): ShapeError(message),
+    its {given} and {wanted} written as shapes, then hint if `given` looks like `wanted` transposed."""
+    if tuple(given) != tuple(wanted):
+        raise ShapeError(message.replace("{given}", shape_str(given)).replace("{wanted}", shape_str(wanted))
+                         + transposed(given, wanted, hint))
+
+
 def noun_for(n: int, noun: str, nouns: str = "") -> str:
     """The noun in the number that n asks for: "row" for 1, "rows" otherwise (nouns: an irregular plural)."""
     return noun if n == 1 else nouns or noun + "s"

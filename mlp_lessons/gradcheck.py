@@ -14,8 +14,8 @@ import numpy as np
 
 from .activations import check_activation_names
 from .backward import loss_and_grads, output_dZ
-from .errors import (ShapeError, biggest, check_array, check_callable, check_finite, check_inputs, check_params,
-                     check_real, check_targets, describe, one_number, shape_str)
+from .errors import (biggest, check_array, check_shape, check_callable, check_finite, check_inputs, check_params,
+                     check_real, check_targets, describe, one_number)
 from .forward import forward
 from .losses import get_loss
 
@@ -115,12 +115,9 @@ def relative_error(a: np.ndarray, b: np.ndarray) -> float:
     where = "relative_error, ||a - b|| / (||a|| + ||b||)"
     a = check_array("a", a, ndim=None, where=where, dtype=np.float64)
     b = check_array("b", b, ndim=None, where=where, dtype=np.float64)
-    if a.shape != b.shape:
-        raise ShapeError(
-            f"{where}: a and b must have the same shape, but a is {shape_str(a.shape)} and b is "
-            f"{shape_str(b.shape)}; a - b would broadcast them into a different shape. Compare "
-            f"like with like, e.g. b.reshape(a.shape) if they hold the same numbers."
-        )
+    check_shape(a.shape, b.shape, where + ": a and b must have the same shape, but a is {given} and b is {wanted}; "
+                "a - b would broadcast them into a different shape. Compare like with like, e.g. "
+                "b.reshape(a.shape) if they hold the same numbers.", hint="")
     scale = max(biggest(a), biggest(b))  # divided out so the norms never overflow
     if scale == 0:
         return 0.0

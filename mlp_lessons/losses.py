@@ -15,8 +15,8 @@ from typing import Callable
 
 import numpy as np
 
-from .errors import (ShapeError, biggest, check_array, check_callable, check_finite, check_no_overflow, check_targets,
-                     describe, finite_number, one_number, plural, shape_str, transposed)
+from .errors import (ShapeError, biggest, check_array, check_callable, check_finite, check_no_overflow, check_shape,
+                     check_targets, describe, finite_number, one_number, plural, shape_str)
 
 
 def half_squared_error(AL: np.ndarray, Y: np.ndarray, check: bool = True) -> tuple[float, np.ndarray]:
@@ -335,12 +335,8 @@ def check_loss_result(fn, result, AL: np.ndarray) -> tuple[float, np.ndarray]:
         )
     where = f"{name} -> (J, dJ/dA[L])"
     dAL = check_array("dAL", dAL, ndim=None, where=where, dtype=AL.dtype, finite=False)
-    if dAL.shape != AL.shape:
-        raise ShapeError(
-            f"{name} returned dAL = dJ/dA[L] of shape {shape_str(dAL.shape)}, but it must have the "
-            f"shape of A[L], (n[L], m) = {shape_str(AL.shape)}: one entry per output unit and example."
-            + transposed(dAL.shape, AL.shape)
-        )
+    check_shape(dAL.shape, AL.shape, name + " returned dAL = dJ/dA[L] of shape {given}, but it must have the shape "
+                "of A[L], (n[L], m) = {wanted}: one entry per output unit and example.")
     if not diverged:
         check_finite("dAL", dAL, where, "Check the loss's gradient for log(0), 0/0 or a division by a number "
                                          "that can be 0.")

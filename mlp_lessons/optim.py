@@ -20,9 +20,9 @@ import numbers
 
 import numpy as np
 
-from .errors import (ShapeError, all_finite, biggest, check_array, check_finite, check_lr, check_no_overflow, check_overflow,
-                     check_params, check_real, describe, finite_number, noun_for, plural, quiet_overflow, shape_str,
-                     short_repr, transposed)
+from .errors import (ShapeError, all_finite, biggest, check_array, check_finite, check_lr, check_no_overflow,
+                     check_overflow, check_params, check_real, describe, finite_number, noun_for, plural,
+                     quiet_overflow, shape_str, short_repr, transposed)
 
 UPDATE = "sgd_update, W := W - lr dW"
 

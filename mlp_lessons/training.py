@@ -15,9 +15,8 @@ import numpy as np
 
 from .activations import check_activation_names
 from .backward import loss_and_grads, output_dZ
-from .errors import (ShapeError, TrainingDiverged, check_array, check_batch_size, check_callable, check_epochs,
-                     check_inputs, check_params, check_real, check_seed, check_targets, describe, one_number, shape_str,
-                     transposed)
+from .errors import (TrainingDiverged, check_array, check_shape, check_batch_size, check_callable, check_epochs,
+                     check_inputs, check_params, check_real, check_seed, check_targets, describe, one_number)
 from .forward import forward
 from .losses import (BINARY, CATEGORICAL, OUTPUTS_IN_0_1, check_loss_targets, check_output_and_loss, evaluate_loss,
                      get_loss, loss_name)
@@ -437,12 +436,9 @@ def accuracy(AL: np.ndarray, Y: np.ndarray) -> float:
     where = "accuracy, the share of columns where A[L] and Y pick the same class"
     AL = check_array("AL", AL, where=where, finite=False)
     Y = check_array("Y", Y, where=where)
-    if AL.shape != Y.shape:
-        hint = transposed(AL.shape, Y.shape, " It looks like one of them is transposed: pass Y.T.")
-        raise ShapeError(
-            f"{where}: AL and Y are compared column by column, so they must have the same shape "
-            f"(n[L], m), but AL is {shape_str(AL.shape)} and Y is {shape_str(Y.shape)}.{hint}"
-        )
+    check_shape(AL.shape, Y.shape, where + ": AL and Y are compared column by column, so they must have the same "
+                "shape (n[L], m), but AL is {given} and Y is {wanted}.",
+                " It looks like one of them is transposed: pass Y.T.")
     if AL.shape[0] == 1:
         right = (AL[0] > 0.5) == (Y[0] > 0.5)
     else:

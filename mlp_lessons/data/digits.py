@@ -14,8 +14,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..errors import ShapeError, check_array, check_float_dtype, check_count, check_real, check_seed, describe, plural, shape_str
-
+from ..errors import (ShapeError, check_array, check_shape, check_float_dtype, check_count, check_real, check_seed,
+                      describe, plural, shape_str)
 DATA_FILE = Path(__file__).parent / "optdigits.csv.gz"
 N_CLASSES = 10
 SIDE = 8  # images are SIDE x SIDE pixels
@@ -109,11 +109,8 @@ def confusion_matrix(true_labels, predicted_labels, n_classes: int = N_CLASSES) 
     n_classes = check_count("n_classes", n_classes, 1, " (the number of classes)", where)
     true = check_labels("true_labels", true_labels, n_classes, where)
     predicted = check_labels("predicted_labels", predicted_labels, n_classes, where)
-    if true.shape != predicted.shape:
-        raise ShapeError(
-            f"{where}: true_labels and predicted_labels must have one label per example each, but "
-            f"they have {true.size} and {predicted.size}."
-        )
+    check_shape(true.shape, predicted.shape, f"{where}: true_labels and predicted_labels must have one label per "
+                f"example each, but they have {true.size} and {predicted.size}.", hint="")
     C = np.zeros((n_classes, n_classes), dtype=int)
     np.add.at(C, (true, predicted), 1)
     return C
