@@ -565,7 +565,8 @@ def test_every_control_at_its_extremes_never_raises_and_every_line_recreates_its
             pg.set(activation=activation, output=output, loss=loss,
                    features=fewest if k // 2 % 2 else most[1 if dataset == "sine" else 2],
                    regularization=regularizations[k % 5][0], reg_rate=regularizations[k % 5][1],
-                   init=("random", "zeros")[k // 4 % 2], show_test=bool(k % 3), discretize=bool(k // 3 % 2))
+                   init=("random", "zeros")[k // 4 % 2], show_test=bool(k % 3), discretize=bool(k // 3 % 2),
+                   view=("weights", "gradients")[k // 5 % 2])
             c["ratio"].value = (10, 90)[k // 8 % 2]
             for name in ("noise", "hidden_layers", "lr", "seed"):
                 c[name].value = point[name]
@@ -648,6 +649,118 @@ def test_the_redrawn_picture_matches_one_drawn_from_scratch():
     pg = ml.playground(lr=0.1)
     for change in (dict(), dict(hidden=[3]), dict(dataset="hills"), dict(features=["x1", "sin x2"]),
                    dict(dataset="sine"), dict(dataset="circles", hidden=[32, 32, 32, 32]), dict(discretize=True)):
+        pg.set(**change)
+        for epochs in (1, 30):
+            pg.train(epochs)
+            live, fresh = pixels(pg.png()), pixels(PlaygroundView().png(pg))
+            differ = np.mean(np.any(live != fresh, axis=2))
+            assert differ < 0.002, (change, epochs, differ)
+
+
+def _backward_of(params, Xb, Yb, activations):
+    """The lessons' way, spelled out: forward, dJ/dA[L] from the loss, ml.backward; and dJ/dZ[l] by
+    boxed equations 1 and 4, layer by layer (a reference of the test's own for what backward keeps)."""
+    AL, caches = ml.forward(params, Xb, activations)
+    _, dAL = ml.binary_cross_entropy(AL, Yb)
+    grads = ml.backward(params, caches, dAL, activations)
+    dZ = {len(caches): (AL - Yb) / Yb.shape[1]}  # sigmoid output with cross-entropy
+    for l in range(len(caches) - 1, 0, -1):
+        dA = params[f"W{l + 1}"].T @ dZ[l + 1]
+        dZ[l] = dA * ml.get_activation(activations[l - 1]).phi_prime(caches[l - 1].Z)
+    return grads, dZ
+
+
+def test_the_gradients_view_shows_backward_of_the_latest_mini_batch():
+    pg = ml.playground(dataset="circles", hidden=[5, 4], activation="relu", epochs=2, view="gradients")
+    assert pg.settings.batch_size < pg.settings.m  # several mini-batches an epoch
+    for _ in range(3):
+        params, (Xb, Yb) = pg.params, pg.run.batch()  # before the step: its parameters and its batch
+        pg.step()
+        grads, dZ = _backward_of(params, Xb, Yb, pg.activations)
+        dz_shown, dW_shown = pg.state.gradients()
+        for l in (1, 2, 3):
+            np.testing.assert_allclose(dW_shown[l - 1], np.abs(grads[f"dW{l}"]), rtol=1e-9, atol=1e-15)
+            np.testing.assert_allclose(dz_shown[l - 1], np.mean(np.abs(dZ[l]), axis=1), rtol=1e-9, atol=1e-15)
+        pg.png()
+        view = pg.view
+        # The key gives the largest box's value and the widest line's |dJ/dW|; the widest line is drawn 3.3 wide.
+        assert view.key_texts[1].get_text() == f"{max(v.max() for v in dz_shown):.2g}"
+        assert view.key_texts[3].get_text() == f"{max(W.max() for W in dW_shown):.2g}"
+        lines = view.ax_net.collections[0]
+        assert np.max(lines.get_linewidth()) == pytest.approx(3.3)
+    assert "gradients" in view.titles[view.ax_net].get_text() and "|dJ/dz|" in view.titles[view.ax_net].get_text()
+
+
+def test_before_any_step_the_gradients_view_says_so():
+    pg = ml.playground(view="gradients")
+    assert pg.state.gradients() is None and pg.state.grad_norms == []
+    assert pg.png()[:4] == b"\x89PNG"
+    assert "no step yet" in pg.view.key_texts[1].get_text()
+
+
+def test_the_view_toggle_changes_the_picture_not_the_run():
+    pg = ml.playground(dataset="xor", hidden=[6, 6], epochs=3)
+    pg.step()
+    line, params, weights_png = pg.code_line(), pg.params, pg.png()
+    pg.set(view="gradients")
+    assert pg.code_line() == line and pg.params is params and (pg.epochs, pg.steps) == (3, 3 * 13 + 1)
+    gradients_png = pg.png()
+    assert gradients_png != weights_png
+    pg.set(view="weights")
+    assert pg.png() == weights_png  # back to the same picture, to the pixel
+    # The line never names the view, and re-creates the run bit for bit from either view.
+    for view in ("weights", "gradients"):
+        again = ml.playground(dataset="xor", hidden=[6, 6], epochs=3, view=view).step()
+        assert again.code_line() == line and "view" not in line
+        assert same_run(recreated(again), pg) and same_run(again, pg)
+
+
+def test_the_view_is_a_control_a_teacher_can_show():
+    pg = ml.playground(controls=["lr", "view"], epochs=1)
+    pg.widget
+    c = pg.controls.panel.c
+    assert set(c) == {"lr", "view"} and "view" in CONTROLS
+    before, params = pg.controls.image.value, pg.params
+    c["view"].value = "gradients"
+    assert pg.settings.view == "gradients" and pg.params is params and pg.epochs == 1
+    assert pg.controls.image.value != before
+    assert 'controls=["lr", "view"]' in pg.code_line() and "view=" not in pg.code_line()
+
+
+def test_the_gradient_norms_have_one_entry_per_epoch():
+    pg = ml.playground(hidden=[8, 8, 8], view="gradients")
+    pg.train(4)
+    assert len(pg.state.grad_norms) == 4
+    pg.step()  # mid-epoch: no new entry
+    assert len(pg.state.grad_norms) == 4
+    pg.epoch()
+    norms = pg.state.grad_norms
+    assert len(norms) == pg.epochs == 5 and all(n.shape == (4,) for n in norms)
+    # the last entry is the norm of each dJ/dW[l] of that epoch's last step (the latest one)
+    np.testing.assert_array_equal(norms[-1], [np.linalg.norm(pg.run.grads[f"dW{l}"]) for l in range(1, 5)])
+    pg.png()
+    assert [line.get_label() for line in pg.view.ax_norm.lines] == ["W[1]", "W[2]", "W[3]", "W[4]"]
+    assert all(len(line.get_xdata()) == 5 for line in pg.view.ax_norm.lines)
+    assert pg.view.ax_norm.get_yscale() == "log"
+    # whole-batch steps: every step ends an epoch
+    whole = ml.playground(batch_size=200)
+    whole.step(3)
+    assert whole.epochs == 3 and len(whole.state.grad_norms) == 3
+    whole.reset()
+    assert whole.state.grad_norms == []
+
+
+def test_the_gradients_view_redrawn_matches_one_drawn_from_scratch():
+    import io
+
+    from PIL import Image
+
+    def pixels(png):
+        return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=np.int16)
+
+    pg = ml.playground(lr=0.1, view="gradients")
+    for change in (dict(), dict(hidden=[3]), dict(view="weights"), dict(view="gradients"), dict(dataset="sine"),
+                   dict(dataset="circles", hidden=[32, 32, 32, 32]), dict(view="weights")):
         pg.set(**change)
         for epochs in (1, 30):
             pg.train(epochs)

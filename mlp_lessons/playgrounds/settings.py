@@ -35,6 +35,9 @@ REG_RATES = (0.0, 0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 
 # "random": the activation's own random start (He for relu and leaky_relu, Xavier otherwise).
 INIT_CHOICES = ("random", *INITS)
 TASKS = ("classification", "regression")
+# What the network panel draws: the weights and each neuron's output over the plane, or the
+# latest step's gradients (|dJ/dW| on the lines, each neuron's mean |dJ/dz| in its box).
+VIEWS = ("weights", "gradients")
 MAX_HIDDEN_LAYERS = 4
 MAX_WIDTH = 32
 LR_RANGE = (1e-4, 10.0)
@@ -161,6 +164,9 @@ PROPERTIES = (
              "initial W", 1),
     Property("show_test", True, bool, ("checkbox",), "show test points", 0, needs="view"),
     Property("discretize", False, bool, ("checkbox",), "discretise output", 0, needs="view"),
+    Property("view", "weights", _choice("view", VIEWS),
+             ("dropdown", [("weights, neuron outputs", "weights"), ("gradients of the latest step", "gradients")]),
+             "network shows", 0, needs="view", line="never"),
     Property("controls", None, _controls, needs="view"),
 )
 BY_NAME = {p.name: p for p in PROPERTIES}

@@ -137,6 +137,7 @@ class PlaygroundState:
             advice=slider_advice,
         )
         self.log = []  # ("train", epochs), ("step", batches) and ("set_weight", l, p, q, value), in order
+        self.grad_norms = []  # per epoch: ||dJ/dW[l]|| for l = 1..L at the epoch's last step
         return self.changed()
 
     @one_at_a_time
@@ -158,6 +159,8 @@ class PlaygroundState:
                 if self.run.diverged:
                     break
                 advance()  # one that diverges counts: the line of Python must attempt it too
+                if self.epochs > len(self.grad_norms):
+                    self.grad_norms.append(self.gradient_norms())
                 if self.log and self.log[-1][0] == action:
                     self.log[-1] = (action, self.log[-1][1] + 1)
                 else:
@@ -184,6 +187,26 @@ class PlaygroundState:
         self.run.params = {**self.params, f"W{l}": W}
         self.log.append(("set_weight", int(l), int(p), int(q), value))
         return self.changed()
+
+    def gradients(self):
+        """The latest step's gradients, as the Run's one backward pass computed them, or None before a step.
+
+        Returns (dz, dW): dz[l - 1] is each neuron's mean |dJ/dz| over that mini-batch's
+        columns, mean(|dJ/dZ[l]|, axis=1) of shape (n[l],), and dW[l - 1] is |dJ/dW[l]|,
+        for l = 1..L.
+        """
+        r = self.run
+        if r.grads is None:
+            return None
+        L = len(r.dZ)
+        with np.errstate(all="ignore"):
+            return ([np.mean(np.abs(r.dZ[l]), axis=1) for l in range(1, L + 1)],
+                    [np.abs(r.grads[f"dW{l}"]) for l in range(1, L + 1)])
+
+    def gradient_norms(self) -> np.ndarray:
+        """||dJ/dW[l]|| (the Frobenius norm) of the latest step, for l = 1..L."""
+        with np.errstate(all="ignore"):
+            return np.array([np.linalg.norm(self.run.grads[f"dW{l}"]) for l in range(1, len(self.run.dZ) + 1)])
 
     def accuracies(self) -> tuple[float, float]:
         """(training accuracy, test accuracy) of the current parameters."""

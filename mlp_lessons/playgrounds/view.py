@@ -18,8 +18,11 @@ import struct
 import zlib
 
 import numpy as np
+from matplotlib import colormaps
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 from matplotlib.transforms import Bbox
 
 from ..figures.plots import boundary_grid, changing_artists, draw_network, draw_output_map, layer_outputs, network_layout, plot_loss_curves, scatter_points
@@ -29,6 +32,10 @@ TILE = 16  # each neuron's map is TILE x TILE of them (every RESOLUTION // TILE-
 MAX_NEURONS_DRAWN = 32
 GAP = 2.0  # between the layers of the network picture, in neuron spacings
 MANY_WEIGHTS = 1000  # with more, the thinnest lines are left out: they only thicken the tangle
+# The gradients view: a size from 0 (white) to the largest (dark purple); purple is neither
+# orange nor blue, so a gradient is never read as a weight's sign.
+GRADIENT = "#54278f"
+GRADIENT_CMAP = LinearSegmentedColormap.from_list("mlp_lessons_gradient", ["#ffffff", "#9e9ac8", GRADIENT])
 
 
 def png_bytes(rgb: np.ndarray) -> bytes:
@@ -76,9 +83,16 @@ class PlaygroundView:
         grid = self.figure.add_gridspec(1, 4, width_ratios=[1.9, 1.05, 0.2, 0.95], wspace=0.05)
         self.ax_net, self.ax_out, self.ax_loss = (self.figure.add_subplot(grid[0, i]) for i in (0, 1, 3))
         self.figure.subplots_adjust(left=0.005, right=0.99, bottom=0.13, top=0.9)
+        # The gradients view's two extra panels: the per-layer gradient norms under the loss,
+        # and the key to the network's shading and line widths under the network.
+        self.loss_box = self.ax_loss.get_position()
+        self.ax_norm = self.figure.add_axes((0, 0, 1, 1), visible=False)
+        self.ax_key = self.figure.add_axes((0.01, 0.0, 0.42, 0.085), visible=False)
+        self.shown_view = "weights"
         self.data = self.sizes = None
         self.points = []
-        self.background = self.background_key = self.loss_background = self.loss_key = None
+        self.background = self.background_key = None
+        self.panel_backgrounds = {}  # a curve panel's axes: (its limits, the background drawn with them)
         self.titles = {
             ax: ax.text(0.5, 1.03, "", transform=ax.transAxes, ha="center", fontsize=10)
             for ax in (self.ax_net, self.ax_out, self.ax_loss)
@@ -98,14 +112,32 @@ class PlaygroundView:
         h = pg.history
         plot_loss_curves(self.ax_loss, h.end_loss, h.test_loss, title=None)
         self.titles[self.ax_loss].set_text("J of both sets at each epoch's end")
+        if s.view != self.shown_view:
+            self._arrange(s.view)
+        if s.view == "gradients":
+            self._draw_norms(pg.grad_norms)
         return self.figure
+
+    def _arrange(self, view: str):
+        """The panels of a view: in the gradients view the loss shares its column with the gradient norms."""
+        box, gradients = self.loss_box, view == "gradients"
+        self.ax_norm.set_visible(gradients)
+        self.ax_key.set_visible(gradients)
+        if gradients:
+            self.ax_loss.set_position((box.x0, box.y0 + 0.62 * box.height, box.width, 0.38 * box.height))
+            self.ax_norm.set_position((box.x0, box.y0, box.width, 0.4 * box.height))
+        else:
+            self.ax_loss.set_position(box)
+        self.ax_loss.set_xlabel("" if gradients else "epoch")  # the norms' epoch axis, under it, says it
+        self.shown_view = view
 
     def png(self, pg) -> bytes:
         """draw(pg) as PNG bytes (or, while pg's points cannot train, the waiting plane).
 
         The parts that stay (titles, labels, frames) are rendered once into a
         background; each frame restores it and draws only what moves: the weights,
-        the neuron maps, the output map with its points, and the loss curves.
+        the neuron maps, the output map with its points, and the loss curves (in the
+        gradients view also the gradient norms and the key's numbers and widths).
         """
         if not pg.source.ready:
             return waiting_png(self, pg)
@@ -115,33 +147,39 @@ class PlaygroundView:
             k, r = changing_artists(ax)
             kept, replaced = kept + k, replaced + r
         kept += [*self.points, *self.ax_out.spines.values()]
+        # The gradients view's norm curves and the key's numbers and line widths move too.
+        panels = [ax for ax in (self.ax_loss, self.ax_norm) if ax.get_visible()]
+        if self.ax_norm.get_visible():
+            kept += [*self.ax_norm.lines, self.key_texts[1], *self.key_texts[3:], *self.key_lines]
         moving = sorted(kept + replaced, key=lambda artist: artist.get_zorder())
-        canvas, loss = self.figure.canvas, self.ax_loss
-        # Two backgrounds: the network and output panels' titles and labels, and the loss
-        # panel's ticks, which stay until its limits move on to the next 1-2-2.5-5 step.
-        # The artists themselves, not their id()s: a new artist may get a freed one's id.
-        keys = ([*kept, *(t.get_text() for t in self.titles.values())],
-                (loss.get_xlim(), loss.get_ylim(), loss.get_yscale()))
-        for artist in [*moving, loss]:
+        canvas = self.figure.canvas
+        # A background of the network and output panels' titles and labels, and one for each
+        # curve panel (the loss, the gradient norms) with its ticks, which stay until its limits
+        # move.  The artists themselves, not their id()s: a new artist may get a freed one's id.
+        key = [*kept, *(t.get_text() for t in self.titles.values())]
+        for artist in [*moving, *panels]:
             artist.set_animated(True)
         try:
-            if not _same(keys[0], self.background_key):
-                canvas.draw()  # everything but the moving parts and the loss panel
-                self.background, self.background_key, self.loss_key = canvas.copy_from_bbox(self.figure.bbox), keys[0], None
+            if not _same(key, self.background_key):
+                canvas.draw()  # everything but the moving parts and the curve panels
+                self.background, self.background_key, self.panel_backgrounds = canvas.copy_from_bbox(self.figure.bbox), key, {}
             canvas.restore_region(self.background)
-            if keys[1] != self.loss_key:
-                loss.set_animated(False)
-                self.figure.draw_artist(loss)  # its curves are still animated: left out
-                x0, y0, x1, y1 = loss.get_window_extent().extents
-                pt = self.figure.dpi / 72  # room for its tick labels, axis label and title, in points
-                box = Bbox.from_extents(x0 - 64 * pt, y0 - 38 * pt, x1 + 6 * pt, y1 + 22 * pt)
-                self.loss_background, self.loss_key = canvas.copy_from_bbox(box), keys[1]
-            else:
-                canvas.restore_region(self.loss_background)
+            for ax in panels:  # the loss first: the norms' panel overlaps the margin under it
+                limits = (ax.get_xlim(), ax.get_ylim(), ax.get_yscale())
+                saved = self.panel_backgrounds.get(ax)
+                if saved is None or saved[0] != limits:
+                    ax.set_animated(False)
+                    self.figure.draw_artist(ax)  # its curves are still animated: left out
+                    x0, y0, x1, y1 = ax.get_window_extent().extents
+                    pt = self.figure.dpi / 72  # room for its tick labels, axis label and title, in points
+                    box = Bbox.from_extents(x0 - 64 * pt, y0 - 38 * pt, x1 + 6 * pt, y1 + 22 * pt)
+                    self.panel_backgrounds[ax] = limits, canvas.copy_from_bbox(box)
+                else:
+                    canvas.restore_region(saved[1])
             for artist in moving:
                 self.figure.draw_artist(artist)
         finally:
-            for artist in [*moving, loss]:
+            for artist in [*moving, *panels]:
                 artist.set_animated(False)  # figure() and savefig() draw everything again
         return png_bytes(np.asarray(canvas.buffer_rgba())[..., :3])
 
@@ -181,6 +219,7 @@ class PlaygroundView:
         self.titles[ax].set_text(f"{s.dataset or 'your points'}: {what}; test points hollow")
 
     def _draw_network(self, pg, maps):
+        """The network panel: weights and each neuron's output map, or (the gradients view) the latest step's gradients."""
         s = pg.settings
         step = RESOLUTION // TILE
         if maps[0].shape[1] == RESOLUTION**2:
@@ -197,12 +236,90 @@ class PlaygroundView:
         labels = [f"n[{l}] = {n}" for l, n in enumerate(self.sizes)]
         labels[0], labels[L] = f"input\n{labels[0]}", f"output\n{labels[L]}"
         wide = sum(n * n_next for n, n_next in zip(self.sizes, self.sizes[1:])) > MANY_WEIGHTS
-        draw_network(self.ax_net, self.sizes, pg.params, MAX_NEURONS_DRAWN, maps=tiles, rows=self.rows, gap=GAP,
-                     labels=labels, input_names=s.features, hide_below=0.1 if wide else 0.0)
+        look = dict(rows=self.rows, gap=GAP, labels=labels, input_names=s.features, hide_below=0.1 if wide else 0.0)
+        thinnest = "\n(lines under a tenth of the largest are not drawn)" if wide else ""
+        if s.view == "gradients":
+            return self._draw_gradients(pg, tiles, look, thinnest)
+        draw_network(self.ax_net, self.sizes, pg.params, MAX_NEURONS_DRAWN, maps=tiles, **look)
+        self.titles[self.ax_net].set_text("each neuron's output over the plane; weights orange +, blue -"
+                                          + thinnest.replace("lines", "weights"))
+
+    def _draw_gradients(self, pg, tiles, look, thinnest):
+        """The latest step's gradients on the network: a line's width is |dJ/dW[l]_pq|, a box's shade its
+        neuron's mean |dJ/dz| over the mini-batch (the inputs, which have no z, stay white); the key under it."""
+        gradients = pg.gradients()
+        if gradients is None:  # no step yet: no gradient (and the thinnest lines)
+            dz, dW = [np.zeros(n) for n in self.sizes[1:]], [np.zeros_like(pg.params[f"W{l}"]) for l in range(1, len(self.sizes))]
+        else:
+            dz, dW = gradients
+        dz = [np.where(np.isfinite(v), v, 0.0) for v in dz]
+        shades = [np.zeros(tiles[0].shape)] + [np.broadcast_to(v.reshape(-1, *[1] * (t.ndim - 1)), t.shape)
+                                               for v, t in zip(dz, tiles[1:])]
+        dz_max = max(float(v.max(initial=0.0)) for v in dz)
+        draw_network(self.ax_net, self.sizes, {f"W{l}": W for l, W in enumerate(dW, 1)}, MAX_NEURONS_DRAWN,
+                     maps=shades, map_scale=dz_max, map_cmap=GRADIENT_CMAP, **look)
+        changing_artists(self.ax_net)[0][0].set_color(GRADIENT)  # the lines: one colour, sizes only
+        dW_max = max(float(np.max(W[np.isfinite(W)], initial=0.0)) for W in dW)
+        batch = min(pg.settings.batch_size, pg.settings.m)
         self.titles[self.ax_net].set_text(
-            "each neuron's output over the plane; weights orange +, blue -"
-            + ("\n(weights under a tenth of the largest are not drawn)" if wide else "")
-        )
+            f"the latest step's gradients (one mini-batch of {batch}): line width |dJ/dW[l]_pq|,\n"
+            f"box shade the neuron's mean |dJ/dz| over the batch (key below)" + thinnest)
+        self._draw_key(dz_max, dW_max, gradients is not None)
+
+    def _draw_key(self, dz_max: float, dW_max: float, any_step: bool):
+        """Under the network: the shades from 0 to the largest mean |dJ/dz|, and three line widths with their |dJ/dW|."""
+        ax = self.ax_key
+        if not ax.images:
+            ax.set(xlim=(0, 1), ylim=(0, 1))
+            ax.axis("off")
+            ax.imshow(np.linspace(0, 1, 64)[None, :], cmap=GRADIENT_CMAP, extent=(0.25, 0.39, 0.2, 0.8), aspect="auto")
+            ax.plot([0.25, 0.39, 0.39, 0.25, 0.25], [0.2, 0.2, 0.8, 0.8, 0.2], color="0.35", lw=0.6)
+            text = dict(fontsize=8, va="center", transform=ax.transAxes)
+            ax.text(0.0, 0.5, "shade: mean |dJ/dz|", **text)
+            self.key_texts = [ax.text(0.24, 0.5, "0", ha="right", **text), ax.text(0.40, 0.5, "", **text),
+                              ax.text(0.51, 0.5, "width: |dJ/dW|", **text)]
+            self.key_lines = []
+            for x in (0.68, 0.79, 0.90):
+                self.key_lines.append(ax.plot([x, x + 0.04], [0.5, 0.5], color=GRADIENT, solid_capstyle="butt")[0])
+                self.key_texts.append(ax.text(x + 0.05, 0.5, "", **text))
+        if not any_step:
+            self.key_texts[1].set_text("(no step yet: press +1 step)")
+        else:
+            self.key_texts[1].set_text(f"{dz_max:.2g}")
+        for line, text, share in zip(self.key_lines, self.key_texts[3:], (1.0, 0.5, 0.1)):
+            line.set_visible(any_step)
+            line.set_linewidth(0.3 + 3.0 * share)  # as draw_network sizes a line (weight_styles)
+            text.set_text(f"{share * dW_max:.2g}" if any_step else "")
+
+    def _draw_norms(self, norms: list):
+        """||dJ/dW[l]|| at each epoch's last step, one line per layer l, on a log scale."""
+        ax, L = self.ax_norm, len(self.sizes) - 1
+        if len(ax.lines) != L:
+            ax.clear()
+            colors = colormaps["viridis"](np.linspace(0.0, 0.85, L))  # from the first layer to the last
+            for l in range(1, L + 1):
+                ax.plot([], [], color=colors[l - 1], lw=1.3, label=f"W[{l}]")
+            ax.set_yscale("log")
+            ax.yaxis.set_major_locator(LogLocator(base=10))
+            ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _: f"{y:g}"))
+            ax.yaxis.set_minor_locator(NullLocator())
+            ax.tick_params(labelsize=8)
+            ax.set_xlabel("epoch (the norm at its last step)", fontsize=8, labelpad=1)
+            ax.set_ylabel("||dJ/dW[l]||", fontsize=8, labelpad=1)
+            ax.legend(fontsize=7, frameon=False, ncol=L, loc="lower left", handlelength=1.2, handletextpad=0.4,
+                      columnspacing=0.8, bbox_to_anchor=(0.0, 1.0), borderaxespad=0.1)
+            ax.grid(alpha=0.3)
+        N = np.array(norms, dtype=np.float64).reshape(len(norms), L)
+        N = np.where(np.isfinite(N) & (N > 0), N, np.nan)
+        epochs = np.arange(1, len(norms) + 1)
+        for line, column in zip(ax.lines, N.T):
+            line.set_data(epochs, column)
+        ax.set_xlim(self.ax_loss.get_xlim())  # the loss's epoch axis, above it (one norm per epoch, as one loss)
+        if np.isfinite(N).any():
+            lo, hi = np.nanmin(N), np.nanmax(N)
+            ax.set_ylim(10.0 ** np.floor(np.log10(lo)), 10.0 ** np.ceil(np.log10(hi) + 1e-9))
+        else:
+            ax.set_ylim(1e-3, 1.0)
 
 
 def waiting_png(view, pg) -> bytes:

@@ -305,11 +305,12 @@ class Playground:
 
     train, epoch, step, set, set_weight, reset = (
         _state_method(name, True) for name in ("train", "epoch", "step", "set", "set_weight", "reset"))
-    status, warning, accuracies, predict, code, code_line, hold = (
-        _state_method(name, False) for name in ("status", "warning", "accuracies", "predict", "code", "code_line", "hold"))
-    settings, params, history, epochs, steps, diverged, message, data, run, layer_sizes, activations, source = (
+    status, warning, accuracies, predict, code, code_line, hold, gradients, gradient_norms = (
+        _state_method(name, False) for name in ("status", "warning", "accuracies", "predict", "code", "code_line", "hold",
+                                                "gradients", "gradient_norms"))
+    settings, params, history, epochs, steps, diverged, message, data, run, layer_sizes, activations, source, grad_norms = (
         property(lambda self, name=name: getattr(self.state, name)) for name in ("settings", "params", "history", "epochs", "steps", "diverged", "message", "data", "run",
-                     "layer_sizes", "activations", "source"))
+                     "layer_sizes", "activations", "source", "grad_norms"))
 
     add_point, undo, clear, load = (_points_method(name) for name in ("add_point", "undo", "clear", "load"))
 
@@ -351,7 +352,9 @@ def playground(data=None, **settings) -> Playground:
     hidden, activation, output, loss, lr, momentum (beta, 0 for plain gradient
     descent), regularization (None, "L1", "L2") and reg_rate, batch_size, m and m_test
     (points to train and to test on), seed, init ("random", "he", "xavier" or "zeros"),
-    show_test, discretize, controls (the names of the controls to show); epochs trains
+    show_test, discretize, view ("weights", or "gradients": the latest step's |dJ/dW| and each
+    neuron's mean |dJ/dz|, with the per-layer gradient norms; never in the line of Python),
+    controls (the names of the controls to show); epochs trains
     that many epochs first.  data: your own points instead (a CSV file's name or a pair
     of arrays X (2, m), Y (1, m)), with task="classification" or "regression" where the
     values leave it open; see own_data.
