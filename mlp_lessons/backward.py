@@ -2,7 +2,7 @@
 
 Layer l receives dJ/dA[l] from layer l+1 (or, for l = L, from the loss) and
 returns dJ/dW[l], dJ/db[l] and dJ/dA[l-1] for layer l-1.  Examples are
-columns; for m = 1 these are exactly the seed's single-example equations, and
+columns; for m = 1 these are exactly lesson 2's single-example equations, and
 for m > 1 the sums over examples happen inside the matrix product (for dW) and
 the row sum (for db).  The 1/m of the averaged loss is already inside dJ/dA[L].
 Every function checks its arguments (shapes, dtypes, finite values) and names
@@ -311,12 +311,8 @@ def backward_args(params, caches, dAL, activations):
     caches, activations = caches_args(caches, activations, params)
     L = len(caches)
     dAL = check_array("dAL", dAL, where=f"backward, layer {L}, dJ/dA[{L}]", dtype=params["W1"].dtype)
-    if dAL.shape != caches[-1].Z.shape:
-        raise ShapeError(
-            f"Layer {L}: dJ/dA[{L}] must have the shape of A[{L}], (n[{L}], m) = "
-            f"{shape_str(caches[-1].Z.shape)}, but dAL is {shape_str(dAL.shape)}. It comes from the loss, e.g. "
-            f"dJ/da[L] = a[L] - y."
-        )
+    check_shape(dAL.shape, caches[-1].Z.shape, f"Layer {L}: dJ/dA[{L}] must have the shape of A[{L}], (n[{L}], m) = "
+                "{wanted}, but dAL is {given}. It comes from the loss, e.g. dJ/da[L] = a[L] - y.", hint="")
     return params, caches, dAL, activations
 
 
@@ -338,11 +334,8 @@ def backward_from_dZL(caches: list, dZL: np.ndarray, activations, check: bool = 
     if check:
         caches, activations = caches_args(caches, activations)
         dZL = check_array("dZL", dZL, where=f"backward_from_dZL, dJ/dZ[{len(caches)}]", dtype=caches[-1].W.dtype)
-        if dZL.shape != caches[-1].Z.shape:
-            raise ShapeError(
-                f"backward_from_dZL: dZL = dJ/dZ[L] must have the shape of Z[L], "
-                f"{shape_str(caches[-1].Z.shape)}, but it has shape {shape_str(dZL.shape)}."
-            )
+        check_shape(dZL.shape, caches[-1].Z.shape, "backward_from_dZL: dZL = dJ/dZ[L] must have the shape of Z[L], "
+                    "{wanted}, but it has shape {given}.", hint="")
     with quiet_overflow(check):
         grads = backward(None, caches, dZL, [*activations[:-1], "identity"], check=False, keep_dZ=keep_dZ)
     return grads_finite(grads) if check else grads
@@ -356,7 +349,7 @@ def output_dZ(
     For a sigmoid output with binary cross-entropy, and a softmax output with
     cross-entropy, both are computed together from the logits Z[L]
     (losses.FUSED_OUTPUTS): dJ/dZ[L] = (A[L] - Y) / m, exact however saturated.
-    Any other pair takes the seed's general route: J, dJ/dA[L] from the loss, then
+    Any other pair takes the general route: J, dJ/dA[L] from the loss, then
     boxed equation 1, dJ/dZ[L] = dJ/dA[L] * phi'(Z[L]).  AL may be None: it is
     then recomputed from ZL, where the general route needs it.
     check=False skips checking the arguments (the loss then checks nothing either).

@@ -3,7 +3,7 @@
 Each loss returns (J, dAL) where dAL = dJ/dA[L] has the shape of A[L], (n[L], m).
 Because J is divided by m, dAL carries the factor 1/m, and so do the gradients
 that backprop builds from it: dJ/dW = dJ/dZ A_prev^T needs no extra 1/m, and its
-size does not grow with the batch size (the seed's last point on batching).
+size does not grow with the batch size (lesson 3's point on batching).
 Each loss checks its arguments (shapes, finite values, labels in the loss's
 domain; Y is converted to A[L]'s dtype) unless called with check=False.
 """
@@ -20,10 +20,10 @@ from .errors import (ShapeError, biggest, check_array, check_callable, check_fin
 
 
 def half_squared_error(AL: np.ndarray, Y: np.ndarray, check: bool = True) -> tuple[float, np.ndarray]:
-    """J = 1/(2m) sum_i sum_k (A[L]_ki - Y_ki)^2, the seed's J = 1/2 (a[L] - y)^2 averaged.
+    """J = 1/(2m) sum_i sum_k (A[L]_ki - Y_ki)^2, lesson 2's J = 1/2 (a[L] - y)^2 averaged.
 
     dJ/dA[L] = (A[L] - Y) / m.  Shapes: AL, Y (n[L], m) -> (float, (n[L], m)).
-    For m = 1 this is the seed's base case dJ/da[L] = a[L] - y.
+    For m = 1 this is lesson 2's base case dJ/da[L] = a[L] - y.
     """
     if check:
         AL, Y = loss_args("half_squared_error", AL, Y)
@@ -37,7 +37,7 @@ def binary_cross_entropy(AL: np.ndarray, Y: np.ndarray, check: bool = True) -> t
     """J = -1/m sum_i [Y log A[L] + (1 - Y) log(1 - A[L])], for a sigmoid output in (0, 1).
 
     dJ/dA[L] = (A[L] - Y) / (A[L] (1 - A[L])) / m.  Shapes: AL, Y (n[L], m) -> (float, (n[L], m)).
-    This is the seed's general route, from A[L] alone: backprop then multiplies
+    This is the general route, from A[L] alone: backprop then multiplies
     dJ/dA[L] by sigma'(z) (boxed equation 1).  It is exact while the sigmoid is not
     saturated, but once A[L] rounds to 0 or 1 (|z| > 36 in float64) the loss and its
     gradient are lost: A[L] is clipped to [eps, 1 - eps] to keep them finite.
