@@ -215,16 +215,13 @@ class Run:
         run.train(10)   # ten more epochs
         run.params, run.history (.loss, .epochs, .steps)
 
-    It owns the parameters, the update rule, the rng, the counters and the History;
-    every input is checked once, here.  Each epoch shuffles the m columns (from
-    `seed`) into batches of batch_size (None: all m, unshuffled).  train() and the
-    playground drive one.  optimizer: a rule with .lr and step(params, grads, check)
-    (GradientDescent, Momentum), or lr alone for GradientDescent(lr=lr).  X_test,
-    Y_test: both sets' loss after every epoch (history.test_loss, .end_loss).
-    advice(lr) -> str ends a divergence message that blames the learning rate
-    (smaller_lr by default).  A NaN or inf loss stops the run at once, keeping the
-    parameters from before that step; a parameter past MAX_PARAM, looked at once
-    per epoch, undoes that epoch; a diverged run does not move.
+    It owns the parameters, the update rule (optimizer, or lr alone for GradientDescent(lr=lr)),
+    the rng, the counters and the History; every input is checked once, here.  Each epoch
+    shuffles the m columns (from `seed`) into batches of batch_size (None: all m, unshuffled).
+    X_test, Y_test: both sets' loss after every epoch (history.test_loss, .end_loss).  advice(lr)
+    ends a divergence message that blames the learning rate (smaller_lr by default).  A NaN or
+    inf loss stops the run at once, keeping the parameters from before that step; a parameter
+    past MAX_PARAM, looked at once per epoch, undoes that epoch; a diverged run does not move.
     """
 
     def __init__(self, params, X, Y, activations, *, loss="half_squared_error", optimizer=None, lr=None,
@@ -257,11 +254,8 @@ class Run:
         return self.history.diverged
 
     def step(self) -> bool:
-        """One mini-batch, one update (as train_step).  Returns False, and changes nothing, once diverged.
-
-        Keeps that step's gradients, run.grads (dW1.., db1..), and run.dZ (dJ/dZ[l] under the key l),
-        as loss_and_grads computed them: the playground's gradients view shows them.
-        """
+        """One mini-batch, one update (as train_step); False, and nothing changed, once diverged.
+        Keeps the step's run.grads and run.dZ (dJ/dZ[l] under the key l) for the playground's view."""
         if self.diverged:
             return False
         Xb, Yb = self.batch()
