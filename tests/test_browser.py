@@ -793,6 +793,31 @@ def drive_playground(lab: LabPage, notebook: str) -> None:
         pause.click()
     settle(page, seconds=60)
     assert counters(widget_state(page).text), "the playground shows no epoch or step counter"
+    show_the_gradients(page)
+
+
+def show_the_gradients(page) -> Path:
+    """The view toggle: the gradients of the latest step instead of the weights, the same run (the same
+    counters, status and line of Python); then one more step, and a screenshot of what a student sees."""
+    state = widget_state(page)
+    view = page.locator(".jp-NotebookPanel .widget-dropdown:has(.widget-label:text-is('view')) select").first
+    view.scroll_into_view_if_needed()
+    view.select_option(label="gradients of the latest step")
+    now = wait_for_state(page, lambda now: now.images != state.images,
+                         "the picture to change after choosing the gradients view")
+    assert now.texts == state.texts, "the view toggle changed the run (its counters, status or line of Python)"
+    assert "view" not in now.text.split("re-create this run")[-1], "the line of Python names the view"
+    press_and_wait(page, find_button(page, r"^\s*\+1 step\b"), "one mini-batch in the gradients view")
+    settle(page)
+    image = page.locator(".jp-NotebookPanel .widget-image").first
+    output = image.locator("xpath=ancestor::div[contains(@class, 'jp-Cell-outputArea')]").first
+    output.scroll_into_view_if_needed()
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOT_DIR / "playground__gradients_view.png"
+    output.screenshot(path=str(path))
+    view.select_option(label="weights, neuron outputs")  # as the notebook's screenshot expects it
+    settle(page)
+    return path
 
 
 INTERACTIONS = {PLAYGROUND: drive_playground}

@@ -166,7 +166,7 @@ PROPERTIES = (
     Property("discretize", False, bool, ("checkbox",), "discretise output", 0, needs="view"),
     Property("view", "weights", _choice("view", VIEWS),
              ("dropdown", [("weights, neuron outputs", "weights"), ("gradients of the latest step", "gradients")]),
-             "network shows", 0, needs="view", line="never"),
+             "view", 0, needs="view", line="never"),
     Property("controls", None, _controls, needs="view"),
 )
 BY_NAME = {p.name: p for p in PROPERTIES}

@@ -263,7 +263,7 @@ class PlaygroundView:
         batch = min(pg.settings.batch_size, pg.settings.m)
         self.titles[self.ax_net].set_text(
             f"the latest step's gradients (one mini-batch of {batch}): line width |dJ/dW[l]_pq|,\n"
-            f"box shade the neuron's mean |dJ/dz| over the batch (key below)" + thinnest)
+            f"box shade its mean |dJ/dz| over the batch (inputs have no z); key below" + thinnest)
         self._draw_key(dz_max, dW_max, gradients is not None)
 
     def _draw_key(self, dz_max: float, dW_max: float, any_step: bool):
