@@ -353,6 +353,17 @@ def test_the_class_summary_lists_the_derivations_and_predictions_mistakes(graded
     assert summary.strip()
 
 
+def test_the_backward_signal_exercises_are_graded_with_each_hint(graded):
+    notebook = "06_backward_signal_exercises"
+    correct = rows_of(graded, f"correct_{notebook}.ipynb")
+    assert {f: r.passed for f, r in correct.items()} == {e.function: "yes" for e in ex.NOTEBOOKS[notebook]}
+    rows = [r for r in graded["rows"] if r.notebook == notebook and r.student.startswith("mistakes")]
+    for e in ex.NOTEBOOKS[notebook]:
+        for m in ex.MISTAKES[e.key]:
+            assert any(r.exercise == e.function and r.code == m.code and r.hint.endswith(m.hint) for r in rows), m.code
+    assert f"{notebook}: backward_factors 1/" in graded["printed"]
+
+
 def test_predictions_left_blank_deleted_or_malformed_are_graded(tmp_path):
     folder = tmp_path / "class"
     folder.mkdir()
