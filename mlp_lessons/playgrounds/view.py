@@ -260,10 +260,9 @@ class PlaygroundView:
                      maps=shades, map_scale=dz_max, map_cmap=GRADIENT_CMAP, **look)
         changing_artists(self.ax_net)[0][0].set_color(GRADIENT)  # the lines: one colour, sizes only
         dW_max = max(float(np.max(W[np.isfinite(W)], initial=0.0)) for W in dW)
-        batch = min(pg.settings.batch_size, pg.settings.m)
-        self.titles[self.ax_net].set_text(
-            f"the latest step's gradients (one mini-batch of {batch}): line width |dJ/dW[l]_pq|,\n"
-            f"box shade its mean |dJ/dz| over the batch (inputs have no z); key below" + thinnest)
+        self.titles[self.ax_net].set_text(  # the same for every batch size: a new one keeps the background
+            "the latest step's gradients (one mini-batch): line width |dJ/dW[l]_pq|,\n"
+            "box shade its mean |dJ/dz| over the batch (inputs have no z); key below" + thinnest)
         self._draw_key(dz_max, dW_max, gradients is not None)
 
     def _draw_key(self, dz_max: float, dW_max: float, any_step: bool):
