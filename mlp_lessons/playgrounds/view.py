@@ -154,18 +154,20 @@ class PlaygroundView:
         moving = sorted(kept + replaced, key=lambda artist: artist.get_zorder())
         canvas = self.figure.canvas
         # A background of the network and output panels' titles and labels, and one for each
-        # curve panel (the loss, the gradient norms) with its ticks, which stay until its limits
-        # move.  The artists themselves, not their id()s: a new artist may get a freed one's id.
+        # curve panel (the loss, the gradient norms) with its ticks, which stays until its limits,
+        # place or texts change (a new run on new data keeps it).  The artists themselves, not
+        # their id()s: a new artist may get a freed one's id.
         key = [*kept, *(t.get_text() for t in self.titles.values())]
         for artist in [*moving, *panels]:
             artist.set_animated(True)
         try:
             if not _same(key, self.background_key):
                 canvas.draw()  # everything but the moving parts and the curve panels
-                self.background, self.background_key, self.panel_backgrounds = canvas.copy_from_bbox(self.figure.bbox), key, {}
+                self.background, self.background_key = canvas.copy_from_bbox(self.figure.bbox), key
             canvas.restore_region(self.background)
             for ax in panels:  # the loss first: the norms' panel overlaps the margin under it
-                limits = (ax.get_xlim(), ax.get_ylim(), ax.get_yscale())
+                limits = (ax.get_xlim(), ax.get_ylim(), ax.get_yscale(), tuple(ax.get_position().bounds),
+                          ax.get_xlabel(), ax.get_ylabel(), *(text.get_text() for text in ax.texts))
                 saved = self.panel_backgrounds.get(ax)
                 if saved is None or saved[0] != limits:
                     ax.set_animated(False)
