@@ -185,3 +185,21 @@ def test_the_batch_size_figure_draws_the_two_references_and_its_legend_names_the
     assert len(ax.get_legend().get_texts()) == 4
     assert text == ("m = 100: ||grad|| of the mean loss = 2.7500, of the summed loss = 275.00 "
                     "(all aligned 312.50, random 31.00)")
+
+
+def test_show_digits_draws_a_grid():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from mlp_lessons.figures.plots import plot_confusion, show_digits
+
+    d = ml.load_digits()
+    fig = show_digits(d.X_test[:, :7], titles=[str(i) for i in range(7)], ncols=4)
+    assert len(fig.axes) == 8 and fig.axes[0].get_title() == "0"
+    C = ml.confusion_matrix([0, 1, 1, 2], [0, 1, 2, 2], n_classes=3)
+    fig2 = plot_confusion(C)
+    assert sorted(t.get_text() for t in fig2.axes[0].texts) == ["1", "1", "1", "1"]
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+    plt.close(fig2)

@@ -12,8 +12,15 @@ transposed, empty, int / bool / object / complex / str dtypes, NaN and inf,
 huge and tiny values, None, strings, lists, tuples, dicts with missing, extra
 or misnamed keys, caches and activations of the wrong length, and so on.
 
-    pytest tests/test_fuzz_inputs.py          the hypothesis test and one exhaustive sweep
-    python tests/test_fuzz_inputs.py [seeds]  the sweep, with counts of inputs tried and failures
+    pytest tests/test_public_api_inputs.py          the hypothesis test and one exhaustive sweep
+    python tests/test_public_api_inputs.py [seeds]  the sweep, with counts of inputs tried and failures
+
+Why one file across modules, not a part in each module's test file: both tests run every
+function through the same machinery (a valid call per function, the spoilings of each
+argument, the rule a result or an error must follow); split by module, each file would
+need that machinery or import it back from here.  A bad input that one module alone
+checks is tested in that module's file; a rule of errors.py shared by several modules
+is tested in test_errors.py.
 
 (Not fuzzed here: the playground and its settings, the exercise checkers,
 and the training loop's own parts, Run, GradientDescent and divergence_message;
