@@ -36,6 +36,14 @@ MANY_WEIGHTS = 1000  # with more, the thinnest lines are left out: they only thi
 # orange nor blue, so a gradient is never read as a weight's sign.
 GRADIENT = "#54278f"
 GRADIENT_CMAP = LinearSegmentedColormap.from_list("mlp_lessons_gradient", ["#ffffff", "#9e9ac8", GRADIENT])
+DECADES = 3  # the gradients' log scales: from the largest down to a thousandth of it
+
+
+def decades_up(values: np.ndarray, largest: float) -> np.ndarray:
+    """|values| on the gradients view's log scale: 1 at largest, 0 at largest / 10**DECADES and below (and for NaN)."""
+    with np.errstate(all="ignore"):
+        up = 1 + np.log10(np.abs(values) / largest) / DECADES if largest > 0 else np.zeros(np.shape(values))
+    return np.clip(np.where(np.isfinite(up), up, 0.0), 0.0, 1.0)
 
 
 def png_bytes(rgb: np.ndarray) -> bytes:
@@ -87,7 +95,7 @@ class PlaygroundView:
         # and the key to the network's shading and line widths under the network.
         self.loss_box = self.ax_loss.get_position()
         self.ax_norm = self.figure.add_axes((0, 0, 1, 1), visible=False)
-        self.ax_key = self.figure.add_axes((0.01, 0.0, 0.42, 0.085), visible=False)
+        self.ax_key = self.figure.add_axes((0.01, 0.0, 0.42, 0.12), visible=False)
         self.shown_view = "weights"
         self.data = self.sizes = None
         self.points = []
@@ -150,7 +158,7 @@ class PlaygroundView:
         # The gradients view's norm curves and the key's numbers and line widths move too.
         panels = [ax for ax in (self.ax_loss, self.ax_norm) if ax.get_visible()]
         if self.ax_norm.get_visible():
-            kept += [*self.ax_norm.lines, self.key_texts[1], *self.key_texts[3:], *self.key_lines]
+            kept += [*self.ax_norm.lines, *self.key_numbers, *self.key_lines]
         moving = sorted(kept + replaced, key=lambda artist: artist.get_zorder())
         canvas = self.figure.canvas
         # A background of the network and output panels' titles and labels, and one for each
@@ -247,47 +255,48 @@ class PlaygroundView:
                                           + thinnest.replace("lines", "weights"))
 
     def _draw_gradients(self, pg, tiles, look, thinnest):
-        """The latest step's gradients on the network: a line's width is |dJ/dW[l]_pq|, a box's shade its
-        neuron's mean |dJ/dz| over the mini-batch (the inputs, which have no z, stay white); the key under it."""
+        """The latest step's gradients on the network: a line's width is |dJ/dW[l]_pq| (relative to the largest,
+        as a weight's), a box's shade its neuron's mean |dJ/dz| over the mini-batch on a log scale of DECADES
+        decades below the largest (gradients shrink by factors, layer after layer; the inputs, which have no z,
+        stay white); the key under it gives the numbers."""
         gradients = pg.gradients()
         if gradients is None:  # no step yet: no gradient (and the thinnest lines)
-            dz, dW = [np.zeros(n) for n in self.sizes[1:]], [np.zeros_like(pg.params[f"W{l}"]) for l in range(1, len(self.sizes))]
+            L = len(self.sizes) - 1
+            dz, dW = [np.zeros(n) for n in self.sizes[1:]], [np.zeros_like(pg.params[f"W{l}"]) for l in range(1, L + 1)]
         else:
             dz, dW = gradients
-        dz = [np.where(np.isfinite(v), v, 0.0) for v in dz]
-        shades = [np.zeros(tiles[0].shape)] + [np.broadcast_to(v.reshape(-1, *[1] * (t.ndim - 1)), t.shape)
-                                               for v, t in zip(dz, tiles[1:])]
-        dz_max = max(float(v.max(initial=0.0)) for v in dz)
-        draw_network(self.ax_net, self.sizes, {f"W{l}": W for l, W in enumerate(dW, 1)}, MAX_NEURONS_DRAWN,
-                     maps=shades, map_scale=dz_max, map_cmap=GRADIENT_CMAP, **look)
+        dz_max, dW_max = (max(float(np.max(v[np.isfinite(v)], initial=0.0)) for v in values) for values in (dz, dW))
+        shades = [np.zeros(tiles[0].shape)] + [np.broadcast_to(decades_up(v, dz_max).reshape(-1, *[1] * (t.ndim - 1)),
+                                                               t.shape) for v, t in zip(dz, tiles[1:])]
+        draw_network(self.ax_net, self.sizes, {f"W{l}": W for l, W in enumerate(dW, 1)},
+                     MAX_NEURONS_DRAWN, maps=shades, map_scale=1.0, map_cmap=GRADIENT_CMAP, **look)
         changing_artists(self.ax_net)[0][0].set_color(GRADIENT)  # the lines: one colour, sizes only
-        dW_max = max(float(np.max(W[np.isfinite(W)], initial=0.0)) for W in dW)
         self.titles[self.ax_net].set_text(  # the same for every batch size: a new one keeps the background
-            "the latest step's gradients (one mini-batch): line width |dJ/dW[l]_pq|,\n"
-            "box shade its mean |dJ/dz| over the batch (inputs have no z); key below" + thinnest)
+            "the latest step's gradients (one mini-batch): line width |dJ/dW[l]_pq|, box shade\n"
+            "its neuron's mean |dJ/dz| over the batch, log scale (inputs have no z); key below" + thinnest)
         self._draw_key(dz_max, dW_max, gradients is not None)
 
     def _draw_key(self, dz_max: float, dW_max: float, any_step: bool):
-        """Under the network: the shades from 0 to the largest mean |dJ/dz|, and three line widths with their |dJ/dW|."""
+        """Under the network: the shades from DECADES decades below the largest mean |dJ/dz| up to it, and three
+        line widths with their |dJ/dW| (the largest, a half and a tenth of it)."""
         ax = self.ax_key
         if not ax.images:
             ax.set(xlim=(0, 1), ylim=(0, 1))
             ax.axis("off")
-            ax.imshow(np.linspace(0, 1, 64)[None, :], cmap=GRADIENT_CMAP, extent=(0.25, 0.39, 0.2, 0.8), aspect="auto")
-            ax.plot([0.25, 0.39, 0.39, 0.25, 0.25], [0.2, 0.2, 0.8, 0.8, 0.2], color="0.35", lw=0.6)
+            ax.imshow(np.linspace(0, 1, 64)[None, :], cmap=GRADIENT_CMAP, extent=(0.53, 0.70, 0.58, 0.92), aspect="auto")
+            ax.plot([0.53, 0.70, 0.70, 0.53, 0.53], [0.58, 0.58, 0.92, 0.92, 0.58], color="0.35", lw=0.6)
             text = dict(fontsize=8, va="center", transform=ax.transAxes)
-            ax.text(0.0, 0.5, "shade: mean |dJ/dz|", **text)
-            self.key_texts = [ax.text(0.24, 0.5, "0", ha="right", **text), ax.text(0.40, 0.5, "", **text),
-                              ax.text(0.51, 0.5, "width: |dJ/dW|", **text)]
+            ax.text(0.0, 0.75, "box shade, log scale: mean |dJ/dz|", **text)
+            ax.text(0.0, 0.25, "line width: |dJ/dW|", **text)
+            self.key_numbers = [ax.text(0.52, 0.75, "", ha="right", **text), ax.text(0.71, 0.75, "", **text)]
             self.key_lines = []
-            for x in (0.68, 0.79, 0.90):
-                self.key_lines.append(ax.plot([x, x + 0.04], [0.5, 0.5], color=GRADIENT, solid_capstyle="butt")[0])
-                self.key_texts.append(ax.text(x + 0.05, 0.5, "", **text))
-        if not any_step:
-            self.key_texts[1].set_text("(no step yet: press +1 step)")
-        else:
-            self.key_texts[1].set_text(f"{dz_max:.2g}")
-        for line, text, share in zip(self.key_lines, self.key_texts[3:], (1.0, 0.5, 0.1)):
+            for x in (0.53, 0.69, 0.85):
+                self.key_lines.append(ax.plot([x, x + 0.04], [0.25, 0.25], color=GRADIENT, solid_capstyle="butt")[0])
+                self.key_numbers.append(ax.text(x + 0.05, 0.25, "", **text))
+        low = dz_max / 10**DECADES
+        self.key_numbers[0].set_text(f"<= {low:.2g}" if any_step else "")
+        self.key_numbers[1].set_text(f"{dz_max:.2g}" if any_step else "(no step yet: press +1 step)")
+        for line, text, share in zip(self.key_lines, self.key_numbers[2:], (1.0, 0.5, 0.1)):
             line.set_visible(any_step)
             line.set_linewidth(0.3 + 3.0 * share)  # as draw_network sizes a line (weight_styles)
             text.set_text(f"{share * dW_max:.2g}" if any_step else "")
