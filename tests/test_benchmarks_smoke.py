@@ -2,6 +2,7 @@
 
 import json
 import re
+import statistics
 import types
 
 import nbformat
@@ -71,8 +72,13 @@ def test_dtype_check_catches_an_upcast(monkeypatch):
 
 
 def test_timing_helpers():
-    t = timing.compare({"a": lambda: None, "b": lambda: sum(range(10))}, repeat=2, min_time=0)
-    assert set(t) == {"a", "b"} and all(v >= 0 for v in t.values())
+    rounds = {}
+    t = timing.compare({"a": lambda: None, "b": lambda: sum(range(10))}, repeat=3, min_time=1e-3, rounds=rounds)
+    assert set(t) == set(rounds) == {"a", "b"} and all(len(r) == 3 for r in rounds.values())
+    assert all(t[name] == statistics.median(rounds[name]) for name in t)  # the median of the rounds
+    # each round runs enough calls to last a millisecond, so a per-call time is never 0, and these calls take
+    # well under a microsecond: under a millisecond even on a loaded machine
+    assert all(0 < v < 1e-3 for v in t.values()), t
     assert timing.fmt_time(0.0123) == "12.3 ms" and timing.fmt_time(2.5e-5) == "25 us"
     assert "cpu" in timing.machine_info()
     assert run.table(["a", "bb"], [[1, 2]]).splitlines()[0] == "| a | bb |"

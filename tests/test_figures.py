@@ -18,6 +18,14 @@ def close_figures():
     plt.close("all")
 
 
+@pytest.fixture
+def shown(monkeypatch):
+    """The figures the plot_* functions hand to plt.show(), in order."""
+    figures = []
+    monkeypatch.setattr(plt, "show", lambda *args, **kwargs: figures.append(plt.gcf()))
+    return figures
+
+
 def test_relu_unit_is_the_seed_example():
     x1 = np.array([0.0, 0.5, 1.0, 1.5])
     assert np.array_equal(fg.relu_unit(x1, 0.5), [0.0, 0.0, 0.5, 1.0])
@@ -81,13 +89,42 @@ def test_activation_table_uses_package_values(capsys):
     assert "0.5000" in out and "0.2500" in out
 
 
-def test_activation_and_network_plots_draw(capsys):
+def test_activation_and_network_plots_draw(capsys, shown):
     fg.plot_relu_unit(x2=0.5)
     assert "x1 < 0.50" in capsys.readouterr().out
+    x1, a = shown[-1].axes[0].lines[-2].get_data()  # the x2 = 0.5 curve, before the kink line
+    np.testing.assert_array_equal(a, np.maximum(x1 + 0.5 - 1, 0))
+
     fg.plot_activations()
+    top, bottom = np.reshape(shown[-1].axes, (2, -1))  # phi(z) on top, phi'(z) below, a column each
+    assert [ax.get_title() for ax in top] == list(fg.ELEMENTWISE_ACTIVATIONS)
+    for name, ax_phi, ax_prime in zip(fg.ELEMENTWISE_ACTIVATIONS, top, bottom):
+        assert len(ax_phi.lines) == len(ax_prime.lines) == 3  # the curve, then the axes z = 0 and y = 0
+        phi, phi_prime = ax_phi.lines[0], ax_prime.lines[0]
+        z = phi.get_xdata()
+        assert z[0] == -3.0 and z[-1] == 3.0
+        np.testing.assert_array_equal(phi.get_ydata(), ml.get_activation(name).phi(z))
+        np.testing.assert_array_equal(phi_prime.get_ydata(), ml.get_activation(name).phi_prime(z))
+    assert (top[0].get_ylabel(), bottom[0].get_ylabel()) == ("phi(z)", "phi'(z)")
+
     fg.plot_network([2, 3, 1])
+    ax = shown[-1].axes[0]
+    assert len(ax.collections[0].get_segments()) == 2 * 3 + 3 * 1  # one line per weight
+    assert len(ax.collections[1].get_offsets()) == 2 + 3 + 1  # one circle per neuron
+
     fg.plot_losses([1.0, 0.5, 0.25])
-    fg.plot_hand_network(*hand_network())
+    (ax,) = shown[-1].axes
+    (curve,) = ax.lines
+    np.testing.assert_array_equal(curve.get_xdata(), [0, 1, 2])
+    np.testing.assert_array_equal(curve.get_ydata(), [1.0, 0.5, 0.25])
+    assert (ax.get_xlabel(), ax.get_ylabel(), ax.get_title()) == ("update", "J", "J after each update")
+
+    params, activations, x, y, caches, _ = hand_network()
+    fg.plot_hand_network(params, activations, x, y, caches)  # no back: the forward pass alone
+    (ax,) = shown[-1].axes
+    assert ax.get_title(loc="left") == "forward pass: left to right"
+    assert "z = 3.5\na = 3.5" in figure_texts(ax) and "z = -6.5\na = -6.5" in figure_texts(ax)
+    assert len(shown) == 5
 
 
 def test_gradient_norm_is_the_length_of_all_gradients_together():
@@ -244,8 +281,13 @@ def test_backward_figure_sums_the_messages_at_a_neuron(capsys):
     assert "layer 1, neuron 2: dJ/dW = (5.5, 11), dJ/db = 5.5" in out
 
 
-def test_backward_figure_and_its_text(capsys):
+def test_backward_figure_and_its_text(capsys, shown):
     fg.plot_hand_network(*hand_network())
+    (fig,) = shown
+    sent, kept = fig.axes  # what travels back above what each parameter keeps
+    assert [ax.get_title(loc="left") for ax in fig.axes] == [fg.BACKWARD_PANEL_TITLES[p] for p in ("messages", "weights")]
+    assert "1 \u00d7 (-1.5) = -1.5" in figure_texts(sent)
+    assert "dJ/dW\u2082\u2082 = 3 \u00d7 2 = 6" in figure_texts(kept)
     fg.print_hand_backward(hand_network()[0], hand_network()[-1])
     out = capsys.readouterr().out
     assert "layer 1, neuron 1 receives 1 \u00d7 (-1.5) = -1.5 from layer 2's neuron 1; dJ/da = -1.5" in out
@@ -253,7 +295,7 @@ def test_backward_figure_and_its_text(capsys):
     assert "layer 1, neuron 2: dJ/dW = (3, 6), dJ/db = 3" in out
 
 
-def test_scalar_chain_multiplies_the_local_derivatives(capsys):
+def test_scalar_chain_multiplies_the_local_derivatives(capsys, shown):
     c = fg.scalar_chain(w=2.0, x=1.5, b=-1.0, y=0.0, activation="sigmoid")
     s = 1 / (1 + np.exp(-2.0))
     assert c["z"] == 2.0 and c["a"] == pytest.approx(s) and c["J"] == pytest.approx(s * s / 2)
@@ -277,6 +319,8 @@ def test_scalar_chain_multiplies_the_local_derivatives(capsys):
                      "dJ/da = a - y\n= 0.881", "dJ/dw = 0.139", "dJ/dz = 0.0925"):
         assert expected in texts, (expected, texts)
     fg.plot_scalar_chain(c)
+    (ax,) = shown[-1].axes  # the same drawing in a figure of its own, with a title that reads the colours
+    assert figure_texts(ax) == texts and ax.get_title(loc="left").startswith("one neuron: values in the boxes")
 
 
 def test_activation_spread_shrinks_stays_or_grows_with_the_scale():

@@ -88,7 +88,10 @@ def test_loss_curves_plot_one_point_per_epoch():
     assert ax.get_yscale() == "log"
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["train", "test"]
     fig, ax = new_ax()
-    plot_loss_curves(ax, [])  # nothing trained yet: an empty plot, no error
+    plot_loss_curves(ax, [])  # nothing trained yet: an empty curve on labelled axes, no error
+    (empty,) = ax.lines
+    assert len(empty.get_xdata()) == len(empty.get_ydata()) == 0
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("epoch", "J on the training set")
     fig.canvas.draw()
 
 
