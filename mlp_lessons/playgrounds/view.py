@@ -4,8 +4,12 @@ Three panels in one Agg figure, each drawn by the plots module's one function
 for it (the lessons use the same ones): the network with every neuron's output
 as a small heatmap over the input plane (draw_network), the output neuron's map
 large with the data (draw_output_map, scatter_points), and the loss of both sets
-at the end of each epoch (plot_loss_curves).  Redrawing updates the artists in
-place, which keeps a frame fast.  to_data() maps a pixel of the picture to the
+at the end of each epoch (plot_loss_curves).  The gradients view (settings.view)
+draws the same network with what the Run's latest step computed instead: each
+line as wide as its |dJ/dW[l]_pq|, each box shaded by its neuron's mean |dJ/dz|
+over the mini-batch (a log scale), a key with the numbers under it, and under
+the loss ||dJ/dW[l]|| per layer at each epoch's last step.  Redrawing updates
+the artists in place, which keeps a frame fast.  to_data() maps a pixel of the picture to the
 input plane, for whoever adds mouse events.  While a source of your own points
 cannot train yet (too few, one class), png() shows the points collected so far on
 an empty plane, with the source's note beside them.
