@@ -16,7 +16,7 @@ import numpy as np
 
 from .activations import ACTIVATIONS, check_activation_names, get_activation
 from .errors import (ShapeError, all_finite, biggest, check_array, check_shape, check_callable, check_no_overflow,
-                     check_overflow, check_params, describe, quiet_overflow, param_names, plural, shape_str, transposed)
+                     check_overflow, check_params, describe, finite_floats, quiet_overflow, plural, shape_str)
 from .forward import LayerCache
 from .losses import check_output_and_loss, evaluate_loss, fused_output, get_loss
 
@@ -171,16 +171,21 @@ def layer_backward(dA: np.ndarray, cache: LayerCache, activation: str, need_dA_p
     return dA_prev, grads["dW1"], grads["db1"]
 
 
-def cache_args(cache, l=None, where: str = "layer_backward") -> LayerCache:
-    """A cache (A_prev, W, Z) of finite float arrays whose shapes fit z = W a_prev + b."""
+def cache_args(cache, l=None, where: str = "layer_backward", params=False) -> LayerCache:
+    """A cache (A_prev, W, Z) of finite float arrays whose shapes fit z = W a_prev + b (a NaN or inf W
+    blamed on params, unless params=False)."""
     k, k1 = ("l", "l-1") if l is None else (l, l - 1)
     if not (isinstance(cache, tuple) and len(cache) == 3):
         raise TypeError(
             f"{where}: the cache of layer {k} must be the LayerCache (A_prev, W, Z) that "
             f"layer_forward or forward made, got {describe(cache)}."
         )
-    A_prev, W, Z = (check_array(name, value, where=f"{where}, cache of layer {k}")
-                    for name, value in zip(("A_prev", "W", "Z"), cache))
+    if not finite_floats(cache):
+        if params is not False:
+            check_params(params)
+        cache = [check_array(name, value, where=f"{where}, cache of layer {k}")
+                 for name, value in zip(("A_prev", "W", "Z"), cache)]
+    A_prev, W, Z = cache
     if W.shape[1] != A_prev.shape[0] or Z.shape != (W.shape[0], A_prev.shape[1]):
         raise ShapeError(
             f"{where}: the cache of layer {k} does not fit z[{k}] = W[{k}] a[{k1}] + b[{k}]: A_prev is "
@@ -188,7 +193,7 @@ def cache_args(cache, l=None, where: str = "layer_backward") -> LayerCache:
             f"(n[{k}], m) = {shape_str((W.shape[0], A_prev.shape[1]))} and A_prev must have {plural(W.shape[1], 'row')}. "
             f"Pass the cache that forward made, unchanged."
         )
-    return LayerCache(A_prev, W, Z)
+    return cache if type(cache) is LayerCache else LayerCache(A_prev, W, Z)
 
 
 def layer_backward_args(dA, cache, activation, need_dA_prev):
@@ -197,36 +202,9 @@ def layer_backward_args(dA, cache, activation, need_dA_prev):
         raise TypeError(f"layer_backward: need_dA_prev must be True or False, got {describe(need_dA_prev)}.")
     cache = cache_args(cache)
     dA = check_array("dA", dA, where="layer_backward, dJ/dA[l]", dtype=cache.W.dtype)
-    if dA.shape != cache.Z.shape:
-        raise ShapeError(
-            f"layer_backward: dA = dJ/dA[l] must have the shape of A[l] and Z[l], (n[l], m) = "
-            f"{shape_str(cache.Z.shape)}, but it has shape {shape_str(dA.shape)}.{transposed(dA.shape, cache.Z.shape)}"
-        )
+    check_shape(dA.shape, cache.Z.shape, "layer_backward: dA = dJ/dA[l] must have the shape of A[l] and Z[l], "
+                "(n[l], m) = {wanted}, but it has shape {given}.")
     return dA, cache
-
-
-def caches_look_right(caches, params, L) -> bool:
-    """The quick test of caches_args (no messages built): True if every rule holds."""
-    if type(caches) is not list or not caches or (L is not None and len(caches) != L):
-        return False
-    names = param_names(len(caches))
-    for l, cache in enumerate(caches):
-        if type(cache) is not LayerCache:
-            return False
-        A_prev, W, Z = cache
-        if not (type(A_prev) is type(W) is type(Z) is np.ndarray and A_prev.ndim == W.ndim == Z.ndim == 2):
-            return False
-        if A_prev.dtype.kind != "f" or W.dtype.kind != "f" or Z.dtype.kind != "f" or Z.size == 0:
-            return False
-        if W.shape[1] != A_prev.shape[0] or Z.shape != (W.shape[0], A_prev.shape[1]):
-            return False
-        if l > 0 and A_prev.shape != caches[l - 1].Z.shape:
-            return False
-        if params is not False and W.shape != params[names[l][0]].shape:
-            return False
-        if not all_finite((A_prev, W, Z)):
-            return False
-    return True
 
 
 def caches_args(caches, activations, params=False) -> tuple[list, list[str]]:
@@ -242,23 +220,16 @@ def caches_args(caches, activations, params=False) -> tuple[list, list[str]]:
             "(not the whole (AL, caches) pair)."
         )
     L = check_params(params, finite=False) if params is not False else None  # the caches' W are checked
-    if caches_look_right(caches, params, L):
-        return caches, check_activation_names(activations, len(caches))
-    # Something is wrong: find it and say what (a NaN in W is the params' fault).
-    L = check_params(params) if params is not False else None
     if not isinstance(caches, (list, tuple)) or not caches or (L is not None and len(caches) != L):
         got = f"{len(caches)} of them" if isinstance(caches, (list, tuple)) else describe(caches)
         want = f"the L = {L} caches" if L is not None else "the list of caches"
         raise ValueError(f"backward needs {want} returned by forward, one per layer, got {got}.")
-    activations = check_activation_names(activations, len(caches))
-    checked = []
+    activations, checked = check_activation_names(activations, len(caches)), []
     for l, cache in enumerate(caches, start=1):
         if not isinstance(cache, LayerCache):
-            raise TypeError(
-                f"caches[{l - 1}] (layer {l}) must be the LayerCache that forward made, got "
-                f"{describe(cache)}. Pass the caches list from AL, caches = forward(...)."
-            )
-        cache = cache_args(cache, l, "backward")
+            raise TypeError(f"caches[{l - 1}] (layer {l}) must be the LayerCache that forward made, got "
+                            f"{describe(cache)}. Pass the caches list from AL, caches = forward(...).")
+        cache = cache_args(cache, l, "backward", params)
         if l > 1 and cache.A_prev.shape != checked[-1].Z.shape:
             raise ShapeError(
                 f"backward: caches[{l - 1}].A_prev is {shape_str(cache.A_prev.shape)}, but layer {l - 1}'s "

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import inspect
+import itertools
 import numbers
 
 import numpy as np
@@ -218,6 +219,13 @@ def all_finite(arrays) -> bool:
     return all(np.isfinite(value).all() for value in arrays)
 
 
+def finite_floats(arrays) -> bool:
+    """Whether check_array (with its defaults) would return each array as it is: a non-empty, finite,
+    2-D float numpy array.  The quick test before the checks that build messages."""
+    return all(type(a) is np.ndarray and a.ndim == 2 and a.dtype.kind == "f" and a.size for a in arrays) and all_finite(
+        arrays)
+
+
 def finite_number(value) -> bool:
     """Whether a real number is finite (also for ints too large for a float)."""
     try:
@@ -292,17 +300,14 @@ def check_real(name: str, value, where: str = "", low: float = -np.inf, high: fl
 def check_float_dtype(dtype, where: str) -> np.dtype:
     """dtype as a numpy floating dtype (float64, float32, ...), or a message."""
     try:
-        dtype = np.dtype(dtype)
+        given = np.dtype(dtype)
     except TypeError:
-        raise TypeError(
-            f"{where}: dtype must be a floating type such as np.float64 or np.float32, got {describe(dtype)}."
-        ) from None
-    if dtype.kind != "f":
-        raise TypeError(
-            f"{where}: dtype must be a floating type such as np.float64 or np.float32, got {dtype} "
-            f"(the network's numbers are fractions: an integer type would round them away)."
-        )
-    return dtype
+        given = None
+    if given is None or given.kind != "f":
+        got = describe(dtype) if given is None else (
+            f"{given} (the network's numbers are fractions: an integer type would round them away)")
+        raise TypeError(f"{where}: dtype must be a floating type such as np.float64 or np.float32, got {got}.")
+    return given
 
 
 def check_inputs(X, n0: int, name: str = "X", dtype=None) -> np.ndarray:
@@ -389,6 +394,20 @@ def param_names(L: int) -> tuple:
     return tuple((f"W{l}", f"b{l}") for l in range(1, L + 1))
 
 
+@functools.lru_cache(maxsize=32)
+def param_keys(L: int) -> frozenset:
+    """{"W1", "b1", ..., "WL", "bL"}, made once per L."""
+    return frozenset(key for pair in param_names(L) for key in pair)
+
+
+def key_trouble(wanted, given: dict) -> str:
+    """What is wrong with the keys of `given`, e.g. "it lacks 'W2' and it has the unexpected key 'W3'"."""
+    missing, extra = sorted(wanted - set(given)), sorted(set(map(str, given)) - wanted)
+    parts = [f"it lacks {', '.join(map(repr, missing))}" if missing else "",
+             f"it has the unexpected {noun_for(len(extra), 'key')} {', '.join(map(repr, extra))}" if extra else ""]
+    return " and ".join(part for part in parts if part)
+
+
 def shapes_fit(shapes) -> bool:
     """Whether [(W[1].shape, b[1].shape), ..., (W[L].shape, b[L].shape)] fit z[l] = W[l] a[l-1] + b[l]:
     b[l] is (n[l], 1) for W[l] of shape (n[l], n[l-1]), and W[l] has as many columns as W[l-1] rows."""
@@ -400,38 +419,19 @@ def shapes_fit(shapes) -> bool:
     return True
 
 
-def params_look_right(params: dict, L: int, finite: bool = True) -> bool:
-    """The quick test of check_params (no messages built): True if every rule holds."""
-    if len(params) != 2 * L:
-        return False
-    dtype = params["W1"].dtype if type(params.get("W1")) is np.ndarray else None
-    for W_key, b_key in param_names(L):
-        W, b = params.get(W_key), params.get(b_key)
-        if type(W) is not np.ndarray or type(b) is not np.ndarray or W.ndim != 2 or b.ndim != 2:
-            return False
-        if W.dtype != dtype or b.dtype != dtype or dtype.kind != "f":
-            return False
-        if finite and not (np.isfinite(W).all() and np.isfinite(b).all()):
-            return False
-    return shapes_fit([(params[W_key].shape, params[b_key].shape) for W_key, b_key in param_names(L)])
-
-
 def swapped_layers(shapes) -> tuple | None:
     """(l, k, both, fixed) if exchanging W[l] and W[k] (both: and b[l] and b[k] too) makes the shapes fit.
 
     shapes as for shapes_fit, which they fail; fixed: the shapes after the exchange;
     l < k count from 1.  None if no exchange of two layers fixes them.
     """
-    for l in range(len(shapes)):
-        for k in range(l + 1, len(shapes)):
-            for both in (False, True):
-                fixed = list(shapes)
-                if both:
-                    fixed[l], fixed[k] = shapes[k], shapes[l]
-                else:
-                    fixed[l], fixed[k] = (shapes[k][0], shapes[l][1]), (shapes[l][0], shapes[k][1])
-                if shapes_fit(fixed):
-                    return l + 1, k + 1, both, fixed
+    for l, k in itertools.combinations(range(len(shapes)), 2):
+        for both in (False, True):
+            fixed = list(shapes)
+            fixed[l], fixed[k] = (shapes[k], shapes[l]) if both else (
+                (shapes[k][0], shapes[l][1]), (shapes[l][0], shapes[k][1]))
+            if shapes_fit(fixed):
+                return l + 1, k + 1, both, fixed
     return None
 
 
@@ -450,116 +450,93 @@ def check_params(params: dict, finite: bool = True) -> int:
     finite=False leaves the values to the caller (sgd_update checks its result instead).
     """
     L = num_layers(params)
-    if params_look_right(params, L, finite):
-        return L
-    # Something is wrong: find it, and say which array is to blame.
-    wanted = {f"{p}{l}" for l in range(1, L + 1) for p in "Wb"}
-    missing, extra = sorted(wanted - set(params)), sorted(set(map(str, params)) - wanted)
-    if missing or extra:
+    if params.keys() != param_keys(L):
         raise ValueError(
             f"params must have exactly the keys W1..W{L} and b1..b{L} (one W[l] and one b[l] "
-            f"per layer, as init_params makes), but it"
-            + (f" lacks {', '.join(map(repr, missing))}" if missing else "")
-            + (" and" if missing and extra else "")
-            + (f" has the unexpected {noun_for(len(extra), 'key')} {', '.join(map(repr, extra))}" if extra else "")
-            + "."
+            f"per layer, as init_params makes), but {key_trouble(param_keys(L), params)}."
         )
-    dtype = None
-    for l in range(1, L + 1):
-        for key in (f"W{l}", f"b{l}"):
+    dtype = getattr(params["W1"], "dtype", None)
+    for l, (W_key, b_key) in enumerate(param_names(L), start=1):
+        for key in (W_key, b_key):
             value = params[key]
-            sym = f"{key[0]}[{l}]"
             if not isinstance(value, np.ndarray) or value.ndim != 2:
-                if key[0] == "b" and isinstance(value, np.ndarray) and value.ndim == 1:
-                    raise ShapeError(
-                        f"Layer {l}, z[{l}] = W[{l}] a[{l - 1}] + b[{l}]: b[{l}] must be a column of "
-                        f"shape (n[{l}], 1) = {shape_str((params[f'W{l}'].shape[0], 1))}, but it has "
-                        f"shape {shape_str(value.shape)}. Use b.reshape(-1, 1) so it broadcasts over "
-                        f"the m columns (a 1-D b would broadcast along the rows instead)."
+                if key == b_key and isinstance(value, np.ndarray) and value.ndim == 1:
+                    raise ShapeError(b_column(l, value.shape, params[W_key].shape[0], " Use b.reshape(-1, 1) so it "
+                                              "broadcasts over the m columns (a 1-D b would broadcast along the rows "
+                                              "instead)."))
+                want = f"(n[{l}], n[{l - 1}])" if key == W_key else f"(n[{l}], 1)"
+                raise ShapeError(f"Layer {l}: {key[0]}[{l}] = params[{key!r}] must be a 2-D array of shape {want}, "
+                                 f"got {describe(value)}.")
+            if value.dtype != dtype or dtype.kind != "f":
+                if value.dtype.kind != "f":
+                    raise TypeError(
+                        f"Layer {l}: {key[0]}[{l}] = params[{key!r}] has dtype {value.dtype}, but parameters "
+                        f"must be floating point (gradient descent moves them by fractions): use "
+                        f"params = {{k: v.astype(float) for k, v in params.items()}}."
                     )
-                want = f"(n[{l}], n[{l - 1}])" if key[0] == "W" else f"(n[{l}], 1)"
-                raise ShapeError(
-                    f"Layer {l}: {sym} = params[{key!r}] must be a 2-D array of shape {want}, "
-                    f"got {describe(value)}."
-                )
-            if value.dtype.kind != "f":
                 raise TypeError(
-                    f"Layer {l}: {sym} = params[{key!r}] has dtype {value.dtype}, but parameters "
-                    f"must be floating point (gradient descent moves them by fractions): use "
-                    f"params = {{k: v.astype(float) for k, v in params.items()}}."
-                )
-            if dtype is None:
-                dtype = value.dtype
-            elif value.dtype != dtype:
-                raise TypeError(
-                    f"Layer {l}: {sym} has dtype {value.dtype} but W[1] has {dtype}; all "
+                    f"Layer {l}: {key[0]}[{l}] has dtype {value.dtype} but W[1] has {dtype}; all "
                     f"parameters must share one dtype, the one the network computes in. Make "
                     f"them with init_params(..., dtype=...) or convert every one with .astype."
                 )
     shapes = [(params[W_key].shape, params[b_key].shape) for W_key, b_key in param_names(L)]
-    swap = None if shapes_fit(shapes) else swapped_layers(shapes)
-    if swap is not None:  # checked first: layer by layer, a swap would be blamed on one W as transposed
+    if not shapes_fit(shapes):
+        raise ShapeError(shapes_trouble(params, shapes))
+    for key, value in params.items() if finite else ():
+        check_finite(key, value, "params", PARAMS_FIX)
+    return L
+
+
+def b_column(l: int, b_shape, n: int, hint: str) -> str:
+    """The message for a b[l] of shape b_shape that is not the column (n[l], 1) = (n, 1)."""
+    return (f"Layer {l}, z[{l}] = W[{l}] a[{l - 1}] + b[{l}]: b[{l}] must be a column of shape (n[{l}], 1) = "
+            f"{shape_str((n, 1))}, but it has shape {shape_str(b_shape)}.{hint}")
+
+
+def shapes_trouble(params: dict, shapes: list) -> str:
+    """Why the shapes of W[1], b[1], ..., W[L], b[L] do not fit (shapes_fit), blaming the array the others contradict."""
+    swap = swapped_layers(shapes)
+    if swap is not None:  # first: layer by layer, a swap would be blamed on one W as transposed
         l, k, both, fixed = swap
         names = [f"W{l}", f"b{l}"] if both else [f"W{l}"]
         others = [name[0] + str(k) for name in names]
         given = [f"{key} is {shape_str(params[key].shape)}" for key in names + others]
-        transposed = all(fixed[i - 1][0] == shapes[i - 1][0][::-1] for i in (l, k))
+        both_transposed = all(fixed[i - 1][0] == shapes[i - 1][0][::-1] for i in (l, k))
         n = [fixed[0][0][1]] + [W_shape[0] for W_shape, _ in fixed]
         exchange = ", ".join(f"params[{key!r}]" for key in names + others)
         back = ", ".join(f"params[{key!r}]" for key in others + names)
-        raise ShapeError(
+        return (
             f"params: {f'layers {l} and {k} (W and b)' if both else f'W[{l}] and W[{k}]'} look swapped: "
             f"{', '.join(given[:-1])} and {given[-1]}. Each W[l] is (n[l], n[l-1]) and b[l] is (n[l], 1), and "
             f"no sizes n fit these shapes, but exchanged they fit n = {n}: W[{l}] must be "
             f"{shape_str(fixed[l - 1][0])} and W[{k}] must be {shape_str(fixed[k - 1][0])}. Exchange them: "
-            f"{exchange} = {back}" + (" (or, if both are transposed, pass their .T)." if transposed else ".")
+            f"{exchange} = {back}" + (" (or, if both are transposed, pass their .T)." if both_transposed else ".")
         )
-    for l in range(1, L + 1):
-        W, b = params[f"W{l}"], params[f"b{l}"]
+    for l, (W, b) in enumerate(shapes, start=1):  # W, b: the shapes of W[l] and b[l]
         eq = f"Layer {l}, z[{l}] = W[{l}] a[{l - 1}] + b[{l}]"
-        n_prev = params[f"W{l - 1}"].shape[0] if l > 1 else None
-        n_next_cols = params[f"W{l + 1}"].shape[1] if l < L else None
-        if b.shape[1] != 1:
-            hint = ""
-            if b.shape[0] == 1 and b.shape[1] == W.shape[0]:
-                hint = " It is a row: pass its transpose, b.T."
-            elif b.shape[0] == W.shape[0]:
-                hint = (f" It has {plural(b.shape[1], 'column')}; b[{l}] is one shift per neuron, the same "
-                        f"for every example (was it updated with an unsummed db?).")
-            raise ShapeError(
-                f"{eq}: b[{l}] must be a column of shape (n[{l}], 1) = {shape_str((W.shape[0], 1))}, "
-                f"but it has shape {shape_str(b.shape)}.{hint}"
+        n_prev = shapes[l - 2][0][0] if l > 1 else None
+        if b[1] != 1:
+            return b_column(l, b, W[0], " It is a row: pass its transpose, b.T." if b == (1, W[0]) else (
+                f" It has {plural(b[1], 'column')}; b[{l}] is one shift per neuron, the same for every "
+                f"example (was it updated with an unsummed db?)." if b[0] == W[0] else ""))
+        if W[0] == b[0] and (n_prev is None or W[1] == n_prev):
+            continue
+        if W[1] == b[0] and (n_prev is None or W[0] == n_prev) and W[0] != W[1]:  # W[l] transposed fits both
+            return (
+                f"{eq}: W[{l}] has shape {shape_str(W)}, but b[{l}] has {plural(b[0], 'row')}"
+                + (f" and a[{l - 1}] has n[{l - 1}] = {plural(n_prev, 'row')}" if n_prev is not None else "")
+                + f", so W[{l}] must be (n[{l}], n[{l - 1}]) = {shape_str((b[0], W[0]))}: it looks "
+                f"transposed. W[{l}] has one row per neuron of layer {l}; pass W.T."
             )
-        W_fits_left = n_prev is None or W.shape[1] == n_prev
-        if W.shape[0] != b.shape[0] or not W_fits_left:
-            # Which one is wrong?  W[l] transposed fits both b[l] and W[l-1].
-            if W.shape[1] == b.shape[0] and (n_prev is None or W.shape[0] == n_prev) and W.shape[0] != W.shape[1]:
-                want = (b.shape[0], W.shape[0])
-                raise ShapeError(
-                    f"{eq}: W[{l}] has shape {shape_str(W.shape)}, but b[{l}] has {plural(b.shape[0], 'row')}"
-                    + (f" and a[{l - 1}] has n[{l - 1}] = {plural(n_prev, 'row')}" if n_prev is not None else "")
-                    + f", so W[{l}] must be (n[{l}], n[{l - 1}]) = {shape_str(want)}: it looks "
-                    f"transposed. W[{l}] has one row per neuron of layer {l}; pass W.T."
-                )
-            if not W_fits_left:
-                raise ShapeError(
-                    f"{eq}: a[{l - 1}] has n[{l - 1}] = {plural(n_prev, 'row')} (W[{l - 1}] has {plural(n_prev, 'row')}), "
-                    f"so W[{l}] must have {plural(n_prev, 'column')}, but W[{l}] has shape {shape_str(W.shape)}."
-                )
-            if n_next_cols is not None and n_next_cols == b.shape[0]:
-                raise ShapeError(
-                    f"{eq}: W[{l}] has {plural(W.shape[0], 'row')}, but b[{l}] and W[{l + 1}]'s columns say "
-                    f"n[{l}] = {b.shape[0]}: W[{l}] must be (n[{l}], n[{l - 1}]) = "
-                    f"{shape_str((b.shape[0], W.shape[1]))}, and it has shape {shape_str(W.shape)}."
-                )
-            raise ShapeError(
-                f"{eq}: b[{l}] must be a column of shape (n[{l}], 1) = {shape_str((W.shape[0], 1))} "
-                f"(one entry per row of W[{l}], whose shape is {shape_str(W.shape)}), but it has "
-                f"shape {shape_str(b.shape)}."
-            )
-    for key, value in params.items() if finite else ():
-        check_finite(key, value, "params", PARAMS_FIX)
-    return L
+        if n_prev is not None and W[1] != n_prev:
+            return (f"{eq}: a[{l - 1}] has n[{l - 1}] = {plural(n_prev, 'row')} (W[{l - 1}] has "
+                    f"{plural(n_prev, 'row')}), so W[{l}] must have {plural(n_prev, 'column')}, but W[{l}] has "
+                    f"shape {shape_str(W)}.")
+        if l < len(shapes) and shapes[l][0][1] == b[0]:
+            return (f"{eq}: W[{l}] has {plural(W[0], 'row')}, but b[{l}] and W[{l + 1}]'s columns say "
+                    f"n[{l}] = {b[0]}: W[{l}] must be (n[{l}], n[{l - 1}]) = {shape_str((b[0], W[1]))}, and "
+                    f"it has shape {shape_str(W)}.")
+        return b_column(l, b, W[0], f" It needs one entry per row of W[{l}], whose shape is {shape_str(W)}.")
 
 
 def check_callable(name: str, fn, n_args: int, what: str, where: str = "") -> None:

@@ -21,7 +21,7 @@ import numbers
 import numpy as np
 
 from .errors import (ShapeError, all_finite, biggest, check_array, check_finite, check_lr, check_no_overflow,
-                     check_overflow, check_params, check_real, describe, finite_number, noun_for, plural,
+                     check_overflow, check_params, check_real, describe, finite_number, key_trouble, plural,
                      quiet_overflow, shape_str, short_repr, transposed)
 
 UPDATE = "sgd_update, W := W - lr dW"
@@ -80,16 +80,10 @@ def check_grads(params: dict, grads) -> dict:
             f"got {describe(grads)}."
         )
     wanted = {"d" + name for name in params}
-    missing, extra = sorted(wanted - set(grads)), sorted(set(map(str, grads)) - wanted)
-    if missing or extra:
-        parts = []
-        if missing:
-            parts.append(f"it lacks {', '.join(repr(k) for k in missing)}")
-        if extra:
-            parts.append(f"it has the unexpected {noun_for(len(extra), 'key')} {', '.join(repr(k) for k in extra)}")
+    if grads.keys() != wanted:
         raise ValueError(
             f"sgd_update: grads needs one gradient per parameter, named 'd' + the parameter's "
-            f"name ({', '.join(sorted(wanted))}), but {' and '.join(parts)}. Use the dict that "
+            f"name ({', '.join(sorted(wanted))}), but {key_trouble(wanted, grads)}. Use the dict that "
             f"backward or loss_and_grads returns for these params."
         )
     checked = {}
