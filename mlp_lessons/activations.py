@@ -218,8 +218,11 @@ def get_activation(name: str, where: str = "") -> Activation:
         ) from None
 
 
-def check_activations(activations, L: int) -> list[str]:
-    """activations: a list of L names, one per layer (output layer last)."""
+def check_activation_names(activations, L: int, sizes=None) -> list[str]:
+    """activations as a list of L known names, one per layer 1..L, output layer last.
+
+    sizes: [n[1], ..., n[L]] if known, to refuse a hidden softmax over one unit (always 1).
+    """
     example = ["relu"] * (L - 1) + ["sigmoid"]
     if isinstance(activations, str):
         raise TypeError(
@@ -237,15 +240,6 @@ def check_activations(activations, L: int) -> list[str]:
             f"The network has L = {plural(L, 'layer')}, so activations needs {plural(L, 'name')} (one per layer "
             f"1..L, output layer last), but it has {len(activations)}: {activations!r}."
         )
-    return activations
-
-
-def check_activation_names(activations, L: int, sizes=None) -> list[str]:
-    """activations as a list of L known names, one per layer 1..L, output layer last.
-
-    sizes: [n[1], ..., n[L]] if known, to refuse a hidden softmax over one unit (always 1).
-    """
-    activations = check_activations(activations, L)
     for l, name in enumerate(activations, start=1):
         if not (isinstance(name, str) and (name in ACTIVATIONS or name in OUTPUT_ACTIVATIONS)):
             get_activation(name, where=f"activations[{l - 1}] (layer {l})")

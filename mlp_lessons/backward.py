@@ -143,15 +143,6 @@ def backprop_dA_prev_args(W, dZ):
     return W, dZ
 
 
-def dZ_of_layer(dA: np.ndarray, Z: np.ndarray, activation: str) -> np.ndarray:
-    """Boxed equation 1 for the named activation, unchecked: dA * phi'(Z), or the activation's own
-    product (softmax: its Jacobian's; identity: dA itself, as phi' = 1)."""
-    act = get_activation(activation)
-    if act.backprop_dZ is None:
-        return backprop_dZ(dA, Z, act.phi_prime, check=False)
-    return act.backprop_dZ(dA, Z, check=False)
-
-
 def layer_backward(dA: np.ndarray, cache: LayerCache, activation: str, need_dA_prev: bool = True,
                    check: bool = True):
     """One layer backwards, the four boxed equations in order: backward's loop for one layer.
@@ -333,7 +324,10 @@ def output_dZ(
     if AL is None:
         AL = get_activation(activation).phi(ZL, check=False)
     J, dAL = evaluate_loss(loss, AL, Y, check)
-    return J, dZ_of_layer(dAL, ZL, activation)
+    act = get_activation(activation)  # then boxed equation 1, as in backward's loop
+    if act.backprop_dZ is None:
+        return J, backprop_dZ(dAL, ZL, act.phi_prime, check=False)
+    return J, act.backprop_dZ(dAL, ZL, check=False)
 
 
 def output_dZ_args(AL, ZL, activation, loss):
@@ -343,11 +337,8 @@ def output_dZ_args(AL, ZL, activation, loss):
     check_output_and_loss(act.name, loss, ZL.shape[0])
     if AL is not None:
         AL = check_array("AL", AL, where="output_dZ, A[L]", dtype=ZL.dtype)
-        if AL.shape != ZL.shape:
-            raise ShapeError(
-                f"output_dZ: A[L] = phi(Z[L]) has the shape of Z[L], {shape_str(ZL.shape)}, but AL "
-                f"has shape {shape_str(AL.shape)}."
-            )
+        check_shape(AL.shape, ZL.shape, "output_dZ: A[L] = phi(Z[L]) has the shape of Z[L], {wanted}, but AL has "
+                    "shape {given}.", hint="")
     return AL, ZL
 
 

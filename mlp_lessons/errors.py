@@ -226,6 +226,11 @@ def finite_floats(arrays) -> bool:
         arrays)
 
 
+def is_real(value) -> bool:
+    """Whether value is a real number, numpy's included (never a bool: True is not a number here)."""
+    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+
+
 def finite_number(value) -> bool:
     """Whether a real number is finite (also for ints too large for a float)."""
     try:
@@ -284,7 +289,7 @@ def check_seed(seed, where: str = "") -> int:
 def check_real(name: str, value, where: str = "", low: float = -np.inf, high: float = np.inf,
                meaning: str = "") -> float:
     """A finite real number in [low, high] (numpy floats too; bools are refused)."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+    if not is_real(value):
         raise TypeError(f"{_prefix(where)}{name} must be a real number{meaning}, got {describe(value)}.")
     try:
         number = float(value)
@@ -553,7 +558,7 @@ def check_callable(name: str, fn, n_args: int, what: str, where: str = "") -> No
 
 
 def check_lr(lr) -> float:
-    if isinstance(lr, (bool, np.bool_)) or not isinstance(lr, numbers.Real) or not finite_number(lr) or lr <= 0:
+    if not is_real(lr) or not finite_number(lr) or lr <= 0:
         raise ValueError(
             f"The learning rate alpha must be a positive number (W := W - alpha dJ/dW), "
             f"got lr = {short_repr(lr)}. Typical values lie between 0.001 and 1."

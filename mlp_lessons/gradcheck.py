@@ -7,7 +7,6 @@ is the referee for every boxed equation.
 
 from __future__ import annotations
 
-import numbers
 from typing import Callable
 
 import numpy as np
@@ -15,7 +14,7 @@ import numpy as np
 from .activations import check_activation_names
 from .backward import loss_and_grads, output_dZ
 from .errors import (biggest, check_array, check_shape, check_callable, check_finite, check_inputs, check_params,
-                     check_real, check_targets, describe, one_number)
+                     check_real, check_targets, describe, is_real, one_number)
 from .forward import forward
 from .losses import get_loss
 
@@ -64,16 +63,11 @@ WHERE_NUMERICAL = "numerical_gradient, dJ/dx_k ~ (f(x + eps e_k) - f(x - eps e_k
 def numerical_gradient_args(f, x, eps, order) -> None:
     where = WHERE_NUMERICAL
     check_callable("f", f, 0, "a function of no arguments that returns J and reads x, e.g. lambda: loss_of(params)", where)
-    if type(x) is not np.ndarray:
+    if type(x) is not np.ndarray or x.dtype.kind != "f":
         raise TypeError(
-            f"{where}: x must be the numpy array that f reads (it is changed in place, entry by "
-            f"entry, and put back), got {describe(x)}."
-        )
-    if x.dtype.kind != "f":
-        raise TypeError(
-            f"{where}: x has dtype {x.dtype}, which cannot hold x + eps (eps = {eps!r}): every "
-            f"difference would be rounded away and the estimate would be wrong. Make x a float "
-            f"array, x = x.astype(float), and let f read that array."
+            f"{where}: x must be the float numpy array that f reads (it is changed in place, entry by entry, and "
+            f"put back; an integer array cannot hold x + eps = {eps!r}), got {describe(x)}. Make x a float array, "
+            f"x = x.astype(float), and let f read that array."
         )
     if not x.flags.writeable:
         raise ValueError(f"{where}: x is read-only, but it is changed in place; pass a writeable copy that f reads.")
@@ -97,7 +91,7 @@ def scalar_of(J, x):
         hint = " A loss returns the pair (J, dAL): take its first item, loss(AL, Y)[0]." if len(J) == 2 else ""
         raise TypeError(f"{where}: f() must return the number J, but it returned a tuple of {len(J)}.{hint}")
     J = one_number(J)
-    if isinstance(J, (bool, np.bool_)) or not isinstance(J, (numbers.Real, np.floating, np.integer)):
+    if not is_real(J):
         raise TypeError(f"{where}: f() must return a real number J, got {describe(J)}.")
     if not np.isfinite(J):
         raise ValueError(

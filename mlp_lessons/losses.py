@@ -10,13 +10,12 @@ domain; Y is converted to A[L]'s dtype) unless called with check=False.
 
 from __future__ import annotations
 
-import numbers
 from typing import Callable
 
 import numpy as np
 
 from .errors import (ShapeError, biggest, check_array, check_callable, check_finite, check_no_overflow, check_shape,
-                     check_targets, describe, finite_number, one_number, plural, shape_str)
+                     check_targets, describe, finite_number, is_real, one_number, plural, shape_str)
 
 
 def half_squared_error(AL: np.ndarray, Y: np.ndarray, check: bool = True) -> tuple[float, np.ndarray]:
@@ -307,18 +306,11 @@ def check_loss_result(fn, result, AL: np.ndarray) -> tuple[float, np.ndarray]:
 
     Costs a few comparisons and one pass over dAL when all is well (it runs at every step).
     """
-    if type(result) is tuple and len(result) == 2:
-        J, dAL = result
-        if (type(dAL) is np.ndarray and dAL.shape == AL.shape and dAL.dtype == AL.dtype
-                and isinstance(J, (float, np.floating)) and np.isfinite(J) and np.isfinite(dAL).all()):
-            return float(J), dAL
-    # Something is off: find it and say what.
     name = f"The loss {getattr(fn, '__name__', 'loss')}(AL, Y)"
     if not (isinstance(result, tuple) and len(result) == 2):
         raise TypeError(f"{name} must return a pair (J, dAL), got {describe(result)}.")
-    J, dAL = result
-    J = one_number(J)
-    if isinstance(J, (bool, np.bool_)) or not isinstance(J, (numbers.Real, np.floating, np.integer)):
+    J, dAL = one_number(result[0]), result[1]
+    if not is_real(J):
         hint = ""
         if isinstance(J, np.ndarray) and J.shape == AL.shape:
             hint = " It looks like the loss of each entry: average it, e.g. J = float(np.sum(...)) / m."
@@ -326,18 +318,18 @@ def check_loss_result(fn, result, AL: np.ndarray) -> tuple[float, np.ndarray]:
             f"{name} must return a finite number J first, got {describe(J)} (J is one number, the loss "
             f"averaged over the m examples).{hint}"
         )
-    diverged = not np.isfinite(AL).all()  # then NaN or inf is the run's doing, not the loss's
-    if not finite_number(J) and not diverged:
-        raise ValueError(
-            f"{name} must return a finite number J first, but it returned J = {J} for a finite A[L] "
-            f"(entries from {AL.min():.3g} to {AL.max():.3g}). Check it for log(0), 0/0 or a division by "
-            f"a number that can be 0, e.g. clip A[L] away from 0 and 1 before taking its log."
-        )
     where = f"{name} -> (J, dJ/dA[L])"
-    dAL = check_array("dAL", dAL, ndim=None, where=where, dtype=AL.dtype, finite=False)
+    if not (type(dAL) is np.ndarray and dAL.dtype == AL.dtype):
+        dAL = check_array("dAL", dAL, ndim=None, where=where, dtype=AL.dtype, finite=False)
     check_shape(dAL.shape, AL.shape, name + " returned dAL = dJ/dA[L] of shape {given}, but it must have the shape "
                 "of A[L], (n[L], m) = {wanted}: one entry per output unit and example.")
-    if not diverged:
+    if not (finite_number(J) and np.isfinite(dAL).all()) and np.isfinite(AL).all():  # else the run diverged
+        if not finite_number(J):
+            raise ValueError(
+                f"{name} must return a finite number J first, but it returned J = {J} for a finite A[L] "
+                f"(entries from {AL.min():.3g} to {AL.max():.3g}). Check it for log(0), 0/0 or a division by "
+                f"a number that can be 0, e.g. clip A[L] away from 0 and 1 before taking its log."
+            )
         check_finite("dAL", dAL, where, "Check the loss's gradient for log(0), 0/0 or a division by a number "
                                          "that can be 0.")
     return float(J), dAL

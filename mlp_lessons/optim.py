@@ -1,27 +1,20 @@
 """Update rules: how one step turns the gradients into new parameters.
 
-    sgd_update(params, grads, lr, check=True) -> new params     W[l] := W[l] - lr dJ/dW[l], the bare rule
-    GradientDescent(regularization=None, rate=0.0, *, lr=0.1)  .lr, .step(params, grads, check=True) -> new
-                                                                params, .penalty(params), .penalty_grads(params)
-    Momentum(*, lr=0.1, beta=0.9, regularization=None, rate=0.0)   v := beta v + dJ/dW,  W := W - lr v
-    update_rule(lr, optimizer)                                  the rule train() and Run take: optimizer, or
-                                                                GradientDescent(lr=lr) as a shortcut
-
-A rule owns its learning rate and whatever it carries from step to step (as
-torch.optim's optimizers do): train(..., optimizer=...) and Run(..., optimizer=...)
-take any object with .lr and .step(params, grads, check).  lr is keyword-only in
-GradientDescent, whose first argument stays the regularisation (as lesson 7 calls it).
+sgd_update is the bare rule, W[l] := W[l] - lr dJ/dW[l].  A rule object owns its learning
+rate and whatever it carries from step to step (as torch.optim's optimizers do):
+GradientDescent (with L1 or L2 regularisation) and Momentum have .lr and
+.step(params, grads, check), which train(..., optimizer=...) and Run take.  lr is
+keyword-only in GradientDescent, whose first argument stays the regularisation (as lesson 7 calls it).
 """
 
 from __future__ import annotations
 
 import functools
-import numbers
 
 import numpy as np
 
 from .errors import (ShapeError, all_finite, biggest, check_array, check_finite, check_lr, check_no_overflow,
-                     check_overflow, check_params, check_real, describe, finite_number, key_trouble, plural,
+                     check_overflow, check_params, check_real, describe, finite_number, is_real, key_trouble, plural,
                      quiet_overflow, shape_str, short_repr, transposed)
 
 UPDATE = "sgd_update, W := W - lr dW"
@@ -139,7 +132,7 @@ class GradientDescent:
                     if isinstance(regularization, (int, float)) else "")
             raise ValueError(f"regularization must be None, 'L1' or 'L2', got {regularization!r}.{hint}")
         self.regularization, self.lr = regularization, check_lr(lr)
-        if isinstance(rate, bool) or not isinstance(rate, numbers.Real) or not finite_number(rate) or rate < 0:
+        if not is_real(rate) or not finite_number(rate) or rate < 0:
             raise ValueError(f"The regularisation rate lambda must be a number >= 0 (e.g. 0.001), got rate = "
                              f"{short_repr(rate)}.")
         self.rate = float(rate)

@@ -6,7 +6,6 @@ update, with the same functions the lessons derive.
 
 from __future__ import annotations
 
-import numbers
 import sys
 from dataclasses import dataclass, field
 from typing import Callable
@@ -16,7 +15,7 @@ import numpy as np
 from .activations import check_activation_names
 from .backward import loss_and_grads, output_dZ
 from .errors import (TrainingDiverged, check_array, check_shape, check_batch_size, check_callable, check_epochs,
-                     check_inputs, check_params, check_real, check_seed, check_targets, describe, one_number)
+                     check_inputs, check_params, check_real, check_seed, check_targets, describe, is_real, one_number)
 from .forward import forward
 from .losses import (BINARY, CATEGORICAL, OUTPUTS_IN_0_1, check_loss_targets, check_output_and_loss, evaluate_loss,
                      get_loss, loss_name)
@@ -151,7 +150,7 @@ def divergence_message_args(J, params, where, updated, X, advice, start_loss, st
     """divergence_message's arguments, or a message; returns J as a float (NaN and inf allowed)."""
     here = "divergence_message"
     J = one_number(J)
-    if isinstance(J, (bool, np.bool_)) or not isinstance(J, numbers.Real):
+    if not is_real(J):
         raise TypeError(f"{here}: J must be the loss, a real number (NaN and inf included), got {describe(J)}.")
     if not isinstance(params, dict):
         raise TypeError(f"{here}: params must be a dict of arrays such as {{'W1': ..., 'b1': ...}} (or {{}} to "
