@@ -1,34 +1,19 @@
 """mlp_lessons: a fully connected neural network from scratch, in numpy.
 
-The layers of the package, bottom to top (no module imports one above it):
+The top level is the math, bottom to top (no module imports one above it):
+activations, losses, errors (the messages that teach); params, forward,
+backward (the four boxed equations); gradcheck, optim (update rules that own
+the learning rate), training (train and Run).  Beside it, data/ (toy data sets,
+input features, digits); above it, figures/ (the lessons' figures), playgrounds/,
+exercises/, grading/, site/ and lecture/.  Examples are columns: X is (n[0], m).
 
-    activations, losses, errors      pure math and the messages that teach
-    params, forward, backward        init, forward prop, the four boxed equations
-    gradcheck, optim, training       finite differences; update rules; the training Run and train()
-    datasets, features, digits       toy data, input features and real digits, beside the rest
-    points                           your own 2-D points: reading and checking a CSV
-    exercises, grading               checks for the exercise notebooks; grading a class's
-                                     notebooks (import them by name)
-
-Examples are stacked as columns: X has shape (n[0], m).  Layers run l = 1..L.
-
-Bad input gets a message, never a wrong result.  Every public function checks
-its arguments and raises ShapeError (a ValueError), ValueError or TypeError
-naming the equation or argument, what was expected, what was given and the
-likely fix; the passes' inner steps skip that with check=False.  The rules:
-
-- Dtype: the network computes in its parameters' dtype (float64 unless
-  init_params(dtype=...)).  forward, loss_and_grads, backward, sgd_update and
-  train convert X, Y, dJ/dA[L] and the gradients to it, so float32 parameters
-  stay float32; parameters of mixed or integer dtypes are refused.  The
-  per-equation functions compute in W's dtype where W is an argument.
-- Integer, bool and list inputs are converted to float64; complex, object and
-  string arrays, None and other types are refused.
-- NaN and inf are refused in every input, except by the elementwise
-  activations and their derivatives (NaN gives NaN, +-inf the limits); a
-  result that would overflow is refused too.
-- Shapes never broadcast: every array must have exactly its equation's shape;
-  m = 0 examples is refused.
+Bad input gets a message, never a wrong result: every public function checks its
+arguments (the passes' inner steps skip that with check=False) and raises
+ShapeError (a ValueError), ValueError or TypeError naming the equation or
+argument, what was expected, what was given and the likely fix.  The network
+computes in its parameters' dtype (float64 unless init_params(dtype=...));
+integer, bool and list inputs become float64; NaN and inf are refused except by
+the elementwise activations; shapes never broadcast; m = 0 is refused.
 """
 
 from .activations import (ACTIVATIONS, OUTPUT_ACTIVATIONS, get_activation, identity, identity_prime, leaky_relu,
