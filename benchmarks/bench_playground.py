@@ -217,23 +217,26 @@ def measure_browser(repeats: int = 15) -> dict:
                 results = {}
                 labels = [f"{net}{view}" for view in VIEWS.values()
                           for net in ("defaults [2, 8, 8, 1]", "largest [7, 32, 32, 32, 32, 1]")]
-                for k, label in enumerate(labels):
-                    image = page.locator(".widget-image").nth(k)
-                    handle = page.locator(".widget-slider:has(.widget-label:has-text('width n[1]')) .noUi-handle").nth(k)
-                    handle.scroll_into_view_if_needed()
-                    samples, outside = [], []
-                    for i in range(repeats):
+                samples, outside = {label: [] for label in labels}, {label: [] for label in labels}
+                # Round robin over the four playgrounds, so that a change in the machine's load
+                # falls on all of them alike.
+                for i in range(repeats):
+                    for k, label in enumerate(labels):
+                        image = page.locator(".widget-image").nth(k)
+                        handle = page.locator(".widget-slider:has(.widget-label:has-text('width n[1]')) .noUi-handle").nth(k)
+                        handle.scroll_into_view_if_needed()
                         handle.focus()
                         page.evaluate(ARM_STOPWATCH_JS, image.element_handle())
                         start = time.perf_counter()
                         page.keyboard.press("ArrowLeft" if i % 2 == 0 else "ArrowRight")
                         shown = page.wait_for_function("() => window.__keyToPicture", polling=5, timeout=10000)
-                        outside.append(time.perf_counter() - start)
-                        samples.append(shown.json_value() / 1e3)
+                        outside[label].append(time.perf_counter() - start)
+                        samples[label].append(shown.json_value() / 1e3)
                         time.sleep(0.2)
-                    results[f"{label}: browser key press to new picture"] = statistics.median(samples)
+                for label in labels:
+                    results[f"{label}: browser key press to new picture"] = statistics.median(samples[label])
                     results[f"{label}: the same, seen from Playwright (adds its round trips and 5 ms polling)"] = (
-                        statistics.median(outside))
+                        statistics.median(outside[label]))
                 browser.close()
             return results
         finally:
