@@ -872,6 +872,45 @@ def _factors_forward_spread(A, Z, W, phi_prime):
     return np.array([np.linalg.norm(A[l]) / np.linalg.norm(A[l + 1]) for l in range(1, len(W))])
 
 
+def _factors_std_spread(A, Z, W, phi_prime):
+    """Lesson 4's activation_spread, np.std of a[l], as a ratio from layer to layer."""
+    return np.array([np.std(A[l]) / np.std(A[l + 1]) for l in range(1, len(W))])
+
+
+def _factors_std_spread_up(A, Z, W, phi_prime):
+    spread = [np.std(A[l]) for l in range(len(A))]
+    return [spread[l + 1] / spread[l] for l in range(1, len(W))]
+
+
+def _factors_z_spread(A, Z, W, phi_prime):
+    return np.array([np.linalg.norm(Z[l]) / np.linalg.norm(Z[l + 1]) for l in range(1, len(W))])
+
+
+def _factors_z_spread_up(A, Z, W, phi_prime):
+    return [np.sqrt(np.sum(Z[l + 1] ** 2)) / np.sqrt(np.sum(Z[l] ** 2)) for l in range(1, len(W))]
+
+
+def _factors_std_of_phi_prime(A, Z, W, phi_prime):
+    return np.array([np.linalg.norm(W[l + 1]) / np.sqrt(W[l + 1].shape[0]) * phi_prime[l](Z[l]).std()
+                     for l in range(1, len(W))])
+
+
+def _factors_rms_of_weights(A, Z, W, phi_prime):
+    return [np.sqrt(np.mean(W[l + 1] ** 2)) * np.sqrt(np.mean(phi_prime[l](Z[l]) ** 2)) for l in range(1, len(W))]
+
+
+def _factors_std_of_weights(A, Z, W, phi_prime):
+    return np.array([W[l + 1].std() * np.sqrt(np.mean(np.square(phi_prime[l](Z[l])))) for l in range(1, len(W))])
+
+
+def _factors_of_the_step_up(A, Z, W, phi_prime):
+    out = []
+    for l in range(1, len(W)):
+        n_l = W[l + 1].shape[1]
+        out.append(np.linalg.norm(W[l + 1]) / np.sqrt(n_l) * np.sqrt(np.mean(phi_prime[l + 1](Z[l + 1]) ** 2)))
+    return np.array(out)
+
+
 def _factors_up(A, Z, W, phi_prime):
     return [1 / f for f in _factors_by_hand(A, Z, W, phi_prime)]
 
@@ -892,6 +931,30 @@ def _dead_rows_of_transpose(A):
     return float(np.mean(np.concatenate([(a == 0).all(axis=1) for a in hidden])))
 
 
+def _dead_on_most_examples(A):
+    """Zero on more than 90% of the examples."""
+    hidden = [A[l] for l in range(1, len(A) - 1)]
+    return float(np.mean(np.concatenate([np.mean(a == 0, axis=1) > 0.9 for a in hidden])))
+
+
+def _dead_on_half_the_examples(A):
+    dead = total = 0
+    for l in range(1, len(A) - 1):
+        m = A[l].shape[1]
+        dead += int(np.sum(np.sum(A[l] == 0, axis=1) >= m / 2))
+        total += A[l].shape[0]
+    return dead / total
+
+
+def _dead_if_rarely_on(A):
+    hidden = [A[l] for l in range(1, len(A) - 1)]
+    return np.mean(np.concatenate([(a > 0).mean(axis=1) < 0.05 for a in hidden]))
+
+
+def _dead_with_input_and_output(A):
+    return float(np.mean(np.concatenate([np.all(A[l] == 0, axis=1) for l in A])))
+
+
 def _dead_in_place(A):
     for l in A:
         A[l][A[l] == 0] = -1.0
@@ -902,9 +965,21 @@ def _dead_in_place(A):
     ("backward_factors", _factors_by_hand, "pass"),
     ("backward_factors", _factors_no_phi, "no_phi_prime"),
     ("backward_factors", _factors_forward_spread, "forward_spread"),
+    ("backward_factors", _factors_std_spread, "forward_spread"),
+    ("backward_factors", _factors_std_spread_up, "forward_spread"),
+    ("backward_factors", _factors_z_spread, "forward_spread_of_z"),
+    ("backward_factors", _factors_z_spread_up, "forward_spread_of_z"),
+    ("backward_factors", _factors_std_of_phi_prime, "std_phi_prime"),
+    ("backward_factors", _factors_rms_of_weights, "weight_size"),
+    ("backward_factors", _factors_std_of_weights, "weight_size"),
+    ("backward_factors", _factors_of_the_step_up, "forward_factor"),
     ("backward_factors", _factors_up, "inverted"),
     ("backward_factors", _factors_in_place, "unknown"),
     ("dead_share", _dead_any, "any"),
+    ("dead_share", _dead_on_most_examples, "most_examples"),
+    ("dead_share", _dead_on_half_the_examples, "most_examples"),
+    ("dead_share", _dead_if_rarely_on, "most_examples"),
+    ("dead_share", _dead_with_input_and_output, "with_input_and_output"),
     ("dead_share", _dead_rows_of_transpose, "examples_axis"),
     ("dead_share", _dead_in_place, "unknown"),
     ("dead_share", lambda A: np.mean([np.all(A[l] == 0, axis=1).mean() for l in range(1, len(A) - 1)]),
@@ -913,14 +988,63 @@ def _dead_in_place(A):
 def test_backward_signal_mistakes_written_as_a_student_would(key, answer, code):
     result = ex.diagnose(ex.EXERCISES[key], answer)
     assert result.code == code, result
+    if code not in ("pass", "unknown"):
+        assert result.hint.endswith(next(m.hint for m in ex.MISTAKES[key] if m.code == code))
     if code == "unknown":  # changed its argument: said as such, with which one
         assert result.hint.startswith("Your function changed its argument `")
 
 
 def test_units_off_on_some_examples_are_right_for_one_example_and_wrong_for_a_batch():
     r = ex.diagnose(ex.DEAD_SHARE, _dead_any)
-    assert r.message.endswith("It is right for one example (m = 1), but not for a batch of m = 5: "
+    assert r.message.endswith("It is right for one example (m = 1), but not for a batch of m = 40: "
                               + ex.MISTAKES["dead_share"][0].hint)
+
+
+def _dead_by_loops(A):
+    dead = units = 0
+    for l in range(1, len(A) - 1):
+        for row in A[l]:
+            units += 1
+            dead += all(x <= 0 for x in row)
+    return dead / units
+
+
+@pytest.mark.parametrize("answer", [
+    _dead_by_loops,
+    lambda A: sum(np.sum(np.max(A[l], axis=1) == 0) for l in range(1, len(A) - 1)) / sum(
+        A[l].shape[0] for l in range(1, len(A) - 1)),
+    lambda A: np.float32(np.mean(np.concatenate([np.all(np.isclose(A[l], 0), axis=1) for l in range(1, len(A) - 1)]))),
+    lambda A: np.mean([bool(np.all(u <= 0)) for l in range(1, len(A) - 1) for u in A[l]]),
+    lambda A: float(np.mean(np.concatenate([~np.any(A[l] > 0, axis=1) for l in list(A)[1:-1]]))),
+    lambda A: np.float32(sum(int((A[l] == 0).sum(axis=1).tolist().count(A[l].shape[1])) for l in range(1, len(A) - 1))
+                         / sum(len(A[l]) for l in range(1, len(A) - 1))),
+], ids=["loops", "max_sum_over_size", "isclose_float32", "list_le_0", "not_any_on", "counts"])
+def test_dead_share_written_in_other_right_ways_passes(answer):
+    assert ex.diagnose(ex.DEAD_SHARE, answer).status == "pass"
+    assert ex.diagnose(ex.DEAD_SHARE, answer, single=True).status == "pass"
+
+
+@pytest.mark.parametrize("answer", [
+    lambda A, Z, W, pp: np.array([np.sqrt(np.sum(W[l + 1] ** 2) / len(W[l + 1])) * np.sqrt(
+        np.sum(pp[l](Z[l]) ** 2) / pp[l](Z[l]).size) for l in range(1, len(W))], dtype=np.float32),
+    lambda A, Z, W, pp: [float(np.linalg.norm(W[l + 1]) / len(W[l + 1]) ** 0.5 * np.linalg.norm(pp[l](Z[l]))
+                               / np.sqrt(Z[l].size)) for l in range(1, len(W))],
+], ids=["sum_over_size_float32", "norms_list"])
+def test_backward_factors_written_in_other_right_ways_passes(answer):
+    assert ex.diagnose(ex.BACKWARD_FACTORS, answer).status == "pass"
+
+
+def test_units_on_for_one_example_only_are_alive_whatever_share_of_most_examples_is_taken():
+    A, = ex.DEAD_SHARE.make_inputs(ex.DEAD_SHARE.probes[0], np.random.default_rng(0))
+    off = np.concatenate([np.mean(A[l] == 0, axis=1) for l in range(1, len(A) - 1)])
+    assert A[1].shape[1] >= 20 and np.sum(off == 1 - 1 / A[1].shape[1]) >= 3
+    most = next(m for m in ex.MISTAKES["dead_share"] if m.code == "most_examples").hint
+    for share in (0.5, 0.6, 0.75, 0.8, 0.9, 0.95):
+        for above in (np.greater, np.greater_equal):
+            r = ex.diagnose(ex.DEAD_SHARE, lambda A, above=above, share=share: float(np.mean(np.concatenate(
+                [above(np.mean(A[l] == 0, axis=1), share) for l in range(1, len(A) - 1)]))))
+            assert (r.code, r.message.endswith(
+                f"It is right for one example (m = 1), but not for a batch of m = 40: {most}")) == ("most_examples", True)
 
 
 def test_the_numbers_of_the_smallest_signal_are_those_of_signal_net():

@@ -21,7 +21,7 @@ from .predictions import Prediction, _number
 def _net_inputs(d, rng):
     """A, Z, W, phi_prime by layer (A[0] = X) of a random net with d's sizes and hidden activations."""
     sizes, m, names = d["sizes"], d["m"], d["activations"]
-    A, Z, W, phi_prime = {0: _normal(rng, (sizes[0], d["m"]))}, {}, {}, {}
+    A, Z, W, phi_prime = {0: _normal(rng, (sizes[0], m))}, {}, {}, {}
     for l in range(1, len(sizes)):
         act = get_activation(names[(l - 1) % len(names)])
         W[l] = _normal(rng, (sizes[l], sizes[l - 1])) / np.sqrt(sizes[l - 1])
@@ -48,8 +48,12 @@ def backward_factors(A, Z, W, phi_prime):
     return _factors_with()(A, Z, W, phi_prime)
 
 
-def _ratio(A, l, top):
-    return np.linalg.norm(A[l + top]) / np.linalg.norm(A[l + 1 - top])
+def _spread(size, up):
+    """phi_size of a forward spread: size(X[l]) / size(X[l+1]) of the a's or z's (up=1: the other way round)."""
+    return lambda X, l: size(X[l + up]) / size(X[l + 1 - up])
+
+
+FORWARD_SPREADS = [_spread(size, up) for size in (np.linalg.norm, _rms, np.std) for up in (0, 1)]
 
 
 BACKWARD_WHY = ("going from layer l+1 down to l, equation 4 multiplies the signal by (W[l+1])^T and equation 1 "
@@ -57,6 +61,9 @@ BACKWARD_WHY = ("going from layer l+1 down to l, equation 4 multiplies the signa
                 "root-mean-square of phi'(z[l]).")
 FORWARD_SPREAD = ("That is the forward spread, how the size of the activations a[l] changes from layer to layer "
                   f"(lesson 4), not the backward signal. It does not depend on the a's: {BACKWARD_WHY}")
+FORWARD_SPREAD_OF_Z = ("That is the forward spread of the pre-activations, how the size of z[l] changes from layer to "
+                       "layer going UP, not the backward signal. The signal going down meets z[l] only through "
+                       f"phi'(z[l]): {BACKWARD_WHY}")
 INVERTED = ("Your factors are upside down: each is ||dJ/dz[l+1]|| / ||dJ/dz[l]||, the step UP. The factor asked for "
             "is the step down, ||dJ/dz[l]|| / ||dJ/dz[l+1]||: (||W[l+1]|| / sqrt(n[l+1])) x rms of phi'(z[l]), "
             "not 1 over it.")
@@ -76,9 +83,17 @@ BACKWARD_FACTORS = Exercise(
         Mistake("no_W", "You left out the weights: your factors are the size of phi'(z[l]) alone. Equation 4 "
                 "first multiplies the signal by (W[l+1])^T, whose size is ||W[l+1]|| / sqrt(n[l+1]).",
                 _factors_with(W_size=lambda W, l: 1.0)),
-        *[Mistake("forward_spread", FORWARD_SPREAD, _factors_with(W_size=lambda W, l: 1.0, phi_size=size))
-          for size in (lambda Z, A, pp, l: _ratio(A, l, 0), lambda Z, A, pp, l: _ratio(A, l, 1),
-                       lambda Z, A, pp, l: _rms(A[l]) / _rms(A[l + 1]), lambda Z, A, pp, l: _rms(A[l + 1]) / _rms(A[l]))],
+        *[Mistake("forward_spread", FORWARD_SPREAD, _factors_with(W_size=lambda W, l: 1.0,
+                                                                   phi_size=lambda Z, A, pp, l, s=spread: s(A, l)))
+          for spread in FORWARD_SPREADS],
+        *[Mistake("forward_spread_of_z", FORWARD_SPREAD_OF_Z, _factors_with(
+            W_size=lambda W, l: 1.0, phi_size=lambda Z, A, pp, l, s=spread: s(Z, l))) for spread in FORWARD_SPREADS],
+        Mistake("forward_factor", "That is the factor of the step UP, a[l] -> z[l+1] -> a[l+1]: W[l+1] over the "
+                "sqrt(n[l]) of its columns, then phi'(z[l+1]). The step DOWN from l+1 to l multiplies by "
+                "(W[l+1])^T, whose size is ||W[l+1]|| / sqrt(n[l+1]) (its rows), and then by phi'(z[l]) of the "
+                "layer the signal arrives at, phi_prime[l](Z[l]).",
+                _factors_with(W_size=lambda W, l: np.linalg.norm(W[l + 1]) / np.sqrt(W[l + 1].shape[1]),
+                              phi_size=lambda Z, A, pp, l: _rms(pp[l + 1](Z[l + 1])))),
         Mistake("inverted", INVERTED, lambda A, Z, W, pp: 1 / backward_factors(A, Z, W, pp)),
         Mistake("forward_gain", "Divide ||W[l+1]|| by sqrt(n[l+1]), the number of its ROWS (W[l+1].shape[0]): "
                 "(W[l+1])^T v adds up n[l+1] terms, one per row. Dividing by sqrt(n[l]), its columns, gives the "
@@ -99,6 +114,16 @@ BACKWARD_FACTORS = Exercise(
                 "its mean: multiplying entry by entry scales the LENGTH of the signal by the rms. For relu, with "
                 "half the units on, the mean is 1/2 but the rms sqrt(1/2).",
                 _factors_with(phi_size=lambda Z, A, pp, l: float(np.mean(pp[l](Z[l]))))),
+        Mistake("std_phi_prime", "Take the root-mean-square of phi'(z[l]), np.sqrt(np.mean(phi'(Z) ** 2)), not its "
+                "standard deviation: np.std subtracts the mean first, but multiplying entry by entry scales the "
+                "length of the signal by the whole of phi', mean included. For relu, with half the units on, the "
+                "std is 1/2 but the rms sqrt(1/2); for the identity, phi' = 1, the std is 0 but nothing shrinks.",
+                _factors_with(phi_size=lambda Z, A, pp, l: float(np.std(pp[l](Z[l]))))),
+        *[Mistake("weight_size", "That is the size of ONE weight of W[l+1] (the rms of its entries), not of the "
+                  "matrix: each of the n[l] entries of (W[l+1])^T v adds up n[l+1] products W_pq v_p, so "
+                  "||(W[l+1])^T v|| is about sqrt(n[l]) x (rms of the weights) x ||v||. The size of (W[l+1])^T is "
+                  "that sqrt(n[l]) x rms, ||W[l+1]|| / sqrt(n[l+1]).",
+                  _factors_with(W_size=lambda W, l, size=size: size(W[l + 1]))) for size in (_rms, np.std)],
         Mistake("spectral_norm", "The 2-norm, np.linalg.norm(W, 2), is the LARGEST stretch of W over all directions; the "
                 "signal is stretched by the typical one, ||W[l+1]|| / sqrt(n[l+1]) with the default (Frobenius) "
                 "norm.", _factors_with(W_size=lambda W, l: np.linalg.norm(W[l + 1], 2))),
@@ -205,13 +230,21 @@ SMALLEST_GRADIENT = Prediction(
 # ---- 3. the share of dead ReLUs ----
 
 def _dead_inputs(d, rng):
-    """A[0] = X, relu hidden layers with some units dead, some off on some examples only, a sigmoid output."""
-    sizes, m = d["sizes"], d["m"]
+    """A[0] = X, relu hidden layers and a sigmoid output. In layer l: l + 1 dead units, d.get("nearly", 0) units
+    on for example 0 only, and the others off on at most 45% of the examples.
+
+    So counting a unit dead when it is 0 on "most" examples, a share above any threshold from 1/2 to just below
+    (m-1)/m, goes wrong on the nearly dead units alone: one mistake in the table stands for every threshold.
+    """
+    sizes, m, nearly = d["sizes"], d["m"], d.get("nearly", 0)
     A = {0: _normal(rng, (sizes[0], m))}
     for l in range(1, len(sizes) - 1):
-        Z = _normal(rng, (sizes[l], m))
-        Z[: l + 1] = -np.abs(Z[: l + 1])  # layer l has l + 1 dead units
-        Z[l + 1:, 0] = np.abs(Z[l + 1:, 0])  # the others are on for example 0 (and some off elsewhere)
+        Z = np.abs(_normal(rng, (sizes[l], m)))
+        for row in Z[l + 1 + nearly:]:  # off on k examples, k + 1 <= 45% of m (layer 1's last one added below)
+            off = rng.permutation(m)[: rng.integers(0, max(int(0.45 * m) - 1, 0) + 1)]
+            row[off[off > 0]] *= -1
+        Z[: l + 1] *= -1  # layer l has l + 1 dead units
+        Z[l + 1: l + 1 + nearly, 1:] *= -1  # and nearly dead ones, on for example 0 only
         if l == 1:
             Z[:, -1] = -np.abs(Z[:, -1])  # one example on which every unit of layer 1 is off
         A[l] = relu(Z)
@@ -243,11 +276,15 @@ DEAD_SHARE = Exercise(
     "A",
     dead_share,
     _dead_inputs,
-    [dict(sizes=[3, 6, 8, 5, 2], m=5), dict(sizes=[2, 7, 4, 1], m=4)],
+    [dict(sizes=[3, 9, 8, 7, 2], m=40, nearly=2), dict(sizes=[3, 6, 8, 5, 2], m=5), dict(sizes=[2, 7, 4, 1], m=4)],
     [
         Mistake("any", "A unit is dead only when it outputs 0 on EVERY example: np.all(A[l] == 0, axis=1). "
                 "np.any also counts units that are off on some examples but pass a gradient on the others, and "
                 "those still learn.", _dead_with(dead=lambda a: np.any(a == 0, axis=1))),
+        Mistake("most_examples", "A unit is dead only when it outputs 0 on EVERY example, not on most of them: "
+                "on the one example where it is on, phi'(z) = 1 passes it a gradient, and its weights still learn. "
+                "Test np.all(A[l] == 0, axis=1), not the share of examples on which it is 0.",
+                _dead_with(dead=lambda a: np.mean(a == 0, axis=1) > 0.5)),
         *[Mistake("examples_axis", EXAMPLES_ARE_COLUMNS, _dead_with(dead=dead))
           for dead in (lambda a: np.all(a == 0, axis=0), lambda a: np.any(a == 0, axis=0))],
         Mistake("zero_entries", "You counted the zero ENTRIES of A[l], unit and example together; count the "
@@ -257,7 +294,8 @@ DEAD_SHARE = Exercise(
                 _dead_with(layers=lambda A: [A[l] for l in range(len(A) - 1)])),
         Mistake("with_output", "Only the hidden layers, l = 1, ..., L-1: A[L] is the sigmoid output, not a ReLU.",
                 _dead_with(layers=lambda A: [A[l] for l in range(1, len(A))])),
-        Mistake("with_input", "A[0] is the input X, not a layer of units: the hidden layers are l = 1, ..., L-1.",
+        Mistake("with_input_and_output", "A[0] is the input X and A[L] the sigmoid output: neither is a layer of "
+                "ReLUs. The hidden layers are l = 1, ..., L-1, range(1, len(A) - 1).",
                 _dead_with(layers=lambda A: [A[l] for l in range(len(A))])),
         Mistake("mean_of_layer_shares", "Pool the units of all hidden layers before taking the share: the mean of "
                 "each layer's share weighs a small layer's units more than a large layer's.",
