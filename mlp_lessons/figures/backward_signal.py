@@ -23,6 +23,7 @@ from .common import DPI, HALF_WIDTH, WIDTH, SliderFigure
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 from .slider_frames import Prerendered, render_frames
 from .threads import one_at_a_time
+from .initialisation import SPREAD_DEPTH, SPREAD_WIDTH
 
 SIGNAL_DEPTH, SIGNAL_WIDTH, SIGNAL_M = 20, 50, 50
 SIGNAL_ACTIVATIONS = ("sigmoid", "tanh", "relu")
@@ -99,23 +100,48 @@ def dZ_norms(params: dict, caches: list, dAL: np.ndarray, activations) -> np.nda
     return np.sqrt(squares)
 
 
-@lru_cache(maxsize=256)
-def backward_signal(depth: int, activation: str, scale: float, width: int = SIGNAL_WIDTH, m: int = SIGNAL_M,
-                    seed: int = 0) -> BackwardSignal:
-    """One forward and one backward pass through signal_network, measured layer by layer."""
-    params, X, Y, activations = signal_network(depth, activation, scale, width, m, seed)
+def measure_signal(params: dict, X: np.ndarray, Y: np.ndarray, activations) -> BackwardSignal:
+    """One forward and one backward pass (J: the half squared error), measured layer by layer."""
     AL, caches = forward(params, X, activations)
     J, dAL = half_squared_error(AL, Y)
     grads = backward(params, caches, dAL, activations)
     L = len(caches)
-    phi_prime = get_activation(activation).phi_prime
     W_gain = [np.linalg.norm(params[f"W{l + 1}"]) / np.sqrt(params[f"W{l + 1}"].shape[0]) for l in range(1, L)]
-    phi_size = [np.sqrt(np.mean(phi_prime(caches[l - 1].Z) ** 2)) for l in range(1, L)]
+    phi_size = [np.sqrt(np.mean(get_activation(activations[l - 1]).phi_prime(caches[l - 1].Z) ** 2))
+                for l in range(1, L)]
     return BackwardSignal(
         dZ=dZ_norms(params, caches, dAL, activations),
         dW=np.array([np.linalg.norm(grads[f"dW{l}"]) for l in range(1, L + 1)]),
         A_prev=np.array([np.sqrt(np.mean(c.A_prev ** 2)) for c in caches]),
         W_gain=np.array(W_gain), phi_size=np.array(phi_size))
+
+
+@lru_cache(maxsize=512)
+def backward_signal(depth: int, activation: str, scale: float, width: int = SIGNAL_WIDTH, m: int = SIGNAL_M,
+                    seed: int = 0) -> BackwardSignal:
+    """One forward and one backward pass through signal_network, measured layer by layer."""
+    return measure_signal(*signal_network(depth, activation, scale, width, m, seed))
+
+
+def lesson4_signal(activation: str = "sigmoid", init: str = "xavier", scale: float = 1.0) -> BackwardSignal:
+    """Lesson 4's gradient_spread network (same draw, inputs and targets, every layer `activation`), measured."""
+    params = init_params([SPREAD_WIDTH] * (SPREAD_DEPTH + 1), seed=0, init=init)
+    params = {name: value * scale if name.startswith("W") else value for name, value in params.items()}
+    rng = np.random.default_rng(0)
+    X, Y = rng.standard_normal((SPREAD_WIDTH, 200)), rng.standard_normal((SPREAD_WIDTH, 200))
+    return measure_signal(params, X, Y, [activation] * SPREAD_DEPTH)
+
+
+def ratio_over_seeds(activation: str, scale: float, seeds=range(8), depth: int = SIGNAL_DEPTH,
+                     width: int = SIGNAL_WIDTH, m: int = SIGNAL_M) -> np.ndarray:
+    """measured / predicted ratio ||dJ/dZ[1]|| / ||dJ/dZ[L]||, one per random draw of the network (seed)."""
+    return np.array([(lambda s: s.ratio / s.predicted)(backward_signal(depth, activation, scale, width, m, seed))
+                     for seed in seeds])
+
+
+def hidden_layers(depth: int) -> str:
+    """'1 hidden layer', '20 hidden layers'."""
+    return f"{depth} hidden layer{'s' if depth != 1 else ''}"
 
 
 def setting_name(activation: str, scale: float) -> str:
@@ -138,15 +164,25 @@ def print_signal_table(signal: BackwardSignal, every: int = 1) -> None:
         print(row)
 
 
-def print_factor_products(depth: int = SIGNAL_DEPTH) -> None:
-    """For every activation and scale: the measured ||dJ/dZ[1]|| / ||dJ/dZ[L]|| beside the factors multiplied out."""
+def print_factor_products(depth: int = SIGNAL_DEPTH, seeds=range(8), wide: int = 400, wide_seeds=range(3),
+                          wide_m: int = 10, wide_activations=("relu",)) -> None:
+    """For every activation and scale: the measured ||dJ/dZ[1]|| / ||dJ/dZ[L]|| beside the factors multiplied out
+    (seed 0, the network of the figure), then measured / predicted over several seeds, at width 50 and (1x) wide."""
     print(f"{depth} hidden layers of {SIGNAL_WIDTH}; ratio = ||dJ/dz[1]|| / ||dJ/dz[L]||, L = {depth + 1}")
-    print(f"{'setting':>20}  {'measured ratio':>14}  {'factors multiplied':>18}  {'measured / predicted':>20}")
+    print(f"{'':>20}  {'seed 0 (the figure)':^46}  {f'measured / predicted, {len(seeds)} seeds':^30}")
+    print(f"{'setting':>20}  {'measured ratio':>14}  {'factors multiplied':>18}  {'per step':>10}  {'median':>8}  "
+          f"{'lowest':>9}  {'highest':>9}")
     for activation in SIGNAL_ACTIVATIONS:
         for scale in SIGNAL_SCALES:
             s = backward_signal(depth, activation, scale)
+            r = ratio_over_seeds(activation, scale, seeds, depth)
             print(f"{setting_name(activation, scale):>20}  {s.ratio:>14.2g}  {s.predicted:>18.2g}  "
-                  f"{s.ratio / s.predicted:>20.2f}")
+                  f"{s.predicted ** (1 / depth):>10.2f}  {np.median(r):>8.2f}  {r.min():>9.2f}  {r.max():>9.2f}")
+    print(f"\nthe same at width {wide} ({depth} hidden layers of {wide}, m = {wide_m}), {len(wide_seeds)} seeds:")
+    for activation in wide_activations:
+        r = ratio_over_seeds(activation, 1.0, wide_seeds, depth, wide, wide_m)
+        print(f"{setting_name(activation, 1.0):>20}  {'':>14}  {'':>18}  {'':>10}  "
+              f"{np.median(r):>8.2f}  {r.min():>9.2f}  {r.max():>9.2f}")
 
 
 def decade_ticks(ax, most: int = 8) -> None:
@@ -159,12 +195,25 @@ def decade_ticks(ax, most: int = 8) -> None:
     ax.yaxis.set_minor_formatter(NullFormatter())
 
 
+def layer_ticks(depth: int) -> list:
+    """Layer numbers for the x axis: the output layer L = depth + 1 (where the signal starts), every few below, and 1."""
+    return sorted(set(range(depth + 1, 0, -max(1, (depth + 1) // 6))) | {1})
+
+
 def _signal_axes(ax, depth: int, ylabel: str) -> None:
     ax.set_xlabel("layer l")
     ax.set_ylabel(ylabel)
-    ax.set_xticks(range(1, depth + 2, max(1, (depth + 1) // 7)))
+    ax.set_xticks(layer_ticks(depth))
     ax.grid(alpha=0.3)
     decade_ticks(ax)
+
+
+def few_decade_ticks(ax) -> None:
+    """A log axis spanning less than two decades gets ticks at 1, 2 and 5 times each power of ten, labelled."""
+    low, high = ax.get_ylim()
+    if high / low < 100:
+        ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 3.0, 5.0)))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.2g}"))
 
 
 @one_at_a_time
@@ -184,7 +233,7 @@ def plot_backward_signals(depth: int = SIGNAL_DEPTH) -> None:
         _signal_axes(bottom, depth, "||dJ/dW[l]||")
         top.legend(loc="best", fontsize=7)
     fig.suptitle(f"one backward pass at the start: {depth} hidden layers of {SIGNAL_WIDTH} and an identity "
-                 f"output (layer {depth + 1})")
+                 f"output (layer {depth + 1}); each panel has its own y range")
     fig.tight_layout()
     plt.show()
 
@@ -195,13 +244,16 @@ def draw_backward_signal(ax, depth: int, activation: str, scale: float) -> str:
     layers = np.arange(1, depth + 2)
     color = SCALE_COLORS.get(scale, "black")
     ax.semilogy(layers, s.dZ, "o-", color=color, ms=4, lw=2, label="||dJ/dz[l]||")
+    predicted = s.dZ[-1] * np.append(np.cumprod(s.factors[::-1])[::-1], 1.0)
+    ax.semilogy(layers, predicted, ":", color="0.4", lw=1.5, label="predicted: factors multiplied")
     ax.semilogy(layers, s.dW, "s--", color=color, ms=3, lw=1, label="||dJ/dW[l]||")
     _signal_axes(ax, depth, "gradient norm")
+    few_decade_ticks(ax)
     ax.set_xlim(0.5, depth + 1.5)
-    ax.set_title(f"{setting_name(activation, scale)}: {depth} hidden layers")
+    ax.set_title(f"{setting_name(activation, scale)}: {hidden_layers(depth)}")
     ax.legend(loc="best", fontsize=8)
-    return (f"{setting_name(activation, scale)}, {depth} hidden layers: ||dJ/dz[1]|| / ||dJ/dz[L]|| = {s.ratio:.2g} "
-            f"measured, {s.predicted:.2g} from the {depth} factors multiplied out")
+    return (f"{setting_name(activation, scale)}, {hidden_layers(depth)}: ||dJ/dz[1]|| / ||dJ/dz[L]|| = {s.ratio:.2g} "
+            f"measured, {s.predicted:.2g} from the {depth} factor{'s' if depth != 1 else ''} multiplied out")
 
 
 class BackwardSignalFigure(SliderFigure):
@@ -256,7 +308,7 @@ def slowdown_runs(w: float = 2.0, b: float = 2.0, lr: float = 0.15, steps: int =
     X, Y, activations = np.array([[1.0]]), np.array([[0.0]]), ["sigmoid"]
     runs = {}
     for loss in ("half_squared_error", "binary_cross_entropy"):
-        start = {"W1": np.array([[w]]), "b1": np.array([[b]])}
+        start = {"W1": np.array([[float(w)]]), "b1": np.array([[float(b)]])}
         kept = [start]
 
         def keep(epoch, params, history):
@@ -275,66 +327,70 @@ def slowdown_runs(w: float = 2.0, b: float = 2.0, lr: float = 0.15, steps: int =
 
 @one_at_a_time
 def plot_slowdown(runs: dict) -> None:
-    """Left: each run's loss before every step (log scale); right: the neuron's output a, against the step."""
-    fig, (ax_loss, ax_a) = plt.subplots(1, 2, figsize=(WIDTH, 3.2), dpi=DPI)
+    """Left: |dJ/dz| before every step (log scale); right: the neuron's output a, against the step."""
+    fig, (ax_dz, ax_a) = plt.subplots(1, 2, figsize=(WIDTH, 3.2), dpi=DPI)
     names = {"half_squared_error": "half squared error", "binary_cross_entropy": "cross-entropy"}
     for (loss, run), color in zip(runs.items(), ("tab:red", "tab:blue")):
-        steps = np.arange(len(run["J"]))
-        ax_loss.semilogy(steps, run["J"], color=color, lw=2, label=names[loss])
+        steps = np.arange(len(run["dZ"]))
+        ax_dz.semilogy(steps, np.abs(run["dZ"]), color=color, lw=2, label=names[loss])
         ax_a.plot(steps, run["a"], color=color, lw=2, label=names[loss])
-    ax_loss.set_xlabel("step")
-    ax_loss.set_ylabel("J (each run's own loss)")
-    ax_loss.set_title("the loss")
-    ax_loss.grid(alpha=0.3)
-    decade_ticks(ax_loss)
-    ax_loss.legend(loc="lower left")
+    ax_dz.set_xlabel("step")
+    ax_dz.set_ylabel("|dJ/dz|, the signal into w and b")
+    ax_dz.set_title("the gradient signal")
+    ax_dz.grid(alpha=0.3)
+    decade_ticks(ax_dz)
+    ax_dz.legend(loc="upper right")
     ax_a.axhline(0.0, color="0.5", lw=1, ls=":")
     ax_a.set_xlabel("step")
     ax_a.set_ylabel("output a = sigma(w x + b)")
     ax_a.set_ylim(-0.05, 1.05)
     ax_a.set_title("the output, target y = 0")
     ax_a.grid(alpha=0.3)
-    ax_a.legend(loc="lower left")
+    ax_a.legend(loc="center", bbox_to_anchor=(0.45, 0.5))
     fig.tight_layout()
     plt.show()
 
 
-def silent_share(params: dict, X: np.ndarray, activations) -> float:
-    """The share of hidden units whose z is <= 0 on every column of X (all hidden layers pooled).
+def silent_units(params: dict, X: np.ndarray, activations) -> np.ndarray:
+    """One boolean per hidden unit (all hidden layers, layer 1 first): is its z <= 0 on every column of X?
 
     For a ReLU that is a dead unit: it outputs 0 on every example, so phi'(z) = 0 and by
     boxed equation 1 its dJ/dz, and with it its weights' gradient, is 0 on every example.
+    A leaky ReLU with z <= 0 everywhere still has phi'(z) = 0.01: silent, not dead.
     """
     _, caches = forward(params, X, activations)
-    return float(np.mean(np.concatenate([np.all(c.Z <= 0, axis=1) for c in caches[:-1]])))
+    return np.concatenate([np.all(c.Z <= 0, axis=1) for c in caches[:-1]])
 
 
-def frozen_share(before: dict, after: dict) -> float:
-    """The share of hidden units whose incoming weights and bias did not change at all from before to after."""
-    L = len([name for name in before if name.startswith("W")])
-    return float(np.mean(np.concatenate([
-        np.all(before[f"W{l}"] == after[f"W{l}"], axis=1) & (before[f"b{l}"][:, 0] == after[f"b{l}"][:, 0])
-        for l in range(1, L)])))
+def silent_share(params: dict, X: np.ndarray, activations) -> float:
+    """The share of hidden units whose z is <= 0 on every column of X (all hidden layers pooled)."""
+    return float(np.mean(silent_units(params, X, activations)))
+
+
+def revived_share(silent_before: np.ndarray, silent_after: np.ndarray) -> tuple[int, int]:
+    """(units silent before and not silent after, units silent before): how many came back."""
+    return int(np.sum(silent_before & ~silent_after)), int(np.sum(silent_before))
 
 
 def dead_units_run(X, Y, activation: str, lr: float, seed: int, sizes=(2, 32, 32, 32, 1), epochs: int = 40,
-                   batch_size: int = 20) -> dict:
+                   batch_size: int = 20, middle: int | None = None) -> dict:
     """Train with ml.train and record silent_share before training and after every epoch.
 
-    Returns {"silent": shares (epochs + 1,), "frozen": frozen_share over the last epoch,
-    "loss": the last epoch's loss}.
+    Returns {"silent": shares (epochs + 1,), "revived": revived_share from epoch `middle`
+    (default epochs // 2) to the last, "loss": the last epoch's loss}.
     """
+    middle = epochs // 2 if middle is None else middle
     activations = [activation] * (len(sizes) - 2) + ["sigmoid"]
     params = init_params(list(sizes), seed=seed, init="he")
-    silent, kept = [silent_share(params, X, activations)], [params]
+    masks = [silent_units(params, X, activations)]
 
     def record(epoch, params, history):
-        silent.append(silent_share(params, X, activations))
-        kept[:] = [kept[-1], params]
+        masks.append(silent_units(params, X, activations))
 
     _, history = train(params, X, Y, activations, loss="binary_cross_entropy", lr=lr, epochs=epochs,
                        batch_size=batch_size, seed=seed, callback=record, progress=False)
-    return {"silent": np.array(silent), "frozen": frozen_share(*kept[-2:]), "loss": history.loss[-1]}
+    return {"silent": np.array([mask.mean() for mask in masks]), "revived": revived_share(masks[middle], masks[-1]),
+            "loss": history.loss[-1]}
 
 
 @one_at_a_time
@@ -349,5 +405,6 @@ def plot_dead_units(runs: dict) -> None:
         ax.grid(alpha=0.3)
         ax.set_ylim(0, 100)
     axes[0].set_ylabel("% of hidden units with z <= 0\non every training example")
+    fig.suptitle("one line per start", fontsize=9)
     fig.tight_layout()
     plt.show()
