@@ -264,7 +264,8 @@ class BackwardSignalFigure(SliderFigure):
     """
 
     ALT = ("Line plot, on a log scale, of the norms of dJ/dz[l] (solid) and dJ/dW[l] (dashed) against the layer l "
-           "of a deep network at the start of training, for the chosen hidden activation and initial scale: with "
+           "of a deep network at the start of training, for the chosen hidden activation and initial scale, with a "
+           "dotted grey line for the factors multiplied out from the output, close to the solid one: with "
            "sigmoid the signal shrinks by orders of magnitude on its way back to layer 1; with ReLU at He's scale it "
            "stays level; half or twice the scale makes it shrink or grow at every layer.")
 
