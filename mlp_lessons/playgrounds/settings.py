@@ -149,7 +149,7 @@ PROPERTIES = (
     Property("lr", 0.3, lambda lr: _number("lr", *LR_RANGE)(check_lr(lr)), ("slider", "log", *LR_RANGE, 0.1),
              "learning rate", 2, needs="optimizer", line="always"),
     Property("momentum", 0.0, _number("momentum", *MOMENTUM_RANGE), ("slider", "float", *MOMENTUM_RANGE, 0.01),
-             "momentum beta", 2, needs="optimizer"),
+             "momentum", 2, needs="optimizer"),
     Property("regularization", None, _choice("regularization", REGULARIZATIONS),
              ("dropdown", [(r or "none", r) for r in REGULARIZATIONS]), "regularisation", 2, needs="optimizer"),
     Property("reg_rate", 0.01, _number("reg_rate", REG_RATES[0], REG_RATES[-1]),
