@@ -684,8 +684,8 @@ def test_the_gradients_view_shows_backward_of_the_latest_mini_batch():
         pg.png()
         view = pg.view
         # The key gives the largest box's value and the widest line's |dJ/dW|; the widest line is drawn 3.3 wide.
-        assert view.key_numbers[1].get_text() == f"{max(v.max() for v in dz_shown):.2g}"
-        assert view.key_numbers[2].get_text() == f"{max(W.max() for W in dW_shown):.2g}"
+        assert view.gradient_panels.key_numbers[1].get_text() == f"{max(v.max() for v in dz_shown):.2g}"
+        assert view.gradient_panels.key_numbers[2].get_text() == f"{max(W.max() for W in dW_shown):.2g}"
         lines = view.ax_net.collections[0]
         assert np.max(lines.get_linewidth()) == pytest.approx(3.3)
     assert "gradients" in view.titles[view.ax_net].get_text() and "|dJ/dz|" in view.titles[view.ax_net].get_text()
@@ -695,7 +695,7 @@ def test_before_any_step_the_gradients_view_says_so():
     pg = ml.playground(view="gradients")
     assert pg.state.gradients() is None and pg.state.grad_norms == []
     assert pg.png()[:4] == b"\x89PNG"
-    assert "no step yet" in pg.view.key_numbers[1].get_text()
+    assert "no step yet" in pg.view.gradient_panels.key_numbers[1].get_text()
 
 
 def test_the_view_toggle_changes_the_picture_not_the_run():
