@@ -303,6 +303,20 @@ def _related(s: dict) -> dict:
     return dict(s, features=features, batch_size=min(s["batch_size"] or s["m"], s["m"]))
 
 
+def playground_line(settings, log, data: tuple = ()) -> str:
+    """The line of Python that re-creates a playground's run: its settings, then its log
+    (epochs, steps, weight edits) as calls, the first epochs as its epochs= argument."""
+    log = list(log)
+    epochs = log.pop(0)[1] if log and log[0][0] == "train" else 0
+    line = settings.call(epochs, data)
+    for action, *args in log:
+        if action == "set_weight":
+            line += f".set_weight({', '.join(map(repr, args))})"
+        else:
+            line += f".{action}({'' if action == 'step' and args[0] == 1 else args[0]})"
+    return line
+
+
 def lesson_code(settings, log, data_lines: list[str] | None = None) -> str:
     """The run of a playground written out with the lessons' functions, for settings and its log.
 

@@ -32,7 +32,7 @@ from ..figures.threads import ONE_AT_A_TIME, one_at_a_time
 from ..forward import forward
 from ..params import init_params
 from ..training import Run, accuracy, smaller_lr
-from .settings import LR_RANGE, Settings, lesson_code
+from .settings import LR_RANGE, Settings, lesson_code, playground_line
 
 WEIGHT_RANGE = (-10.0, 10.0)
 
@@ -76,8 +76,9 @@ def slider_advice(lr: float) -> str:
     return smaller_lr(lr, least=LR_RANGE[0])
 
 
-def check_weight(params: dict, l, p, q, value) -> int:
-    """l, after checking that W[l]_pq exists and value is in WEIGHT_RANGE."""
+def with_weight(params: dict, l, p, q, value) -> tuple[dict, float]:
+    """(params with W[l]_pq := value, the value), the value rounded to 3 significant digits, as printed,
+    after checking that W[l]_pq exists and value is in WEIGHT_RANGE.  params itself is left as it was."""
     L = len(params) // 2
     if not (isinstance(l, numbers.Integral) and 1 <= l <= L):
         raise ValueError(f"l must be a layer from 1 to L = {L}, got {l!r}.")
@@ -87,7 +88,49 @@ def check_weight(params: dict, l, p, q, value) -> int:
                          f"got p={p!r}, q={q!r}.")
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not WEIGHT_RANGE[0] <= value <= WEIGHT_RANGE[1]:
         raise ValueError(f"value must be a number from {WEIGHT_RANGE[0]:g} to {WEIGHT_RANGE[1]:g}, got {value!r}.")
-    return int(l)
+    W = params[f"W{l}"].copy()
+    W[p, q] = value = float(f"{value:.3g}")
+    return {**params, f"W{l}": W}, value
+
+
+def fresh_run(s: Settings, inputs: tuple, d: PlaygroundData) -> Run:
+    """The Run that settings s describe, at epoch 0 with weights from the seed, on the network's
+    inputs (a[0] of the training set, a[0] of the test set) and d's targets."""
+    X, X_test = inputs
+    return Run(
+        init_params(s.layer_sizes, seed=s.seed, init=s.init_name), X, d.Y, s.activations, loss=s.loss,
+        optimizer=s.optimizer(), batch_size=s.batch_size, seed=s.seed, X_test=X_test, Y_test=d.Y_test,
+        advice=slider_advice,
+    )
+
+
+def count_in_log(log: list, action: str):
+    """One more epoch ("train") or mini-batch ("step") in a run's log: a run of the same action is one entry."""
+    if log and log[-1][0] == action:
+        log[-1] = (action, log[-1][1] + 1)
+    else:
+        log.append((action, 1))
+
+
+def step_gradients(run: Run):
+    """The latest step's gradients, as the Run's one backward pass computed them, or None before a step.
+
+    Returns (dz, dW): dz[l - 1] is each neuron's mean |dJ/dz| over that mini-batch's
+    columns, mean(|dJ/dZ[l]|, axis=1) of shape (n[l],), and dW[l - 1] is |dJ/dW[l]|,
+    for l = 1..L.
+    """
+    if run.grads is None:
+        return None
+    L = len(run.dZ)
+    with np.errstate(all="ignore"):
+        return ([np.mean(np.abs(run.dZ[l]), axis=1) for l in range(1, L + 1)],
+                [np.abs(run.grads[f"dW{l}"]) for l in range(1, L + 1)])
+
+
+def step_gradient_norms(run: Run) -> np.ndarray:
+    """||dJ/dW[l]|| (the Frobenius norm) of the latest step, for l = 1..L."""
+    with np.errstate(all="ignore"):
+        return np.array([np.linalg.norm(run.grads[f"dW{l}"]) for l in range(1, len(run.dZ) + 1)])
 
 
 class PlaygroundState:
@@ -130,12 +173,7 @@ class PlaygroundState:
         if (self.data_key, s.features) != self.inputs_key:
             self.inputs = self.input_features(self.data.X), self.input_features(self.data.X_test)
             self.inputs_key = self.data_key, s.features
-        (X, X_test), d = self.inputs, self.data
-        self.run = Run(
-            init_params(s.layer_sizes, seed=s.seed, init=s.init_name), X, d.Y, s.activations, loss=s.loss,
-            optimizer=s.optimizer(), batch_size=s.batch_size, seed=s.seed, X_test=X_test, Y_test=d.Y_test,
-            advice=slider_advice,
-        )
+        self.run = fresh_run(s, self.inputs, self.data)
         self.log = []  # ("train", epochs), ("step", batches) and ("set_weight", l, p, q, value), in order
         self.grad_norms = []  # per epoch: ||dJ/dW[l]|| for l = 1..L at the epoch's last step
         return self.changed()
@@ -161,10 +199,7 @@ class PlaygroundState:
                 advance()  # one that diverges counts: the line of Python must attempt it too
                 if self.epochs > len(self.grad_norms):
                     self.grad_norms.append(self.gradient_norms())
-                if self.log and self.log[-1][0] == action:
-                    self.log[-1] = (action, self.log[-1][1] + 1)
-                else:
-                    self.log.append((action, 1))
+                count_in_log(self.log, action)
         return self.changed()
 
     def train(self, epochs: int = 100) -> "PlaygroundState":
@@ -182,31 +217,17 @@ class PlaygroundState:
     @one_at_a_time
     def set_weight(self, l: int, p: int, q: int, value: float) -> "PlaygroundState":
         """W[l]_pq := value (rounded to 3 significant digits, as printed): what does one weight do?"""
-        W = self.params[f"W{check_weight(self.params, l, p, q, value)}"].copy()
-        W[p, q] = value = float(f"{value:.3g}")
-        self.run.params = {**self.params, f"W{l}": W}
+        self.run.params, value = with_weight(self.params, l, p, q, value)
         self.log.append(("set_weight", int(l), int(p), int(q), value))
         return self.changed()
 
     def gradients(self):
-        """The latest step's gradients, as the Run's one backward pass computed them, or None before a step.
-
-        Returns (dz, dW): dz[l - 1] is each neuron's mean |dJ/dz| over that mini-batch's
-        columns, mean(|dJ/dZ[l]|, axis=1) of shape (n[l],), and dW[l - 1] is |dJ/dW[l]|,
-        for l = 1..L.
-        """
-        r = self.run
-        if r.grads is None:
-            return None
-        L = len(r.dZ)
-        with np.errstate(all="ignore"):
-            return ([np.mean(np.abs(r.dZ[l]), axis=1) for l in range(1, L + 1)],
-                    [np.abs(r.grads[f"dW{l}"]) for l in range(1, L + 1)])
+        """The latest step's (mean |dJ/dz| per neuron, |dJ/dW[l]|), or None before a step: step_gradients."""
+        return step_gradients(self.run)
 
     def gradient_norms(self) -> np.ndarray:
-        """||dJ/dW[l]|| (the Frobenius norm) of the latest step, for l = 1..L."""
-        with np.errstate(all="ignore"):
-            return np.array([np.linalg.norm(self.run.grads[f"dW{l}"]) for l in range(1, len(self.run.dZ) + 1)])
+        """||dJ/dW[l]|| of the latest step, for l = 1..L: step_gradient_norms."""
+        return step_gradient_norms(self.run)
 
     def accuracies(self) -> tuple[float, float]:
         """(training accuracy, test accuracy) of the current parameters."""
@@ -235,15 +256,7 @@ class PlaygroundState:
 
     def code_line(self) -> str:
         """A line of Python that re-creates exactly this run: settings, epochs, steps, weight edits."""
-        log = list(self.log)
-        epochs = log.pop(0)[1] if log and log[0][0] == "train" else 0
-        line = self.settings.call(epochs, self.source.arguments)
-        for action, *args in log:
-            if action == "set_weight":
-                line += f".set_weight({', '.join(map(repr, args))})"
-            else:
-                line += f".{action}({'' if action == 'step' and args[0] == 1 else args[0]})"
-        return line
+        return playground_line(self.settings, self.log, self.source.arguments)
 
     def code(self) -> str:
         """The same run written with the lessons' functions (load_dataset, init_params, Run)."""
