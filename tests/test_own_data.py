@@ -304,6 +304,7 @@ def test_a_click_reaches_python_in_jupyterlab(jupyter_lab_server, lab_page, xor_
     picture.click(position={"x": x * scale, "y": y * scale})
     page.wait_for_function("() => /Your 41 points/.test(document.querySelector('img.mlp-picture').alt)",
                            timeout=60_000)
+    assert "Your 41 points" in picture.get_attribute("alt")  # the click's point reached the kernel's playground
 
 
 def test_click_points_onto_the_plane_in_chromium(tmp_path, chromium_browser, xor_points):  # noqa: F811
