@@ -110,3 +110,57 @@ def test_every_subpackage_is_installed():
     listed = set(re.findall(r'"([^"]+)"', listed))
     found = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "mlp_lessons").rglob("__init__.py")}
     assert found <= listed, f"add {sorted(found - listed)} to [tool.setuptools] packages in pyproject.toml"
+
+
+# The house: which rooms a room may import from (issue 20). The top level is the math;
+# data sits beside it; figures, playgrounds, exercises, grading, site and lecture above.
+ROOMS_MAY_IMPORT = {
+    "math": {"math"},
+    "data": {"math"},
+    "figures": {"math", "data", "figures"},
+    "playgrounds": {"math", "data", "figures", "playgrounds"},
+    "exercises": {"math", "data", "exercises"},
+    "grading": {"math", "exercises", "grading"},
+    "site": {"figures", "site"},
+    "lecture": {"roof", "math", "playgrounds", "lecture"},
+}
+
+
+def _room(module: str) -> str:
+    parts = module.split(".")
+    if parts == ["mlp_lessons"]:
+        return "roof"
+    return parts[1] if parts[1] in ROOMS_MAY_IMPORT else "math"
+
+
+def _imports_of(path: Path) -> set:
+    import ast
+
+    module = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+    package = module if path.name == "__init__.py" else module.rsplit(".", 1)[0]
+    package = package.removesuffix(".__init__")
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            base = package.split(".")[: len(package.split(".")) - (node.level - 1)]
+            if node.module:
+                found.add(".".join(base + [node.module]))
+            else:  # from .. import optim: the names are modules
+                found.update(".".join(base + [alias.name]) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("mlp_lessons"):
+            found.add(node.module)
+    return found
+
+
+def test_no_import_goes_up_the_house():
+    """Each room imports only from its own floor or below, so the math never depends on a figure."""
+    wrong = []
+    for path in sorted((ROOT / "mlp_lessons").rglob("*.py")):
+        module = ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+        room = _room(module)
+        if room == "roof":
+            continue
+        for target in _imports_of(path):
+            if _room(target) not in ROOMS_MAY_IMPORT[room]:
+                wrong.append(f"{module} ({room}) imports {target} ({_room(target)})")
+    assert not wrong, "imports that go up the house:\n" + "\n".join(wrong)
