@@ -256,7 +256,8 @@ def test_a_deleted_check_cell_is_noted_and_graded_all_the_same(graded):
 
 def test_a_kernel_that_dies_is_recorded(graded):
     rows = rows_of(graded, "kernel_dies_08_softmax_exercises.ipynb")
-    assert all(r.passed == "" and r.status == "not graded" and "kernel died" in r.hint for r in rows.values()), rows
+    assert all(r.passed == "" and r.status == "not graded" and "Python ended" in r.hint for r in rows.values()), rows
+    assert all(r.hint.endswith("in cell 5 (`import os`).") for r in rows.values()), rows
 
 
 def test_an_exercise_not_implemented_has_its_own_mark_and_count(graded):
@@ -265,7 +266,8 @@ def test_an_exercise_not_implemented_has_its_own_mark_and_count(graded):
     for f in ("softmax_cross_entropy", "predict_labels"):
         assert (rows[f].passed, rows[f].status, rows[f].code) == ("no", "not implemented", "not_implemented"), rows[f]
     printed = graded["printed"]
-    assert printed.splitlines()[0] == "✔ passed  ✘ wrong or error  … not implemented  ⏱ timed out  - not graded"
+    assert printed.splitlines()[0].startswith("Each notebook ran in a sandbox (bubblewrap)")
+    assert printed.splitlines()[2] == "✔ passed  ✘ wrong or error  … not implemented  ⏱ timed out  - not graded"
     row = next(line for line in printed.splitlines() if line.startswith("  half_done_08_softmax_exercises"))
     assert row.split()[1:] == ["✔", "…", "…"]
     assert "…" not in "".join(line for line in printed.splitlines() if line.startswith("  mistakes"))
@@ -390,26 +392,3 @@ if __name__ == "__main__":
     made = make_class(target, small="--small" in sys.argv)
     print(json.dumps({"files": len(made)}))
     os.sys.exit(0)
-
-
-def test_a_kernel_that_dies_while_starting_is_started_again(monkeypatch, tmp_path):
-    """Under load a fresh kernel sometimes dies before it answers kernel_info (13 errors in one
-    3.10 run while three test runs shared the cores); no student code has run then, so the
-    grader starts another instead of failing the notebook."""
-    import asyncio
-
-    from nbclient import NotebookClient
-
-    original = NotebookClient.async_start_new_kernel_client
-    failures = []
-
-    async def dies_once(self):
-        if not failures:
-            failures.append(1)
-            await self._async_cleanup_kernel()  # as nbclient does when wait_for_ready fails
-            raise RuntimeError("Kernel died before replying to kernel_info")
-        return await original(self)
-
-    monkeypatch.setattr(NotebookClient, "async_start_new_kernel_client", dies_once)
-    runs, problem = asyncio.run(grading._run_cells(["print(6 * 7)"], tmp_path, timeout=30))
-    assert failures == [1] and problem == "" and runs[0].stdout == "42\n"

@@ -1,51 +1,65 @@
-"""Grade a class: run every collected exercise notebook in its own fresh kernel and tabulate its checks.
+"""Grade a class: run every collected exercise notebook in a sandbox and judge its functions from outside.
 
     python run.py grade submissions/                   grades.csv in the current folder
-    python run.py grade submissions/ --out week3.csv --timeout 30 --jobs 2
+    python run.py grade submissions/ --out week3.csv --timeout 30 --jobs 2 --similar 0.8
 
-Each notebook found under the folder (subfolders too) is identified by the
-stamp the exercise notebooks carry in their metadata.  It is copied into a
-temporary folder of its own and run there in a fresh kernel (its HOME, IPython
-and matplotlib settings in that folder too), cell by cell, skipping the cells
-that only call the checks; then the grader runs each exercise's check itself on
-the student's function, so a deleted or edited check cell changes nothing.  A
-cell or a check that runs longer than the time limit is interrupted (an
-infinite loop is recorded, and the run goes on); a kernel that does not stop
-is killed.  Files that are not exercise notebooks, or were saved from another
-version of an exercise, are reported as such.
+Each notebook found under the folder (subfolders too; links are not followed) is
+read once, before any student code runs, and identified by the stamp the exercise
+notebooks carry in their metadata.  Its code cells run, one by one, in a process
+of its own (runner.py), inside a sandbox (sandbox.py: bubblewrap on Linux) that
+sees none of the other submissions, none of your files and no network; the cells
+that only call the checks are skipped.  Then the grader judges each exercise here,
+in its own process: the diagnosis (exercises.diagnose) calls a stand-in for the
+student's function (student.py) that sends the arguments to the student's process
+and brings back only what the function returned.  The probes are drawn from a
+seed picked afresh for every notebook, and the right answers, the catalogue of
+mistakes and the verdict never leave the grader, so nothing a notebook does to
+its own process (replacing the checks, hooks, printing fake results) can make a
+function pass that does not compute the right answers.
 
-Writes a CSV (one row per student notebook and exercise: passed, the hint the
-check gave) and prints a table per notebook plus a class summary: how many
-passed each exercise, and the most common mistakes by hint.
+Limits, each with its verdict: TIMEOUT seconds per cell and per check (then an
+interrupt; a process that ignores it is killed), MEMORY_MB of memory, OUTPUT_MB of
+printing, a CPU-time budget and a process count for each notebook.  A process
+that ends, or is stopped, takes everything it started with it.
+
+Writes the CSV atomically (a new file renamed over the old one: a link there is
+replaced, never followed), also when the run is interrupted (Ctrl-C or a
+termination signal: the notebooks not graded yet say so), and prints a table per
+notebook plus a class summary: how many passed each exercise, the most common
+mistakes by hint, and the pairs of notebooks whose code is nearly identical.
 Sits at the top of the package, beside the exercises whose checks it runs.
-A student's code runs with the teacher's permissions: the temporary folders
-keep honest notebooks apart, but do not sandbox a hostile one.
 """
 
 from __future__ import annotations
 
 import argparse
 import ast
-import asyncio
 import csv
-import json
+import io
 import os
 import secrets
-import shutil
-import subprocess
+import signal
+import stat
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import NamedTuple
 
 from ..errors import plural
-from ..exercises import NOTEBOOKS, current_name, notebook_version
+from ..exercises import EXERCISES, NOTEBOOKS, Result, current_name, diagnose, notebook_version
+from ..exercises.predictions import Prediction
+from .sandbox import Limits, remove_stale_folders, sandbox_problem
+from .similarity import THRESHOLD, similar_pairs
+from .student import Stopped, StudentProcess, TimedOut, size_text, stop_all
 
-KERNEL_START_ATTEMPTS = 3
 TIMEOUT = 30  # seconds for one cell or one check; a training loop of the exercises needs about one
+MAX_FILE_MB = 20  # a larger file is not read
 CHECK_CALLS = ("summary", "show_grad_check", "show_momentum")  # besides check_*: cells that only report, which the grader replaces
+HANDOUTS = Path(__file__).resolve().parents[2] / "notebooks" / "exercises"  # in a clone (for the similarity report)
 
 
 class Row(NamedTuple):
@@ -56,31 +70,7 @@ class Row(NamedTuple):
     status: str  # the check's status, or "timed out", "not graded", "not an exercise notebook", ...
     code: str  # the mistake's code
     hint: str  # what the check told the student
-    note: str = ""  # anything else the teacher should know, e.g. a deleted check cell
-
-
-# ---- kernels ----
-
-def kernel_spec_manager():
-    """Every kernel name resolves to ipykernel on this interpreter (as nbval --nbval-current-env does)."""
-    import ipykernel.kernelspec
-    from jupyter_client.kernelspec import KernelSpecManager
-
-    class CurrentEnvKernelSpecs(KernelSpecManager):
-        def get_kernel_spec(self, kernel_name):
-            return self.kernel_spec_class(resource_dir=ipykernel.kernelspec.RESOURCES,
-                                          **ipykernel.kernelspec.get_kernel_dict())
-
-    return CurrentEnvKernelSpecs()
-
-
-def isolated_env(folder: Path) -> dict:
-    """The kernel's environment: its home, IPython profile and matplotlib cache inside its own folder."""
-    env = dict(os.environ)
-    env.update(HOME=str(folder), USERPROFILE=str(folder), IPYTHONDIR=str(folder / ".ipython"),
-               MPLCONFIGDIR=str(folder / ".matplotlib"), JUPYTER_CONFIG_DIR=str(folder / ".jupyter"),
-               PYTHONDONTWRITEBYTECODE="1")
-    return env
+    note: str = ""  # anything else the teacher should know: a cell stopped at a limit, a deleted check cell
 
 
 # ---- what a file is ----
@@ -107,14 +97,56 @@ def _functions(nb) -> set:
     return names
 
 
-def identify(path: Path, folder: Path) -> Submission:
+def read_file(path: Path) -> tuple[bytes | None, str]:
+    """The file's bytes, or (None, why not): a link is not followed, only a regular file of at most
+    MAX_FILE_MB is read, and a file that vanished or cannot be read is reported, not raised."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        info = os.lstat(path)
+        if stat.S_ISLNK(info.st_mode):
+            return None, "A link, not a file: links are not followed (copy the notebook itself into the folder)."
+        if not stat.S_ISREG(info.st_mode):
+            return None, "Not a regular file (a pipe, a device or a socket)."
+        if info.st_size > MAX_FILE_MB << 20:
+            return None, f"Larger than {MAX_FILE_MB} MB ({info.st_size / 2 ** 20:.0f} MB): not read."
+        fd = os.open(path, flags)
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return None, "Not a regular file (a pipe, a device or a socket)."
+            chunks, size = [], 0
+            while size <= MAX_FILE_MB << 20:
+                chunk = os.read(fd, 1 << 20)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
+        finally:
+            os.close(fd)
+    except FileNotFoundError:
+        return None, "The file was removed before it could be read."
+    except OSError as e:
+        return None, f"Could not be read ({type(e).__name__}: {e.strerror or e})."
+    if size > MAX_FILE_MB << 20:
+        return None, f"Larger than {MAX_FILE_MB} MB: not read."
+    return b"".join(chunks), ""
+
+
+def identify(path: Path, folder: Path, data: bytes | None = None) -> Submission:
+    """What the file is: an exercise notebook (which one), or why it is not graded."""
     import nbformat
 
     name = path.relative_to(folder).as_posix()
+    if data is None:
+        data, problem = read_file(path)
+        if data is None:
+            return Submission(path, name, None, "", problem)
     if path.suffix != ".ipynb":
         return Submission(path, name, None, "", f"Not a notebook (a {path.suffix or 'file without extension'} file)")
     try:
-        nb = nbformat.read(path, as_version=4)
+        nb = nbformat.reads(data.decode("utf-8"), as_version=4)
+        cells = [c for c in nb.cells if c.cell_type == "code" and isinstance(c.source, str)]
+        if len(cells) != sum(c.cell_type == "code" for c in nb.cells):
+            raise ValueError("a cell whose source is not text")
     except Exception as e:
         return Submission(path, name, None, "", f"Not a notebook: it could not be read as one ({type(e).__name__})")
     stamp = nb.metadata.get("mlp_lessons")
@@ -171,151 +203,259 @@ def _defining_cell(nb, function: str):
 
 class CellRun(NamedTuple):
     error: str  # "" or "Name: value"
-    timed_out: bool
-    stdout: str
+    stopped: str  # "" or what stopped it: "interrupted at the 30 s limit", "stopped: used more than 2 GB", ...
 
 
-async def _run_cells(sources: list, folder: Path, timeout: int) -> tuple[list, str]:
-    """Run each source in one fresh kernel in folder; returns (one CellRun per source, a problem or "")."""
-    import nbformat
-    from jupyter_client.manager import AsyncKernelManager
-    from nbclient import NotebookClient
-    from nbclient.exceptions import DeadKernelError
-
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
-    runs, problem = [], ""
-    for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
-        km = AsyncKernelManager(kernel_name="python3", kernel_spec_manager=kernel_spec_manager())
-        client = NotebookClient(nb, km=km, timeout=timeout, interrupt_on_timeout=True, allow_errors=True,
-                                kernel_name="python3", record_timing=False)
-        await km.start_kernel(cwd=str(folder), env=isolated_env(folder), stderr=subprocess.DEVNULL,
-                              extra_arguments=["--HistoryManager.hist_file=:memory:"])
-        try:
-            await client.async_start_new_kernel_client()  # (it shuts the kernel down if this fails)
-            break
-        except RuntimeError:
-            # "Kernel died before replying to kernel_info": seen while other test runs started
-            # kernels on the same 2 cores. No student code has run yet: start another kernel.
-            if attempt == KERNEL_START_ATTEMPTS:
-                raise
-    try:
-        for index, cell in enumerate(nb.cells):
-            start = time.monotonic()
-            try:
-                await asyncio.wait_for(client.async_execute_cell(cell, index), timeout + 15)
-            except asyncio.TimeoutError:
-                problem = f"the kernel did not stop after {timeout} s, even when interrupted, and was killed"
-                break
-            except DeadKernelError:
-                problem = "the kernel died (the code ended Python, e.g. with os._exit, or ran out of memory)"
-                break
-            errors = [o for o in cell.outputs if o.output_type == "error"]
-            error = f"{errors[0].ename}: {errors[0].evalue}" if errors else ""
-            timed_out = time.monotonic() - start >= timeout and (not errors or errors[0].ename == "KeyboardInterrupt")
-            stdout = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream" and o.name == "stdout")
-            runs.append(CellRun(error, timed_out, stdout))
-    finally:
-        try:
-            if client.kc is not None:
-                client.kc.stop_channels()
-            if km.has_kernel:
-                await km.shutdown_kernel(now=True)
-        except Exception:  # a kernel that is already gone
-            pass
-    return runs, problem
+def _error_text(error) -> str:
+    return f"{type(error).__name__}: {error}" if error is not None else ""
 
 
-def _grading_source(nonce: str, key: str, function: str, single: bool) -> str:
-    return (f'print({nonce!r} + __import__("mlp_lessons.exercises", fromlist=["result_json"])'
-            f'.result_json({key!r}, globals().get({function!r}), {single!r}, {function!r} in globals()))')
+def _cell_label(nb, index: int) -> str:
+    first = next((line.strip() for line in nb.cells[index].source.splitlines() if line.strip()), "")
+    return f"cell {index + 1} (`{first[:40]}`)" if first else f"cell {index + 1}"
 
 
-async def grade_notebook(sub: Submission, timeout: int = TIMEOUT) -> list:
+def _run_student_cells(process: StudentProcess, sub: Submission, cells: list, timeout: float, limits: Limits):
+    """Run the student's cells in order; returns ({cell index: CellRun}, notes about the notebook)."""
+    by_cell, notes = {}, []
+    for index, source in cells:
+        label = _cell_label(sub.nb, index)
+        process.where = f"in {label}"
+        error, interrupted = process.run_cell(source, timeout)
+        if interrupted:
+            stopped = f"interrupted at the {timeout:g} s limit"
+            notes.append(f"{label} was interrupted at the {timeout:g} s limit")
+        elif isinstance(error, MemoryError):
+            stopped = f"stopped: used more than {size_text(limits.memory_mb)} of memory"
+            notes.append(f"{label} was stopped: it asked for more than {size_text(limits.memory_mb)} of memory")
+        else:
+            stopped = ""
+        by_cell[index] = CellRun(_error_text(error) if not interrupted else "", stopped)
+    process.where = ""
+    return by_cell, notes
+
+
+def _missing_hint(sub: Submission, entry, by_cell: dict, timeout: float) -> str:
+    cell = _defining_cell(sub.nb, entry.function)
+    what = f"The {'answer' if entry.prediction else 'function'} `{entry.function}`"
+    run = by_cell.get(cell)
+    if cell is None:
+        return f"{what} is not defined: its exercise cell was deleted or renamed."
+    if run is not None and run.stopped.startswith("interrupted"):
+        return f"{what} is not defined: its cell ran longer than {timeout:g} s and was interrupted."
+    if run is not None and run.stopped:
+        return f"{what} is not defined: its cell was {run.stopped}."
+    if run is not None and run.error:
+        return f"{what} is not defined: its cell raised {run.error}"
+    return f"{what} is not defined after running the notebook."
+
+
+def _judge(process: StudentProcess, entry, timeout: float, seed: int) -> Result:
+    """The verdict on one exercise, computed here: the student's process only answers calls."""
+    exercise = EXERCISES[entry.key]
+    defined, is_callable, value = process.get(entry.function)
+    if not defined:
+        return Result("missing", "missing", "", "")
+    if isinstance(exercise, Prediction):
+        return diagnose(exercise, value)
+    if not is_callable:
+        hint = f"`{entry.function}` is not a function (it is a {type(value).__name__}): define it with def."
+        return Result("error", "not_callable", hint, hint)
+    function = process.function(entry.function, time.monotonic() + timeout, timeout)
+    return diagnose(exercise, function, single=entry.single, seed=seed)
+
+
+def grade_notebook(sub: Submission, timeout: float = TIMEOUT, hidden: list = (), slot: int = 0,
+                   limits: Limits = Limits(), cancelled: threading.Event | None = None) -> list:
     """The rows of one submission: one per exercise, or one that says why it was not graded."""
     if sub.problem:
         return [Row(sub.name, sub.notebook, "", "", "not graded", "", sub.problem)]
     entries = NOTEBOOKS[sub.notebook]
-    student_cells = [(i, c.source) for i, c in enumerate(sub.nb.cells)
-                     if c.cell_type == "code" and c.source.strip() and not _only_reports(c.source)]
-    nonce = secrets.token_hex(8)
-    sources = [s for _, s in student_cells] + [_grading_source(nonce, e.key, e.function, e.single) for e in entries]
-    with tempfile.TemporaryDirectory(prefix="mlp_lessons_grade_") as tmp:
-        folder = Path(tmp)
-        shutil.copy(sub.path, folder / "submission.ipynb")
-        runs, problem = await _run_cells(sources, folder, timeout)
-    by_cell = {index: run for (index, _), run in zip(student_cells, runs)}
-    checks = runs[len(student_cells):]
+    cells = [(i, c.source) for i, c in enumerate(sub.nb.cells)
+             if c.cell_type == "code" and c.source.strip() and not _only_reports(c.source)]
     checked = _checked_functions(sub.nb)
-    rows = []
-    for j, e in enumerate(entries):
-        note = "" if e.function in checked else "its check cell was deleted or changed; graded all the same"
-        if j >= len(checks):
-            rows.append(Row(sub.name, sub.notebook, e.function, "", "not graded", "",
-                            f"Not graded: {problem or 'the notebook stopped before this check'}.", note))
-            continue
-        run = checks[j]
-        if run.timed_out:
-            rows.append(Row(sub.name, sub.notebook, e.function, "no", "timed out", "timeout",
-                            f"The check did not finish within {timeout} s: is there an infinite loop?", note))
-            continue
-        line = next((l for l in run.stdout.splitlines() if l.startswith(nonce)), None)
-        if line is None:
-            rows.append(Row(sub.name, sub.notebook, e.function, "no", "error", "grader",
-                            f"The check could not run: {run.error or 'no result'}.", note))
-            continue
-        result = json.loads(line[len(nonce):])
-        hint = result["hint"]
-        if result["status"] == "missing":
-            cell = _defining_cell(sub.nb, e.function)
-            what = f"The {'answer' if e.prediction else 'function'} `{e.function}`"
-            if cell is None:
-                hint = f"{what} is not defined: its exercise cell was deleted or renamed."
-            elif by_cell.get(cell) is not None and by_cell[cell].timed_out:
-                hint = f"{what} is not defined: its cell ran longer than {timeout} s and was interrupted."
-            elif by_cell.get(cell) is not None and by_cell[cell].error:
-                hint = f"{what} is not defined: its cell raised {by_cell[cell].error}"
-            else:
-                hint = f"{what} is not defined after running the notebook."
-        passed = "yes" if result["status"] == "pass" else "no"
-        rows.append(Row(sub.name, sub.notebook, e.function, passed, result["status"], result["code"], hint, note))
-    return rows
+    rows, by_cell, notes = {}, {}, []
+    seed = secrets.randbits(32)  # probes no notebook can know in advance
+    process = None
+    try:
+        if cancelled is not None and cancelled.is_set():
+            raise Stopped("the grading was interrupted before this notebook")
+        process = StudentProcess(list(hidden), slot, limits)
+        by_cell, notes = _run_student_cells(process, sub, cells, timeout, limits)
+        for entry in entries:
+            process.where = f"in the check of {entry.function}"
+            try:
+                result = _judge(process, entry, timeout, seed)
+            except TimedOut:
+                rows[entry.function] = ("no", "timed out", "timeout",
+                                        f"The check did not finish within {timeout:g} s: is there an infinite loop?")
+                continue
+            hint = result.hint
+            if result.status == "missing":
+                hint = _missing_hint(sub, entry, by_cell, timeout)
+            rows[entry.function] = ("yes" if result.status == "pass" else "no", result.status, result.code, hint)
+    except Stopped as e:
+        stopped = str(e) or (process.stopped if process is not None else "") or "stopped"
+        notes.append(stopped)
+        for entry in entries:
+            rows.setdefault(entry.function, ("", "not graded", "", f"Not graded: {stopped}."))
+    finally:
+        if process is not None:
+            process.close()
+    note = "; ".join(notes)
+    out = []
+    for entry in entries:
+        passed, status, code, hint = rows[entry.function]
+        own = "" if entry.function in checked else "its check cell was deleted or changed; graded all the same"
+        out.append(Row(sub.name, sub.notebook, entry.function, passed, status, code, hint,
+                       "; ".join(n for n in (own, note) if n)))
+    return out
 
 
 # ---- the whole class ----
 
 def find_files(folder: Path) -> list:
-    return sorted(p for p in folder.rglob("*") if p.is_file()
-                  and not any(part.startswith(".") for part in p.relative_to(folder).parts))
+    """Every entry under folder that is not hidden, links included (they are reported, not followed)."""
+    found = []
+    for root, dirs, files in os.walk(folder, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not os.path.islink(os.path.join(root, d)))
+        links = [d for d in os.listdir(root) if os.path.islink(os.path.join(root, d)) and not d.startswith(".")]
+        found += [Path(root) / f for f in files if not f.startswith(".")]
+        found += [Path(root) / d for d in links if (Path(root) / d) not in found]
+    return sorted(set(found))
 
 
-async def _grade_all(subs: list, timeout: int, jobs: int) -> list:
-    gate = asyncio.Semaphore(jobs)
-
-    async def one(sub):
-        async with gate:
-            return await grade_notebook(sub, timeout)
-
-    return [row for rows in await asyncio.gather(*(one(s) for s in subs)) for row in rows]
+def _check_out(out: Path) -> None:
+    if out.is_dir() and not out.is_symlink():
+        raise SystemExit(f"{out} is a folder: give --out the name of the CSV file to write.")
+    if not out.parent.is_dir():
+        raise SystemExit(f"The folder {out.parent} does not exist: create it, or give --out another path.")
 
 
-def grade(folder, out="grades.csv", timeout: int = TIMEOUT, jobs: int | None = None, stream=None) -> list:
-    """Grade every file under folder; write the CSV to out, print the tables to stream; returns the rows."""
+def write_csv(rows: list, out: Path) -> Path:
+    """Write the rows atomically: a new file in the same folder, renamed over out (a link at out is replaced,
+    never followed).  If out cannot be replaced (it became a folder), the file gets a new name; returns it."""
+    text = io.StringIO(newline="")
+    writer = csv.writer(text)
+    writer.writerow(Row._fields)
+    writer.writerows(rows)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    try:
+        with os.fdopen(fd, "w", newline="", encoding="utf-8") as f:
+            f.write(text.getvalue())
+        try:
+            os.replace(tmp, out)
+            return out
+        except OSError:
+            other = out.with_name(f"{out.stem}-{time.strftime('%Y%m%d-%H%M%S')}{out.suffix}")
+            os.replace(tmp, other)
+            return other
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _code_cells(nb) -> list:
+    return [c.source for c in nb.cells if c.cell_type == "code" and not _only_reports(c.source)]
+
+
+def _handouts() -> dict:
+    import nbformat
+
+    found = {}
+    for notebook in NOTEBOOKS:
+        path = HANDOUTS / f"{notebook}.ipynb"
+        if path.is_file():
+            found[notebook] = _code_cells(nbformat.read(path, as_version=4))
+    return found
+
+
+def grade(folder, out="grades.csv", timeout: float = TIMEOUT, jobs: int | None = None, stream=None,
+          similar: float = THRESHOLD, limits: Limits = Limits()) -> list:
+    """Grade every file under folder; write the CSV to out, print the tables to stream; returns the rows.
+
+    Interrupted (Ctrl-C, SIGTERM), it stops every student process, still writes the rows it has
+    (the notebooks not graded say so) and then raises KeyboardInterrupt."""
     stream = stream or sys.stdout
-    folder = Path(folder)
+    folder, out = Path(folder), Path(out)
     if not folder.is_dir():
         raise SystemExit(f"{folder} is not a folder: pass the folder that holds the students' notebooks.")
-    jobs = jobs or min(8, 2 * (os.cpu_count() or 1))  # a kernel spends much of its start waiting, not computing
+    _check_out(out)
+    jobs = jobs or min(4, 2 * (os.cpu_count() or 1))
     start = time.perf_counter()
-    subs = [identify(p, folder) for p in find_files(folder)]
-    rows = asyncio.run(_grade_all(subs, timeout, jobs))
-    out = Path(out)
-    with out.open("w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
-        writer.writerow(Row._fields)
-        writer.writerows(rows)
-    print_report(rows, stream)
-    print(f"\n{plural(len(subs), 'file')} graded in {time.perf_counter() - start:.1f} s; the rows are in {out}.", file=stream)
+    remove_stale_folders()
+    subs = [identify(p, folder) for p in find_files(folder)]  # every file is read before any student code runs
+    hidden = [str(folder.resolve()), str(out.parent.resolve())]
+    problem = sandbox_problem()
+    results, cancelled, interrupted = {}, threading.Event(), False
+    slots = list(range(jobs))
+    slot_lock = threading.Lock()
+
+    def one(i, sub):
+        with slot_lock:
+            slot = slots.pop()
+        try:
+            return grade_notebook(sub, timeout, hidden, slot, limits, cancelled)
+        except Exception as e:  # the grader's own failure on one notebook must not stop the class
+            return [Row(sub.name, sub.notebook, "", "", "not graded", "",
+                        f"Not graded: the grader failed on this notebook ({type(e).__name__}: {e}).")]
+        finally:
+            with slot_lock:
+                slots.append(slot)
+
+    previous = _on_terminate()
+    pool = ThreadPoolExecutor(max_workers=jobs)
+    try:
+        futures = {pool.submit(one, i, sub): i for i, sub in enumerate(subs)}
+        pending = set(futures)
+        while pending:
+            done, pending = wait(pending, timeout=0.5)
+            for f in done:
+                results[futures[f]] = f.result()
+    except KeyboardInterrupt:
+        interrupted = True
+        cancelled.set()
+        stop_all("stopped: the grading was interrupted")
+        for f in futures:
+            f.cancel()
+        for f, i in futures.items():
+            if not f.cancelled():
+                try:
+                    results[i] = f.result(timeout=60)
+                except Exception:
+                    pass
+    finally:
+        pool.shutdown(wait=not interrupted, cancel_futures=True)
+        _restore_terminate(previous)
+    rows = []
+    for i, sub in enumerate(subs):
+        rows += results.get(i) or [Row(sub.name, sub.notebook, "", "", "not graded", "",
+                                       "Not graded: the grading was interrupted before this notebook.")]
+    written = write_csv(rows, out)
+    pairs = similar_pairs({s.name: (s.notebook, _code_cells(s.nb)) for s in subs if s.nb is not None and s.notebook},
+                          _handouts(), similar)
+    print_report(rows, stream, pairs=pairs, similar=similar, sandbox=problem, limits=limits, timeout=timeout)
+    print(f"\n{plural(len(subs), 'file')} graded in {time.perf_counter() - start:.1f} s; the rows are in {written}"
+          + (f" ({out} could not be replaced)." if written != out else "."), file=stream)
+    if interrupted:
+        print("The grading was interrupted: the notebooks not graded yet are listed as such.", file=stream)
+        raise KeyboardInterrupt
     return rows
+
+
+def _on_terminate():
+    """SIGTERM (e.g. `kill`, or a CI job cancelled) ends the run like Ctrl-C: results written, processes stopped."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGTERM"):
+        return None
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+    return signal.signal(signal.SIGTERM, stop)
+
+
+def _restore_terminate(previous) -> None:
+    if previous is not None:
+        signal.signal(signal.SIGTERM, previous)
 
 
 MARKS = {"passed": "✔", "wrong or error": "✘", "not implemented": "…", "timed out": "⏱", "not graded": "-"}
@@ -338,8 +478,26 @@ def _section(title: str, lines: list, stream) -> None:
             print(f"  {line}", file=stream)
 
 
-def print_report(rows: list, stream) -> None:
+def _sandbox_lines(problem: str, limits: Limits, timeout: float) -> list:
+    bounds = (f"at most {timeout:g} s per cell and per check, {size_text(limits.memory_mb)} of memory, "
+              f"{size_text(limits.output_mb)} of printing, {limits.cpu_s} s of CPU time and "
+              f"{limits.processes} processes per notebook")
+    if not problem:
+        return [f"Each notebook ran in a sandbox (bubblewrap): no network, no view of the other notebooks or of "
+                f"your files, and {bounds}."]
+    return [f"NO SANDBOX: {problem}.",
+            "The students' code ran with your permissions: it could read and change your files. The verdicts "
+            "were still computed outside their processes, every file was read before any code ran, and the "
+            f"limits were {bounds} (where this system enforces them)."]
+
+
+def print_report(rows: list, stream, pairs: list = (), similar: float = THRESHOLD, sandbox: str | None = None,
+                 limits: Limits = Limits(), timeout: float = TIMEOUT) -> None:
     graded = [r for r in rows if r.exercise]
+    if sandbox is not None:
+        for line in _sandbox_lines(sandbox, limits, timeout):
+            print(line, file=stream)
+        print(file=stream)
     if graded:
         print("  ".join(f"{mark} {name}" for name, mark in MARKS.items()), file=stream)
     for notebook in NOTEBOOKS:
@@ -357,7 +515,15 @@ def print_report(rows: list, stream) -> None:
                              for f in functions)
             print("  " + s.ljust(width) + "  " + line, file=stream)
     _section("Not graded", [f"{r.student}: {r.hint}" for r in rows if not r.exercise], stream)
-    _section("Notes", [f"{r.student}, {r.exercise}: {r.note}" for r in graded if r.note], stream)
+    notes = {}
+    for r in graded:
+        for note in filter(None, r.note.split("; ")):
+            text = f"{r.exercise}: {note}" if note.startswith("its check cell") else note
+            notes.setdefault(r.student, []).append(text) if text not in notes.get(r.student, []) else None
+    _section("Notes", [f"{student}: {'; '.join(texts)}" for student, texts in notes.items()], stream)
+    _section(f"Nearly identical code (similarity at least {similar:g}; set it with --similar)",
+             [f"{p.a} and {p.b}: {p.similarity:.2f} ({p.notebook}, {p.shared} runs of code in common)"
+              for p in pairs], stream)
     print("\nClass summary", file=stream)
     for notebook in NOTEBOOKS:
         mine = [r for r in graded if r.notebook == notebook]
@@ -385,7 +551,15 @@ def main(argv=None) -> int:
     parser.add_argument("--timeout", type=int, default=TIMEOUT,
                         help=f"seconds allowed for each cell and each check (default {TIMEOUT})")
     parser.add_argument("--jobs", type=int, default=None, help="notebooks run at once (default: twice the number "
-                        "of cores, at most 8)")
+                        "of cores, at most 4)")
+    parser.add_argument("--similar", type=float, default=THRESHOLD,
+                        help=f"list pairs of notebooks whose code is at least this similar, 0 to 1 (default {THRESHOLD})")
+    parser.add_argument("--memory", type=int, default=Limits().memory_mb, help="MB of memory per notebook "
+                        f"(default {Limits().memory_mb})")
     args = parser.parse_args(argv)
-    grade(args.folder, args.out, args.timeout, args.jobs)
+    try:
+        grade(args.folder, args.out, args.timeout, args.jobs, similar=args.similar,
+              limits=Limits(memory_mb=args.memory))
+    except KeyboardInterrupt:
+        return 130
     return 0
