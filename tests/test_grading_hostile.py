@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import re
 import io
 import os
 import subprocess
@@ -368,3 +369,43 @@ def test_an_interrupted_run_writes_what_it_has_and_leaves_nothing_behind(tmp_pat
     time.sleep(1)
     for uid in range(sandbox.FIRST_UID, sandbox.FIRST_UID + 2):
         assert not subprocess.run(["pgrep", "-u", str(uid)], capture_output=True, text=True).stdout.split()
+
+
+def test_without_a_sandbox_the_report_says_so_and_the_verdicts_still_come_from_outside(tmp_path, monkeypatch):
+    """macOS, Windows, or Linux without bubblewrap: the same run, bare, with a warning first."""
+    monkeypatch.setitem(sandbox._CHECKED, "problem", "bubblewrap is not installed (a test pretends)")
+    folder = tmp_path / "class"
+    folder.mkdir()
+    nbformat.write(notebook({}), folder / "honest.ipynb")
+    nbformat.write(notebook(STUBS, (
+        "import mlp_lessons.exercises as E\nE.diagnose = lambda *a, **k: E.Result('pass', 'pass', 'Correct!', 'Correct!')")),
+        folder / "fake.ipynb")
+    nbformat.write(notebook({}, "import time\nwhile True:\n    time.sleep(0.1)"), folder / "loop.ipynb")
+    before = set(os.listdir(os.environ.get("TMPDIR", "/tmp")))
+    stream = io.StringIO()
+    rows = grading.grade(folder, tmp_path / "grades.csv", timeout=5, jobs=2, stream=stream)
+    printed = stream.getvalue()
+    assert printed.startswith("NO SANDBOX: bubblewrap is not installed (a test pretends).")
+    assert "could read and change your files" in printed.splitlines()[1]
+    by = {(r.student, r.exercise): r for r in rows}
+    assert all(by[("honest.ipynb", f)].passed == "yes" for f in STUBS)
+    assert all(by[("fake.ipynb", f)].status == "not implemented" for f in STUBS)
+    assert all("interrupted at the 5 s limit" in by[("loop.ipynb", f)].note for f in STUBS)
+    left = {n for n in set(os.listdir(os.environ.get("TMPDIR", "/tmp"))) - before if n.startswith("mlp_lessons_grade_")}
+    assert not left
+
+
+def test_the_similarity_report_ignores_the_handout_and_renamed_variables():
+    from mlp_lessons.grading.similarity import similar_pairs
+
+    handout = ["import numpy as np", "def f(x):\n    raise NotImplementedError"]
+    body = ("def f(x):\n    total = 0\n    for i in range(len(x)):\n        if x[i] > 0:\n            total += x[i] * 2\n"
+            "        else:\n            total -= x[i]\n    return total / max(1, len(x))\n")
+    renamed = re.sub(r"\bi\b", "k", body.replace("total", "acc")).replace("    ", "  ") + "# mine\n"
+    other = ("def f(x):\n    import numpy as np\n    y = np.asarray(x, dtype=float)\n"
+             "    return float(np.where(y > 0, 2 * y, -y).sum() / max(1, y.size))\n")
+    notebooks = {"a": ("nb", handout + [body]), "b": ("nb", handout + [renamed]), "c": ("nb", handout + [other]),
+                 "d": ("nb", list(handout))}
+    pairs = similar_pairs(notebooks, {"nb": handout}, threshold=0.8)
+    assert [(p.a, p.b) for p in pairs] == [("a", "b")] and pairs[0].similarity == 1.0
+    assert similar_pairs(notebooks, {"nb": handout}, threshold=1.01) == []
