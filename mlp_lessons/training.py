@@ -23,8 +23,8 @@ from .optim import update_rule
 
 # Past this size a parameter means the run has blown up, even while the loss is finite.
 MAX_PARAM = 1e8
-# An epoch whose loss is this many times the loss before training (and above
-# LOSS_FLOOR) has blown up too: with saturating hidden units the loss can stay
+# An epoch whose loss is this many times the loss before training, or after the latest edit
+# of the parameters by hand (and above LOSS_FLOOR), has blown up too: with saturating hidden units the loss can stay
 # finite, and the weights moderate, while every step overshoots.
 MAX_LOSS_GROWTH, LOSS_FLOOR = 100.0, 10.0
 # Inputs, targets or starting parameters past this size make every gradient step huge, whatever
@@ -108,9 +108,10 @@ def smaller_lr(lr: float, least: float = 0.0) -> str:
 
 
 def divergence_message(J, params: dict, where: str, updated: bool, X, advice: str, start_loss=None,
-                       start_sizes=None, check: bool = True) -> str | None:
+                       start_sizes=None, check: bool = True, since: str = "before training") -> str | None:
     """Why training must stop, or None: a NaN or infinite loss, a parameter grown past MAX_PARAM,
-    or a loss grown MAX_LOSS_GROWTH times past start_loss (the loss before training).
+    or a loss grown MAX_LOSS_GROWTH times past start_loss (the loss before training, or `since`
+    when, e.g. "after the latest edit of the weights").
 
     where: e.g. "at epoch 3, step 12"; updated: whether any update has been made,
     since before the first one the learning rate cannot be the cause; advice:
@@ -121,7 +122,7 @@ def divergence_message(J, params: dict, where: str, updated: bool, X, advice: st
     arguments, for Run, which calls it once per epoch with arguments it made.
     """
     if check:
-        J = divergence_message_args(J, params, where, updated, X, advice, start_loss, start_sizes)
+        J = divergence_message_args(J, params, where, updated, X, advice, start_loss, start_sizes, since)
     if not np.isfinite(J):
         if not updated:
             return (
@@ -140,13 +141,13 @@ def divergence_message(J, params: dict, where: str, updated: bool, X, advice: st
             )
     if start_loss is not None and J > LOSS_FLOOR and J > MAX_LOSS_GROWTH * start_loss:
         return (
-            f"Training stopped {where}: the loss has grown from {start_loss:.3g} before training "
+            f"Training stopped {where}: the loss has grown from {start_loss:.3g} {since} "
             f"to {J:.3g}, so the steps overshoot instead of going downhill. {advice}"
         )
     return None
 
 
-def divergence_message_args(J, params, where, updated, X, advice, start_loss, start_sizes) -> float:
+def divergence_message_args(J, params, where, updated, X, advice, start_loss, start_sizes, since="") -> float:
     """divergence_message's arguments, or a message; returns J as a float (NaN and inf allowed)."""
     here = "divergence_message"
     J = one_number(J)
@@ -157,7 +158,8 @@ def divergence_message_args(J, params, where, updated, X, advice, start_loss, st
                         f"look at the loss alone), got {describe(params)}.")
     for name, value in params.items():
         check_array(name, value, where=f"{here}, params", finite=False)
-    for name, value, kind in (("where", where, str), ("advice", advice, str), ("updated", updated, (bool, np.bool_))):
+    for name, value, kind in (("where", where, str), ("advice", advice, str), ("since", since, str),
+                              ("updated", updated, (bool, np.bool_))):
         if not isinstance(value, kind):
             what = "True or False" if name == "updated" else "a string"
             raise TypeError(f"{here}: {name} must be {what}, got {describe(value)}.")
@@ -219,8 +221,11 @@ class Run:
     shuffles the m columns (from `seed`) into batches of batch_size (None: all m, unshuffled).
     X_test, Y_test: both sets' loss after every epoch (history.test_loss, .end_loss).  advice(lr)
     ends a divergence message that blames the learning rate (smaller_lr by default).  A NaN or
-    inf loss stops the run at once, keeping the parameters from before that step; a parameter
-    past MAX_PARAM, looked at once per epoch, undoes that epoch; a diverged run does not move.
+    inf loss, or a step that leaves a parameter NaN or inf, stops the run at once, keeping the
+    parameters from before that step (the last finite ones); a parameter past MAX_PARAM, or a loss
+    grown MAX_LOSS_GROWTH times, looked at once per epoch, undoes that epoch; a diverged run does
+    not move.  Parameters set by hand (run.params = ..., run.set_weight) are the new start: the
+    loss grows from the loss after that edit, not from the loss before training.
     """
 
     def __init__(self, params, X, Y, activations, *, loss="half_squared_error", optimizer=None, lr=None,
@@ -232,12 +237,34 @@ class Run:
         self.rng = np.random.default_rng(check_seed(seed))
         if advice is not None:
             check_callable("advice", advice, 1, "a function lr -> the advice to print (a string), or None")
-        self.params, self._first, self.advise = params, params, advice
-        self._start_sizes = {name: float(np.max(np.abs(value))) for name, value in params.items()}
-        self.history = History()
+        self.advise, self.history = advice, History()
+        self.params = params  # also the reference a loss grows from (see params.setter)
         self.grads = self.dZ = None  # the latest step's (see step)
         self._shuffled = None  # (X, Y) in this epoch's order while an epoch is under way
         self._next, self._total, self._start = 0, 0.0, (params, 0)
+
+    @property
+    def params(self) -> dict:
+        """The current parameters {"W1": ..., "b1": ..., ...}."""
+        return self._params
+
+    @params.setter
+    def params(self, params: dict):
+        """Parameters set by hand: the run goes on from them, and whether it blows up is measured from
+        them (their sizes, and the loss on the next mini-batch, before its update), not from the start."""
+        self._params = self._first = params
+        self._start_sizes = {name: float(np.max(np.abs(value))) for name, value in params.items()}
+        self._reference = None  # the loss the growth rule compares with: the next step's J
+        self._since = "before training" if self.history.steps == 0 else "after the parameters were set by hand"
+        if getattr(self, "_shuffled", None) is not None:  # mid-epoch: undoing the epoch goes back to here
+            self._start = params, self._start[1]
+
+    def set_weight(self, l: int, p: int, q: int, value: float) -> "Run":
+        """W[l]_pq := value, by hand (in a copy: arrays given to the run stay as they were)."""
+        W = self.params[f"W{l}"].copy()
+        W[p, q] = value
+        self.params = {**self.params, f"W{l}": W}
+        return self
 
     @property
     def lr(self) -> float:
@@ -283,17 +310,35 @@ class Run:
         """One step's outcome: J on the batch and the new parameters.  A NaN or inf J stops the run
         (the parameters stay those from before the step).  Returns whether the run goes on."""
         h, (X, _), start = self.history, self._shuffled, self._next
+        where = f"at epoch {h.epochs + 1}, step {h.steps + 1}"
         if not np.isfinite(J):
-            self._stop(divergence_message(J, {}, f"at epoch {h.epochs + 1}, step {h.steps + 1}", h.steps > 0, X,
-                                          self.advice, check=False))
+            self._stop(divergence_message(J, {}, where + self._keep_last_good(), h.steps > 0, X, self.advice,
+                                          check=False))
+            return False
+        if not all(np.isfinite(value).all() for value in new_params.values()):  # an update that overflowed
+            self._stop(divergence_message(J, new_params, where + self._keep_last_good(), True, X, self.advice,
+                                          check=False))
             return False
         if h.start_loss is None:
             h.start_loss = J
-        self.params, h.steps = new_params, h.steps + 1
+        if self._reference is None:
+            self._reference = J
+        self._params, h.steps = new_params, h.steps + 1
         self._next, self._total = start + self._batch, self._total + J * min(self._batch, X.shape[1] - start)
         if self._next >= X.shape[1]:
             self._end_epoch()
         return True
+
+    def _keep_last_good(self) -> str:
+        """After a step that blew up: the parameters from before it, unless they had already grown past
+        MAX_PARAM (a network that gives NaN), then those at the start of this epoch; says which, in brackets."""
+        if self.history.steps == 0:
+            return ""
+        if all(np.max(np.abs(value)) <= max(MAX_PARAM, MAX_LOSS_GROWTH * self._start_sizes[name])
+               for name, value in self._params.items()):
+            return " (the parameters stay as they were before that step)"
+        self._params = self._start[0]
+        return " (the parameters go back to the start of this epoch: those before that step had already grown too large)"
 
     def epoch(self) -> "Run":
         """Steps to the end of the current epoch (a whole epoch if none is under way)."""
@@ -329,7 +374,7 @@ class Run:
             order = self.rng.permutation(m)
             X, Y = X[:, order], Y[:, order]  # shuffled once, so each batch is a view, not a copy
         self._shuffled, self._next, self._total = (X, Y), 0, 0.0
-        self._start = self.params, self.history.steps
+        self._start = self._params, self.history.steps
 
     def _end_epoch(self):
         h, (start_params, start_steps) = self.history, self._start
@@ -338,11 +383,11 @@ class Run:
         steps = f"step {h.steps}" if h.steps == start_steps + 1 else f"steps {start_steps + 1}-{h.steps}"
         with np.errstate(all="ignore"):
             message = divergence_message(
-                J, self.params, f"in epoch {h.epochs + 1} ({steps})", True, X, self.advice, h.start_loss,
-                self._start_sizes, check=False,
+                J, self.params, f"in epoch {h.epochs + 1} ({steps})", True, X, self.advice, self._reference,
+                self._start_sizes, check=False, since=self._since,
             )
         if message is not None:
-            self.params = start_params
+            self._params = start_params
             return self._stop(message)
         h.epochs += 1
         h.loss.append(J)

@@ -767,3 +767,48 @@ def test_the_gradients_view_redrawn_matches_one_drawn_from_scratch():
             live, fresh = pixels(pg.png()), pixels(PlaygroundView().png(pg))
             differ = np.mean(np.any(live != fresh, axis=2))
             assert differ < 0.002, (change, epochs, differ)
+
+
+# ---- issue 21: a weight edit, NaN weights, one source of advice ----------------------------------
+
+HILLS_EDIT = dict(dataset="hills", features=["x1", "x2", "x1^2", "x2^2"], hidden=[], epochs=2)
+
+
+def test_a_weight_set_by_hand_is_the_new_start_of_the_loss_growth_rule():
+    """W[1]_02 := 10 raises the loss 100-fold (0.24 -> 860): that is the edit, not the learning rate."""
+    pg = ml.playground(**HILLS_EDIT, lr=0.003).set_weight(1, 0, 2, 10.0)
+    assert pg.run.loss_on(pg.run.X, pg.run.Y) > 100 * pg.history.end_loss[-1]
+    pg.train(10)
+    assert not pg.diverged and pg.message == "" and pg.epochs == 12
+    assert 400 < pg.history.loss[2] < 500 and pg.history.end_loss[-1] < 1.0  # 446 after the edit, 0.87 ten epochs on
+    small = ml.playground(**HILLS_EDIT, lr=1e-4).set_weight(1, 0, 2, 10.0).train(10)
+    assert not small.diverged and "smallest offered" not in small.message
+
+
+def test_a_real_divergence_after_a_weight_edit_is_still_blamed_on_the_learning_rate():
+    pg = ml.playground(**HILLS_EDIT, lr=0.003).set_weight(1, 0, 2, 10.0).set(lr=10.0)
+    pg.set_weight(1, 0, 2, 10.0).train(10)
+    assert pg.diverged and "lr = 10 is probably too large" in pg.message
+
+
+def test_a_diverged_run_keeps_finite_parameters_and_says_so():
+    """L2 at rate 10 with lr = 10: a step's loss is NaN, and the weights before it had already blown up."""
+    pg = ml.playground(hidden=[8, 8], activation="relu", regularization="L2", reg_rate=10.0, lr=10.0, epochs=20)
+    assert pg.diverged and "the loss became nan" in pg.message and "the parameters go back to" in pg.message
+    assert all(np.all(np.isfinite(value)) and np.max(np.abs(value)) < 1e8 for value in pg.params.values())
+    status = pg.status()
+    assert "nan" not in status and "accuracy 0.0%" not in status, status
+
+
+def test_the_printed_code_gives_the_playgrounds_divergence_advice():
+    pg = ml.playground(**HILLS_EDIT, lr=1e-4).set_weight(1, 0, 2, 10.0).train(3)
+    namespace = {}
+    exec(pg.code(), namespace)
+    run = namespace["run"]
+    assert "run.set_weight(1, 0, 2, 10.0)" in pg.code()
+    assert run.advice == pg.run.advice and "already the smallest offered" in run.advice
+    assert namespace["history"].loss == pg.history.loss
+    blown = diverging().train(50)
+    namespace = {}
+    exec(blown.code(), namespace)
+    assert blown.diverged and namespace["history"].message == blown.message

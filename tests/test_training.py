@@ -381,3 +381,45 @@ def test_divergence_message_checks_its_arguments(net):
         assert "divergence_message" in message(e) and words in message(e), message(e)
     assert divergence() is None
     assert "W1 has grown to nan" in divergence(params=nan)  # NaN parameters are what it looks for, not an error
+
+
+# ---- issue 21: parameters set by hand, NaN weights ------------------------------------------------
+
+def _hills_run(lr):
+    X, Y = ml.load_dataset("hills", m=200, noise=0.1, seed=0)
+    X = ml.input_features(X, ["x1", "x2", "x1^2", "x2^2"])
+    return ml.Run(ml.init_params([4, 1], seed=0, init="xavier"), X, Y, ["identity"], lr=lr, batch_size=16, seed=0)
+
+
+def test_the_loss_grows_from_the_loss_after_the_latest_edit_not_from_before_training():
+    run = _hills_run(0.003).train(2)
+    before_edit = run.history.start_loss
+    run.set_weight(1, 0, 2, 10.0)  # the loss jumps past MAX_LOSS_GROWTH times the start: the edit's doing
+    assert run.loss_on(run.X, run.Y) > ml.training.MAX_LOSS_GROWTH * before_edit
+    run.train(10)
+    assert not run.diverged and run.history.epochs == 12 and run.history.loss[-1] < run.history.loss[2] / 100
+    assert run.history.start_loss == before_edit  # still the loss before training
+
+
+def test_parameters_assigned_by_hand_are_an_edit_too_and_a_real_blow_up_is_still_caught():
+    run = _hills_run(0.003).train(2)
+    W1 = run.params["W1"].copy()
+    W1[0, 2] = 10.0
+    run.params = {**run.params, "W1": W1}
+    assert not run.train(5).diverged
+    late = _hills_run(0.3).train(1).set_weight(1, 0, 2, 10.0).train(20)  # lr = 0.3 overshoots from there
+    assert late.diverged and "probably too large" in late.history.message
+
+
+def test_a_step_that_blows_up_leaves_finite_parameters_and_says_which():
+    """L2 at rate 10 with lr = 10: the loss of step 10 is NaN, and the weights before it were already huge."""
+    X, Y = ml.load_dataset("moons", m=200, noise=0.1, seed=0)
+    run = ml.Run(ml.init_params([2, 8, 8, 1], seed=0, init="he"), X, Y, ["relu", "relu", "sigmoid"],
+                 loss="binary_cross_entropy", optimizer=ml.GradientDescent(lr=10.0, regularization="L2", rate=10.0),
+                 batch_size=16, seed=0).train(20)
+    message = run.history.message
+    assert run.diverged and "the loss became nan" in message and "(the parameters go back to the start of this epoch" in message
+    assert all(np.all(np.isfinite(value)) for value in run.params.values()) and np.isfinite(run.loss_on(X, Y))
+    X, Y = np.array([[1e160, -1e160]]), np.array([[0.0, 0.0]])  # J is finite, the update overflows to inf
+    run = ml.Run({"W1": np.array([[1e-160]]), "b1": np.zeros((1, 1))}, X, Y, ["identity"], lr=1e200).train(2)
+    assert run.diverged and "W1 has grown to inf" in run.history.message and run.params["W1"][0, 0] == 1e-160

@@ -131,7 +131,6 @@ from .plots import (  # noqa: F401
     MISTAKES_CMAP,
     MAX_LOSS_SHOWN,
     GRID_BLOCK,
-    _DRAWN,
     changing_artists,
     network_layout,
     draw_network,

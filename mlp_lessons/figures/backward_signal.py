@@ -21,6 +21,7 @@ from ..params import init_params
 from ..training import train
 from .common import DPI, HALF_WIDTH, WIDTH, SliderFigure
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+from .lifetime import close_on_rerun, close_widgets
 from .slider_frames import Prerendered, render_frames
 from .threads import one_at_a_time
 from .initialisation import SPREAD_DEPTH, SPREAD_WIDTH
@@ -285,11 +286,15 @@ class BackwardSignalFigure(SliderFigure):
 
     @one_at_a_time
     def _repr_mimebundle_(self, include=None, exclude=None):
+        close_on_rerun(self)
         settings = [(setting_name(a, s), (a, s)) for a in SIGNAL_ACTIVATIONS for s in SIGNAL_SCALES]
         setting = widgets.SelectionSlider(options=settings, value=(self.activation.value, self.scale.value),
                                           description="setting")
-        frames = render_frames(setting, lambda ax, v: draw_backward_signal(ax, SIGNAL_DEPTH, *v),
-                               self.ALT, self.figsize, DPI)
+        try:
+            frames = render_frames(setting, lambda ax, v: draw_backward_signal(ax, SIGNAL_DEPTH, *v),
+                                   self.ALT, self.figsize, DPI)
+        finally:
+            close_widgets(setting)  # it only names the frames: never shown, so never kept
         return Prerendered(self.widget, frames)._repr_mimebundle_(include, exclude)
 
 

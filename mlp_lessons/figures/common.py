@@ -12,6 +12,7 @@ from matplotlib.ticker import FuncFormatter, NullFormatter
 from IPython.display import clear_output, display
 
 from ..activations import ACTIVATIONS
+from .lifetime import close_on_rerun, close_widgets
 from .slider_frames import Prerendered, render_frames
 from .threads import keep_post_execute_on_main_thread, one_at_a_time
 
@@ -122,8 +123,14 @@ class SliderFigure:
             print(self.text)
         self.redraws += 1
 
+    def close(self) -> None:
+        """Close the widgets and let the figure go (a notebook cell run again does this to the one it showed)."""
+        close_widgets(self.widget)
+        self.fig = None
+
     @one_at_a_time
     def _repr_mimebundle_(self, include=None, exclude=None):
+        close_on_rerun(self)
         frames = render_frames(self.slider, self.draw, self.alt, self.figsize, DPI)
         return Prerendered(self.widget, frames)._repr_mimebundle_(include, exclude)
 

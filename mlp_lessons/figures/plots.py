@@ -6,8 +6,6 @@ blue is class 0 and a negative weight.
 
 from __future__ import annotations
 
-import weakref
-
 import numpy as np
 from matplotlib.collections import LineCollection
 from matplotlib.colors import BoundaryNorm, LinearSegmentedColormap, ListedColormap, to_rgba
@@ -31,19 +29,24 @@ GRID_BLOCK = 256
 
 # What each function below drew on an axes, so that drawing again on the same axes
 # updates those artists in place (fast enough to animate) instead of adding more.
-_DRAWN: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+# The record lives on the axes itself: its artists point back at the axes, so a record
+# kept anywhere else (even in a WeakKeyDictionary keyed by the axes) keeps the axes, and
+# its figure, alive forever.  On the axes it goes when the figure goes.
+DRAWN = "_mlp_lessons_drawn"
 
 
 def _drawn(ax, what: str) -> dict:
-    return _DRAWN.setdefault(ax, {}).setdefault(what, {})
+    if not hasattr(ax, DRAWN):
+        setattr(ax, DRAWN, {})
+    return getattr(ax, DRAWN).setdefault(what, {})
 
 
 def _forget(ax, what: str) -> dict:
     """Remove the artists drawn for `what` on ax; return a fresh, empty record for it."""
     for artist in _drawn(ax, what).get("artists", []):
         artist.remove()
-    _DRAWN[ax][what] = {"artists": []}
-    return _DRAWN[ax][what]
+    getattr(ax, DRAWN)[what] = {"artists": []}
+    return getattr(ax, DRAWN)[what]
 
 
 def changing_artists(ax) -> tuple[list, list]:

@@ -28,6 +28,7 @@ from ..losses import get_loss
 from .. import optim
 from ..optim import REGULARIZATION_NAMES as REGULARIZATIONS
 from ..params import INITS
+from ..training import smaller_lr
 
 OUTPUTS = ("sigmoid", "identity")
 LOSS_LABELS = {"binary_cross_entropy": "cross-entropy", "half_squared_error": "squared error"}
@@ -41,6 +42,14 @@ VIEWS = ("weights", "gradients")
 MAX_HIDDEN_LAYERS = 4
 MAX_WIDTH = 32
 LR_RANGE = (1e-4, 10.0)
+
+
+def slider_advice(lr: float) -> str:
+    """A divergence message's learning-rate advice: a smaller lr, but none below the slider's."""
+    return smaller_lr(lr, least=LR_RANGE[0])
+
+
+ADVICE = f"lambda lr: ml.smaller_lr(lr, least={LR_RANGE[0]!r})"  # slider_advice, as code() writes it for Run
 MOMENTUM_RANGE = (0.0, 0.99)
 NOISE_RANGE = (0.0, 0.5)
 TRAIN_PERCENT_RANGE = (10, 90)
@@ -338,12 +347,12 @@ def lesson_code(settings, log, data_lines: list[str] | None = None) -> str:
         split,
         f'params = ml.init_params({s.layer_sizes!r}, seed={s.seed}, init="{s.init_name}")',
         f"run = ml.Run(params, X_train, Y_train, {s.activations!r}, loss=\"{s.loss}\", optimizer={optimizer},",
-        f"             batch_size={s.batch_size}, seed={s.seed}, X_test=X_test, Y_test=Y_test)",
+        f"             batch_size={s.batch_size}, seed={s.seed}, X_test=X_test, Y_test=Y_test, advice={ADVICE})",
     ]
     for action, *args in log:
         if action == "set_weight":
             l, p, q, value = args
-            lines.append(f'run.params["W{l}"][{p}, {q}] = {value!r}  # W[{l}]_{p}{q} set by hand')
+            lines.append(f"run.set_weight({l}, {p}, {q}, {value!r})  # W[{l}]_{p}{q} set by hand")
         elif action == "train":
             lines.append(f"run.train({args[0]})")
         else:  # n mini-batches

@@ -31,8 +31,8 @@ from ..errors import check_count, check_epochs
 from ..figures.threads import ONE_AT_A_TIME, one_at_a_time
 from ..forward import forward
 from ..params import init_params
-from ..training import Run, accuracy, smaller_lr
-from .settings import LR_RANGE, Settings, lesson_code, playground_line
+from ..training import Run, accuracy
+from .settings import Settings, lesson_code, playground_line, slider_advice  # noqa: F401  (slider_advice: the run's)
 
 WEIGHT_RANGE = (-10.0, 10.0)
 
@@ -69,11 +69,6 @@ class DatasetSource:
 
     def describe(self, status: str) -> str:
         return status
-
-
-def slider_advice(lr: float) -> str:
-    """A divergence message's learning-rate advice: a smaller one that the slider offers."""
-    return smaller_lr(lr, least=LR_RANGE[0])
 
 
 def with_weight(params: dict, l, p, q, value) -> tuple[dict, float]:
@@ -217,7 +212,7 @@ class PlaygroundState:
     @one_at_a_time
     def set_weight(self, l: int, p: int, q: int, value: float) -> "PlaygroundState":
         """W[l]_pq := value (rounded to 3 significant digits, as printed): what does one weight do?"""
-        self.run.params, value = with_weight(self.params, l, p, q, value)
+        self.run.params, value = with_weight(self.params, l, p, q, value)  # an edit: the loss grows from here
         self.log.append(("set_weight", int(l), int(p), int(q), value))
         return self.changed()
 

@@ -22,6 +22,7 @@ import math
 import time
 
 from ..data.features import FEATURES, features_for
+from ..figures.lifetime import close_on_rerun, close_widgets, close_with, weakly
 from ..figures.threads import ONE_AT_A_TIME, keep_post_execute_on_main_thread, one_at_a_time
 from .settings import BUILTIN_DATA_CONTROLS, CONTROLS, MAX_HIDDEN_LAYERS, MAX_WIDTH, PROPERTIES, TRAIN_PERCENT_RANGE, n_inputs
 from .state import WEIGHT_RANGE, DatasetSource, PlaygroundState
@@ -71,7 +72,8 @@ class ControlPanel:
     def _add(self, control: str, name: str, widget, on_value):
         widget.observe(one_at_a_time(lambda change: None if self.syncing else on_value(change["new"])), names="value")
         self.c[name] = widget
-        self.rows.setdefault(control, self.w.VBox())
+        if control not in self.rows:  # (not setdefault: a widget made and dropped stays in ipywidgets' registry)
+            self.rows[control] = self.w.HBox(layout=self.w.Layout(flex_flow="row wrap")) if control == "features" else self.w.VBox()
         self.rows[control].children += (widget,)
 
     def _slider(self, control, name, label, on_value, kind=None, **kw):
@@ -82,7 +84,6 @@ class ControlPanel:
         for name in FEATURES:
             button = self.w.ToggleButton(description=name, layout=self.w.Layout(width="68px"))
             self._add("features", f"feature {name}", button, lambda v: self.change(features=self._features()))
-        self.rows["features"] = self.w.HBox(self.rows["features"].children, layout=self.w.Layout(flex_flow="row wrap"))
 
     def _features(self):
         return [name for name in FEATURES if self.c[f"feature {name}"].value]
@@ -148,13 +149,19 @@ class ControlPanel:
 
 
 class PlaygroundControls:
-    """Buttons, the rows of controls, the picture, the status and the line of Python, for one Playground."""
+    """Buttons, the rows of controls, the picture, the status and the line of Python, for one Playground.
+
+    The widgets reach these controls (and so the playground) only weakly (lifetime.weakly):
+    ipywidgets keeps every widget until it is closed, and a widget that held its playground
+    would keep it, with its figure, for as long as the kernel runs.  The playground holds
+    them instead, and they are closed when it goes (or with pg.close()).
+    """
 
     def __init__(self, pg: "Playground"):
         import ipywidgets as w
 
-        self.pg, self.running, self.task, self.error = pg, False, None, ""
-        self.panel = ControlPanel(pg.settings, self.change, self.set_weight)
+        self.pg, self.running, self.task, self.error, self.closed = pg, False, None, "", False
+        self.panel = ControlPanel(pg.settings, weakly(self.change), weakly(self.set_weight))
         size = dict(layout=w.Layout(width="100px"))
         self.buttons = {
             "train": w.Button(description="Train", icon="play", button_style="success", **size),
@@ -162,11 +169,8 @@ class PlaygroundControls:
             "step": w.Button(description="+1 step", tooltip="one mini-batch, one update", **size),
             "reset": w.Button(description="Reset", icon="undo", **size),
         }
-        # (widget callbacks may run on a thread of their own, beside a cell: see threads)
-        self.buttons["train"].on_click(one_at_a_time(lambda _: self.pause() if self.running else self.start()))
-        self.buttons["epoch"].on_click(one_at_a_time(lambda _: pg.epoch()))
-        self.buttons["step"].on_click(one_at_a_time(lambda _: pg.step()))
-        self.buttons["reset"].on_click(one_at_a_time(lambda _: pg.reset()))
+        for button in self.buttons.values():
+            button.on_click(weakly(self.press))
         self.counter, self.status, self.code = w.HTML(), w.HTML(), w.HTML()
         self.image = w.Image(format="png", layout=w.Layout(width="100%", max_width="940px", height="auto"))
         self.box = w.VBox([w.HBox([*self.buttons.values(), self.counter]), self.panel.box, self.image, self.status, self.code])
@@ -179,7 +183,25 @@ class PlaygroundControls:
             self.points.take_clicks(swap_in_picture(self, self.points.alt))
             self.box.children = (self.box.children[0], self.points.box, *self.box.children[1:])
         pg.state.listeners.append(self.redraw)
+        close_with(self, self.box)
         self.redraw(pg.state)
+
+    @one_at_a_time  # (widget callbacks may run on a thread of their own, beside a cell: see threads)
+    def press(self, button):
+        """A button was clicked: Train (or Pause), +1 epoch, +1 step or Reset."""
+        name = next(name for name, b in self.buttons.items() if b is button)
+        if name == "train":
+            return self.pause() if self.running else self.start()
+        getattr(self.pg, name)()
+
+    @one_at_a_time
+    def close(self) -> None:
+        """Stop training and close every widget (they leave the page and the kernel)."""
+        self.pause()
+        self.closed = True
+        if self.redraw in self.pg.state.listeners:
+            self.pg.state.listeners.remove(self.redraw)
+        close_widgets(self.box)
 
     @one_at_a_time
     def change(self, **changes):
@@ -198,6 +220,8 @@ class PlaygroundControls:
     @one_at_a_time
     def redraw(self, state):
         """Show the state: controls, picture, counters, status, the line of Python."""
+        if self.closed:
+            return
         self.panel.sync(state.settings, state.params)
         if self.points:
             self.points.redraw(state)
@@ -301,7 +325,26 @@ class Playground:
 
             source = OwnPoints(data, task)
             settings = source.settings(settings)
-        self.state, self.view, self.controls = PlaygroundState(epochs=epochs, source=source, **settings), PlaygroundView(), None
+        self.state, self._view, self.controls = PlaygroundState(epochs=epochs, source=source, **settings), None, None
+
+    @property
+    def view(self) -> PlaygroundView:
+        """The PlaygroundView that draws the state (made when first needed, again after close())."""
+        if self._view is None:
+            self._view = PlaygroundView()
+        return self._view
+
+    @view.setter
+    def view(self, view: PlaygroundView):
+        self._view = view
+
+    def close(self) -> None:
+        """Close the controls and free the picture (the run stays; pg.widget and pg.png() make them again).
+
+        A notebook cell that shows a playground and is run again does this to the one it showed before."""
+        if self.controls is not None:
+            self.controls.close()
+        self.controls = self._view = None
 
     train, epoch, step, set, set_weight, reset = (
         _state_method(name, True) for name in ("train", "epoch", "step", "set", "set_weight", "reset"))
@@ -328,6 +371,7 @@ class Playground:
         return self.controls.box
 
     def _repr_mimebundle_(self, **kwargs):
+        close_on_rerun(self)
         return self.widget._repr_mimebundle_(**kwargs)
 
     def figure(self):

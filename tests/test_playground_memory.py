@@ -1,0 +1,104 @@
+"""A long class session: playgrounds made, shown, trained and dropped again and again must not pile up in memory."""
+
+import gc
+import subprocess
+import sys
+import textwrap
+import weakref
+from pathlib import Path
+
+import pytest
+
+import mlp_lessons as ml
+from mlp_lessons.figures import lifetime
+from mlp_lessons.figures.plots import draw_network
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# A student re-running the playground cell: each playground drawn, shown with its widgets (as the
+# lesson's cell shows it), trained a few epochs and drawn again, then dropped.  Before the fix
+# every one kept about 3 MB (5 MB with its widgets): 50 of them, 165 MB (270 MB with widgets).
+MEMORY_SCRIPT = textwrap.dedent("""
+    import ctypes, gc, sys, weakref
+    import matplotlib
+    matplotlib.use("Agg")
+    import mlp_lessons as ml
+    from ipywidgets.widgets.widget import _instances
+
+    def rss_mb():
+        with open("/proc/self/status") as status:
+            return next(int(line.split()[1]) / 1024 for line in status if line.startswith("VmRSS:"))
+
+    def one():
+        pg = ml.playground(dataset="spirals", hidden=[8, 8], epochs=3)
+        pg._repr_mimebundle_()  # the widgets, as the lesson's cell shows them
+        pg.png()
+        pg.controls.buttons["epoch"].click()
+        pg.train(2)
+        pg.png()
+        return weakref.ref(pg), weakref.ref(pg.view.figure)
+
+    def settle():
+        gc.collect(); gc.collect()  # the second: what the first closed (a playground's widgets)
+        try:  # hand freed memory back to the system, so that RSS counts what is alive
+            ctypes.CDLL("libc.so.6").malloc_trim(0)
+        except (OSError, AttributeError):
+            pass
+
+    for _ in range(10):  # warm up: fonts, matplotlib's text caches, the allocator's pools
+        one()
+    settle()
+    before, widgets = rss_mb(), len(_instances)
+    for _ in range(50):
+        pg, figure = one()
+    settle()
+    print(before, rss_mb(), widgets, len(_instances), pg() is None, figure() is None)
+""")
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads the resident memory from /proc")
+def test_fifty_playgrounds_made_and_dropped_leave_memory_flat():
+    result = subprocess.run([sys.executable, "-c", MEMORY_SCRIPT], capture_output=True, text=True, cwd=ROOT,
+                            timeout=300)
+    assert result.returncode == 0, result.stderr
+    before, after, widgets_before, widgets_after, pg_freed, figure_freed = result.stdout.split()
+    assert pg_freed == "True" and figure_freed == "True"
+    assert widgets_after == widgets_before  # every widget closed with its playground
+    assert float(after) - float(before) < 15, f"RSS {before} MB -> {after} MB after 50 playgrounds"
+
+
+def test_a_dropped_playground_frees_its_figure_and_closes_its_widgets():
+    pg = ml.playground(dataset="xor", hidden=[4])
+    pg.widget  # noqa: B018  (the controls, built)
+    pg.train(2).png()
+    figure, box, ref = weakref.ref(pg.view.figure), pg.controls.box, weakref.ref(pg)
+    del pg
+    gc.collect()
+    assert ref() is None and figure() is None
+    assert box.comm is None  # closed: ipywidgets' registry lets it go
+
+
+def test_what_plots_draw_on_an_axes_goes_with_its_figure():
+    from matplotlib.figure import Figure
+
+    fig = Figure()
+    ax = fig.add_subplot()
+    draw_network(ax, [2, 3, 1], ml.init_params([2, 3, 1], seed=0))
+    ref = weakref.ref(fig)
+    del fig, ax
+    gc.collect()
+    assert ref() is None
+
+
+def test_a_cell_run_again_closes_what_it_showed_before():
+    first, second = ml.playground(hidden=[2]), ml.playground(hidden=[2])
+    for pg in (first, second):
+        pg.widget  # noqa: B018
+    lifetime.close_on_rerun(first, ("cell-a", 1))
+    lifetime.close_on_rerun(second, ("cell-a", 1))  # the same run shows two: both stay
+    assert first.controls is not None and second.controls is not None
+    third = ml.playground(hidden=[2])
+    lifetime.close_on_rerun(third, ("cell-a", 2))  # the cell ran again
+    assert first.controls is None and second.controls is None and lifetime._SHOWN["cell-a"] == (2, [third])
+    assert first.train(1).epochs == 1 and first.png()[:4] == b"\x89PNG"  # a closed playground still works
+    del lifetime._SHOWN["cell-a"]
