@@ -56,6 +56,14 @@ def become(uid: int) -> None:
     os.setuid(uid)
     if os.getuid() != uid or os.geteuid() != uid:
         raise SystemExit("could not change the user id")
+    # Changing the user id cleared the parent-death signal bwrap set (--die-with-parent): set it again, so
+    # this process, and with it its whole process namespace, ends when bwrap (and so the grader) ends.
+    import ctypes
+    import signal
+
+    PR_SET_PDEATHSIG = 1
+    if ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+        raise SystemExit("could not set the parent-death signal")
 
 
 def main(argv: list) -> None:

@@ -80,6 +80,7 @@ class StudentProcess:
         self.pid = self.proc.pid
         if how.sandboxed:
             self.pid = self._child_pid(info_r)
+        self.init = self.pid  # the root of its processes: bwrap's init in the sandbox, else the runner
         threading.Thread(target=self._drain, daemon=True).start()
         threading.Thread(target=self._watch, daemon=True).start()
         self.where = "while starting"
@@ -87,6 +88,10 @@ class StudentProcess:
         if message.get("op") != "ready":
             self.kill("did not start (its first answer was not 'ready')")
             raise Stopped(self.stopped)
+        if how.sandboxed:  # the runner is the child of bwrap's init (pid 1 of the namespace)
+            children = self._children(self.pid)
+            self.init, self.pid = self.pid, (children[0] if len(children) == 1 else self.pid)
+        self.where = ""
 
     # ---- the process ----
 
@@ -126,18 +131,24 @@ class StudentProcess:
                 self.kill(f"stopped: printed more than {size_text(self.limits.output_mb)}")
                 return
 
+    @staticmethod
+    def _children(pid: int) -> list:
+        try:
+            found = []
+            for task in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{task}/children") as f:
+                    found += [int(c) for c in f.read().split()]
+            return found
+        except OSError:
+            return []
+
     def _processes(self) -> list:
-        """The pids of the runner and everything it started (Linux: /proc)."""
-        found, todo = [], [self.pid]
+        """The pids of the sandbox's init, the runner and everything it started (Linux: /proc)."""
+        found, todo = [], [self.init]
         while todo:
             pid = todo.pop()
             found.append(pid)
-            try:
-                for task in os.listdir(f"/proc/{pid}/task"):
-                    with open(f"/proc/{pid}/task/{task}/children") as f:
-                        todo += [int(c) for c in f.read().split()]
-            except OSError:
-                continue
+            todo += self._children(pid)
         return found
 
     def _watch(self) -> None:
@@ -163,7 +174,7 @@ class StudentProcess:
                 self.kill(f"stopped: used more than {size_text(self.limits.memory_mb)} of memory")
             elif cpu > self.limits.cpu_s:
                 self.kill(f"stopped: used more than {self.limits.cpu_s} s of CPU time")
-            elif len(pids) > self.limits.processes + 1:
+            elif len(pids) > self.limits.processes + 2:  # bwrap's init and the runner are not the notebook's
                 self.kill(f"stopped: started more than {self.limits.processes} processes")
             time.sleep(POLL)
 
@@ -173,6 +184,7 @@ class StudentProcess:
             if not self.stopped:
                 self.stopped = f"{reason} {self.where}".strip()
         pids = self._processes() if os.path.isdir("/proc/self/task") else [self.pid]
+        pids = [self.init, *(p for p in pids if p != self.init)]  # init first: its end ends the namespace
         if os.name == "posix":
             try:
                 os.killpg(self.proc.pid, signal.SIGKILL)
