@@ -52,7 +52,7 @@ def test_points_survive_a_round_trip_through_csv(xor_points):
     (b"", "The file is empty"),
     (b"\n  \n", "The file is empty"),
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not a text file"),
-    ("x1,x2,label\n0,0,0\n".encode("utf-16"), "not a text file"),
+    ("x1,x2,label\n0,zero,0\n".encode("utf-16"), r"Line 2, column x2: 'zero' is not a number"),  # decoded, then read
     (b"x1,x2,label\n0,0,0\n1,1\n", r"Line 3 has 2 columns.*exactly 3: x1, x2, label"),
     (b"0,0,0,7\n", r"Line 1 has 4 columns"),
     (b"x1,x2,label\n0,zero,0\n", r"Line 2, column x2: 'zero' is not a number"),

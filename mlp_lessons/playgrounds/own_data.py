@@ -37,7 +37,7 @@ import numpy as np
 
 from ..errors import plural
 from ..figures.threads import one_at_a_time
-from .points import PointsError, check_new_point, check_points, points_and_task, points_csv, split_points
+from .points import PointsError, check_new_point, check_points, is_path, points_and_notes, points_csv, split_points
 from .settings import BY_NAME, PROPERTIES
 from .state import PlaygroundData
 
@@ -49,8 +49,8 @@ class OwnPoints:
     """Your points: as they stand (X, Y: what the plane shows), the last usable ones the run trains on, undo."""
 
     def __init__(self, data, task: str | None = None):
-        X, Y, self.task = points_and_task(data, task)
-        self.file = str(data) if isinstance(data, (str, Path)) and str(data).lower().endswith(".csv") else None
+        X, Y, self.task, self.reading = points_and_notes(data, task)  # reading: how the file was read, if unusual
+        self.file = str(data) if is_path(data) else None
         self.X, self.Y = X, Y  # the points as they stand
         self.X_run, self.Y_run = X, Y  # the points the run trains on (the last usable ones)
         self.earlier = []  # earlier (X, Y, task), for undo
@@ -139,10 +139,11 @@ class OwnPoints:
 
     def load(self, source, name: str | None = None, task: str | None = None) -> None:
         """Points from a CSV (path, text or bytes) in place of these; a bad file raises PointsError and changes nothing."""
-        X, Y, task = points_and_task(source, task)
+        X, Y, task, reading = points_and_notes(source, task)
         self.earlier.append((self.X, self.Y, self.task))
         self.use(X, Y, task)
-        if name or isinstance(source, (str, Path)):
+        self.reading = reading
+        if name or is_path(source):
             self.file, self.saved = str(name or source), True
 
     def save(self, path="points.csv") -> Path:
@@ -176,6 +177,9 @@ class OwnDataControls:
                            style={"description_width": "40px"}, layout=w.Layout(width="220px"))
         self.save = w.Button(description="Save CSV", tooltip="write the points to this file, beside the notebook")
         self.message = w.HTML()
+        if self.points.file and self.points.reading:
+            self.message.value = html.escape(f"Read {plural(self.points.X.shape[1], 'point')} from {self.points.file} "
+                                             f"({'; '.join(self.points.reading)}).")
         self.undo.on_click(lambda _: self._do(pg.undo))
         self.clear.on_click(lambda _: self._do(pg.clear))
         self.save.on_click(lambda _: self._save())
@@ -239,14 +243,18 @@ class OwnDataControls:
         if not files:
             return
         upload = files[0]
+        name = str(upload.get("name") or "The file")
         try:
-            self.pg.load(bytes(upload["content"]), name=upload["name"])
-            self.name.value = upload["name"]
-            self.message.value = (f"Loaded {plural(self.points.X.shape[1], 'point')} from "
-                                  f"{html.escape(upload['name'])} ({self.points.task}).")
-        except PointsError as error:
-            self.message.value = (f"<span style='color:#b00020'>{html.escape(upload['name'])} was not loaded "
-                                  f"(nothing changed): {html.escape(str(error))}</span>")
+            self.pg.load(bytes(upload["content"]), name=name)
+        except Exception as error:  # noqa: BLE001  (a callback's exception reaches no one: every problem is said here)
+            why = error if isinstance(error, PointsError) else f"it could not be read ({type(error).__name__}: {error})."
+            self.message.value = (f"<span style='color:#b00020'>{html.escape(name)} was not loaded "
+                                  f"(nothing changed): {html.escape(str(why))}</span>")
+        else:
+            self.name.value = name
+            how = "".join(f"; {note}" for note in self.points.reading)
+            self.message.value = html.escape(f"Loaded {plural(self.points.X.shape[1], 'point')} from {name} "
+                                             f"({self.points.task}{how}).")
         self.upload.value = ()
 
     @one_at_a_time
