@@ -164,6 +164,23 @@ def attacks(folder: Path, outside: Path, out: Path) -> dict:
             "import os, time\nkids = 0\ntry:\n    for i in range(200):\n        if os.fork() == 0:\n"
             "            time.sleep(20)\n            os._exit(0)\n        kids += 1\nexcept OSError:\n    pass")),
             "processes"),
+        "limit_memfd.ipynb": (notebook({}, (
+            "import os, time\nkeep = []\nfor i in range(40):\n    fd = os.memfd_create(f'm{i}')\n"
+            "    for j in range(30):\n        os.write(fd, b'x' * 2**20)\n    keep.append(fd)\ntime.sleep(5)")),
+            "memory files"),
+        "weird_deep_code.ipynb": (notebook({}, "x = a" + ".b" * 100_000), "python ends"),
+        "ref_assigned.ipynb": (notebook(stubs, (
+            "from mlp_lessons.exercises import EXERCISES as _E, NOTEBOOKS as _N\n"
+            "globals().update({e.function: _E[e.key].correct for e in _N['01_forward_prop_exercises']})"),
+            at=40), "flagged"),
+        "ref_ml.ipynb": (notebook({"linear_forward": "linear_forward = ml.linear_forward"}), "flagged"),
+        "ref_runner.ipynb": (notebook(stubs, (
+            "import gc, types\nfrom mlp_lessons.exercises import EXERCISES, NOTEBOOKS\n"
+            "g = next(o.__globals__ for o in gc.get_objects() if isinstance(o, types.FunctionType) and "
+            "o.__name__ == '_call' and 'Channel' in o.__globals__)\n"
+            "_orig = g['_call']\n_ref = {e.function: EXERCISES[e.key].correct for e in NOTEBOOKS['01_forward_prop_exercises']}\n"
+            "def _fake(ns, ch, req):\n    n = dict(ns)\n    n.update(_ref)\n    return _orig(n, ch, req)\n"
+            "g['_call'] = _fake"), at=40), "flagged"),
         "copy_pasted_from_bob.ipynb": (notebook({"forward": (
             "def forward(params, X, activations):\n    A = X\n    for l in range(1, len(activations) + 1):\n"
             "        W, b = params[f'W{l}'], params[f'b{l}']\n        phi = ml.get_activation(activations[l - 1]).phi\n"
@@ -171,6 +188,13 @@ def attacks(folder: Path, outside: Path, out: Path) -> dict:
     }
     for name, (nb, _) in plan.items():
         nbformat.write(nb, folder / name)
+    unstamped = notebook({}, "x = a" + ".b" * 100_000)
+    del unstamped.metadata["mlp_lessons"]
+    nbformat.write(unstamped, folder / "weird_unstamped.ipynb")
+    plan["weird_unstamped.ipynb"] = (None, "not graded")
+    for name in ("bad\udcff.ipynb", "evil\n  honest_alice.ipynb  ✔.ipynb", "=HYPERLINK(1)+0.ipynb"):
+        with open(os.path.join(os.fsencode(folder), os.fsencode(name)), "w") as f:
+            f.write(nbformat.writes(notebook({})))
     return {name: expect for name, (_, expect) in plan.items()}
 
 
@@ -218,9 +242,17 @@ def rows_of(hostile, name):
 
 
 def test_every_notebook_of_the_class_gets_its_rows(hostile):
+    strange = {"bad\\xff.ipynb", "evil\\n  honest_alice.ipynb  ✔.ipynb", "'=HYPERLINK(1)+0.ipynb"}
     students = {r["student"] for r in hostile["table"]}
-    assert students == set(hostile["expected"]), students ^ set(hostile["expected"])
-    for name in hostile["expected"]:
+    assert students == set(hostile["expected"]) | strange, students ^ set(hostile["expected"])
+    for name in strange:  # escaped, and a formula is shown as text
+        assert [r["passed"] for r in hostile["table"] if r["student"] == name] == ["yes"] * 3, name
+    assert "\n  honest_alice.ipynb  ✔" not in hostile["printed"]
+    (row,) = [r for r in hostile["rows"] if r.student == "weird_unstamped.ipynb"]
+    assert row.status == "not graded" and row.exercise == "" and "predates the current one" in row.hint
+    for name, expect in hostile["expected"].items():
+        if expect == "not graded":
+            continue
         assert [r.exercise for r in hostile["rows"] if r.student == name] == ["linear_forward", "layer_forward",
                                                                             "forward"], name
 
@@ -240,6 +272,25 @@ def test_no_route_makes_a_stub_pass(hostile, name):
     rows = rows_of(hostile, name)
     assert not any(r.passed == "yes" for r in rows.values()), rows
     assert all(r.passed in ("no", "") for r in rows.values())
+
+
+def test_answers_taken_from_the_package_are_flagged(hostile):
+    """The package holds the right answers (it is the course's reference): a notebook that hands its
+    exercises to it, by name or by rerouting the grader's calls inside its own process, passes, and
+    the note says where to look."""
+    for name, hits in [("ref_assigned.ipynb", "EXERCISES"), ("ref_ml.ipynb", "ml.linear_forward"),
+                       ("ref_runner.ipynb", "get_objects")]:
+        rows = rows_of(hostile, name)
+        assert all(hits in r.note and "read it before trusting its ✔" in r.note for r in rows.values()), rows
+    for name in ("honest_alice.ipynb", "honest_bob.ipynb", "copy_pasted_from_bob.ipynb"):
+        assert not any("own implementation" in r.note for r in rows_of(hostile, name).values())
+
+
+def test_code_too_deep_for_the_parser_stops_only_its_own_notebook(hostile):
+    """Python's compiler runs out of stack on it, in the student's process: that notebook's verdict, not the
+    class's (before, the grader's own parse of it raised RecursionError and no CSV was written)."""
+    rows = rows_of(hostile, "weird_deep_code.ipynb")
+    assert all(r.status == "not graded" and "Python ended" in r.hint for r in rows.values()), rows
 
 
 def test_a_lookup_table_of_the_public_probes_does_not_pass(hostile):
@@ -283,6 +334,8 @@ def test_every_limit_has_its_named_verdict(hostile):
     ignores = rows_of(hostile, "limit_ignores_interrupt.ipynb")
     assert all(r.status == "not graded" and f"did not stop when interrupted at the {TIMEOUT} s limit" in r.hint
                for r in ignores.values()), ignores
+    memfd = rows_of(hostile, "limit_memfd.ipynb")
+    assert all(r.status == "not graded" and "used more than 1 GB of memory" in r.hint for r in memfd.values()), memfd
     bomb = rows_of(hostile, "limit_fork_bomb.ipynb")
     if os.geteuid() == 0:  # the sandbox's own user id: forks past the limit fail, and the grading goes on
         assert all(r.passed == "yes" for r in bomb.values()), bomb
@@ -297,7 +350,7 @@ def test_no_process_outlives_the_grading(hostile):
 
 
 def test_the_grader_memory_stays_bounded_whatever_a_notebook_prints(tmp_path):
-    """A notebook prints 100 MB (stopped at 10 MB), another returns a 50 MB answer (stopped at 32 MB): the grader
+    """A notebook prints 100 MB (stopped at 10 MB), another returns a 50 MB answer (stopped at 16 MB): the grader
     keeps neither (before, printing 100 MB raised the grader to 445 MB)."""
     folder = tmp_path / "class"
     folder.mkdir()
@@ -311,7 +364,7 @@ def test_the_grader_memory_stays_bounded_whatever_a_notebook_prints(tmp_path):
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     peak_mb, rows = done.stdout.splitlines()[:2]
-    assert "printed more than 10 MB" in rows and "stopped: it sent an answer larger than 32 MB" in rows, rows
+    assert "printed more than 10 MB" in rows and "stopped: it sent an answer larger than 16 MB" in rows, rows
     assert int(peak_mb) < 400, peak_mb
 
 
@@ -325,6 +378,37 @@ def test_the_report_names_the_sandbox_and_the_copies(hostile):
     pairs = [line.strip() for line in section.split("\n\n")[0].splitlines() if line.strip()]
     assert any(line.startswith("copy_pasted_from_bob.ipynb and honest_bob.ipynb: 1.00") for line in pairs), pairs
     assert not any("honest_alice.ipynb" in line and "honest_bob.ipynb" in line for line in pairs), pairs
+
+
+def test_a_notebook_of_many_slow_cells_has_a_time_limit_in_all(tmp_path):
+    nb = notebook({})
+    for _ in range(12):
+        nb.cells.insert(3, nbformat.v4.new_code_cell("import time\ntime.sleep(5)"))
+    sub = grading.identify(tmp_path / "slow.ipynb", tmp_path, nbformat.writes(nb).encode())
+    start = time.monotonic()
+    rows = grading.grade_notebook(sub, timeout=2, handouts={})
+    assert time.monotonic() - start < 2 * grading.NOTEBOOK_FACTOR + 20
+    assert all(f"took more than {2 * grading.NOTEBOOK_FACTOR} s in all" in r.note for r in rows), rows
+
+
+def test_a_flood_through_the_graders_callbacks_is_stopped(tmp_path):
+    """train() calls the grader's step() with big arrays, which the grader keeps: stopped at 32 MB."""
+    folder = tmp_path / "class"
+    folder.mkdir()
+    sources = correct_sources("05_training_exercises")
+    sources["train"] = ("import numpy as np\ndef train(params, X, Y, step, epochs, batch_size, seed):\n"
+                        "    big = np.ones((2, 5_000_000), dtype=np.int8)\n    for i in range(12):\n"
+                        "        step(params, big, big[:1, :10])\n    return params")
+    nbformat.write(_submission("05_training_exercises", sources), folder / "flood.ipynb")
+    script = (f"import io, resource\nfrom mlp_lessons import grading\n"
+              f"rows = grading.grade({str(folder)!r}, {str(tmp_path / 'g.csv')!r}, timeout=30, jobs=1, stream=io.StringIO())\n"
+              f"print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)\n"
+              f"print([(r.exercise, r.status, r.hint) for r in rows])")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    peak_mb, rows = done.stdout.splitlines()[:2]
+    assert "('train', 'not graded', 'Not graded: stopped: it sent more than 32 MB to the grader in one check" in rows
+    assert int(peak_mb) < 700, peak_mb  # before: 2 GB for 12 calls
 
 
 def test_the_grading_took_a_bounded_time(hostile):

@@ -37,6 +37,7 @@ import ast
 import csv
 import io
 import os
+import re
 import secrets
 import signal
 import stat
@@ -88,10 +89,7 @@ def _functions(nb) -> set:
     names = set()
     for cell in nb.cells:
         if cell.cell_type == "code":
-            try:
-                body = ast.parse(cell.source).body
-            except SyntaxError:
-                continue
+            body = _parse(cell.source)
             names |= {n.name for n in body if isinstance(n, ast.FunctionDef)}
             names |= {t.id for n in body if isinstance(n, ast.Assign) for t in n.targets if isinstance(t, ast.Name)}
     return names
@@ -131,11 +129,18 @@ def read_file(path: Path) -> tuple[bytes | None, str]:
     return b"".join(chunks), ""
 
 
+def student_name(name: str) -> str:
+    """A file name as the CSV and the report show it: bytes that are not UTF-8 and control characters
+    (a newline could forge a row of the printed table) written as escapes."""
+    name = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in name)
+
+
 def identify(path: Path, folder: Path, data: bytes | None = None) -> Submission:
     """What the file is: an exercise notebook (which one), or why it is not graded."""
     import nbformat
 
-    name = path.relative_to(folder).as_posix()
+    name = student_name(path.relative_to(folder).as_posix())
     if data is None:
         data, problem = read_file(path)
         if data is None:
@@ -167,12 +172,18 @@ def identify(path: Path, folder: Path, data: bytes | None = None) -> Submission:
     return Submission(path, name, nb, "", "Not an exercise notebook of this course (no exercise stamp in it).")
 
 
+def _parse(source: str) -> list:
+    """The cell's statements, or [] for a cell Python cannot parse (a syntax error, or code nested so deeply
+    that the parser gives up with RecursionError or MemoryError: that is for the student's process to find)."""
+    try:
+        return ast.parse(source).body
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return []
+
+
 def _only_reports(source: str) -> bool:
     """A cell whose every statement is a call of check_*, summary or show_grad_check."""
-    try:
-        body = ast.parse(source).body
-    except SyntaxError:
-        return False
+    body = _parse(source)
     return bool(body) and all(
         isinstance(s, ast.Expr) and isinstance(s.value, ast.Call) and isinstance(s.value.func, ast.Name)
         and (s.value.func.id.startswith("check_") or s.value.func.id in CHECK_CALLS) for s in body)
@@ -183,7 +194,7 @@ def _checked_functions(nb) -> set:
     names = set()
     for cell in nb.cells:
         if cell.cell_type == "code" and _only_reports(cell.source):
-            for s in ast.parse(cell.source).body:
+            for s in _parse(cell.source):
                 if s.value.func.id.startswith("check_"):
                     names |= {a.id for a in s.value.args if isinstance(a, ast.Name)}
     return names
@@ -215,16 +226,29 @@ def _cell_label(nb, index: int) -> str:
     return f"cell {index + 1} (`{first[:40]}`)" if first else f"cell {index + 1}"
 
 
+NOTEBOOK_FACTOR = 10  # a notebook's cells may run NOTEBOOK_FACTOR * timeout seconds in all
+
+
 def _run_student_cells(process: StudentProcess, sub: Submission, cells: list, timeout: float, limits: Limits):
-    """Run the student's cells in order; returns ({cell index: CellRun}, notes about the notebook)."""
+    """Run the student's cells in order, within NOTEBOOK_FACTOR * timeout seconds in all (so a notebook of
+    many slow cells cannot hold the class up); returns ({cell index: CellRun}, notes about the notebook)."""
     by_cell, notes = {}, []
-    for index, source in cells:
+    budget = NOTEBOOK_FACTOR * timeout
+    end = time.monotonic() + budget
+    for k, (index, source) in enumerate(cells):
         label = _cell_label(sub.nb, index)
+        left = end - time.monotonic()
+        if left <= 0:
+            notes.append(f"the cells from {label} on were not run: the notebook's cells took more than "
+                         f"{budget:g} s in all ({NOTEBOOK_FACTOR} times the limit per cell)")
+            break
         process.where = f"in {label}"
-        error, interrupted = process.run_cell(source, timeout)
+        limit = min(timeout, left)
+        error, interrupted = process.run_cell(source, limit)
         if interrupted:
-            stopped = f"interrupted at the {timeout:g} s limit"
-            notes.append(f"{label} was interrupted at the {timeout:g} s limit")
+            stopped = f"interrupted at the {limit:g} s limit"
+            notes.append(f"{label} was interrupted at the {timeout:g} s limit" if limit == timeout else
+                         f"{label} was interrupted when the notebook's {budget:g} s in all ran out")
         elif isinstance(error, MemoryError):
             stopped = f"stopped: used more than {size_text(limits.memory_mb)} of memory"
             notes.append(f"{label} was stopped: it asked for more than {size_text(limits.memory_mb)} of memory")
@@ -233,6 +257,29 @@ def _run_student_cells(process: StudentProcess, sub: Submission, cells: list, ti
         by_cell[index] = CellRun(_error_text(error) if not interrupted else "", stopped)
     process.where = ""
     return by_cell, notes
+
+
+REFERENCE = re.compile(r"\b(EXERCISES|MISTAKES|get_objects|__globals__|_getframe|gc\.get_referr\w*|solutions|"
+                       r"mlp_lessons\.grading|mlp_lessons\.exercises\.\w+)\b|\.correct\b")
+
+
+def _reaches_for_the_reference(sub: Submission, handouts: dict) -> str:
+    """A note when the notebook's code names the package's own implementation of one of its exercises
+    (ml.linear_forward in the notebook that asks for linear_forward), the checks' tables or the grader's
+    process (gc.get_objects, __globals__): it may pass with answers that are not its own.  Names the
+    handout itself uses are not counted.  Read it, it cannot prove anything."""
+    import mlp_lessons
+
+    own = [e.function for e in NOTEBOOKS[sub.notebook] if hasattr(mlp_lessons, e.function)]
+    names = REFERENCE.pattern + "".join(f"|\\b(ml|mlp_lessons)\\.{f}\\b" for f in own)
+
+    def found(sources):
+        return {m.group(0) for source in sources for m in re.finditer(names, source)}
+    hits = found(_code_cells(sub.nb)) - found(handouts.get(sub.notebook, []))
+    if not hits:
+        return ""
+    return (f"its code uses the package's own implementation or the grader's internals ({', '.join(sorted(hits))}): "
+            f"read it before trusting its ✔")
 
 
 def _missing_hint(sub: Submission, entry, by_cell: dict, timeout: float) -> str:
@@ -266,7 +313,7 @@ def _judge(process: StudentProcess, entry, timeout: float, seed: int) -> Result:
 
 
 def grade_notebook(sub: Submission, timeout: float = TIMEOUT, hidden: list = (), slot: int = 0,
-                   limits: Limits = Limits(), cancelled: threading.Event | None = None) -> list:
+                   limits: Limits = Limits(), cancelled: threading.Event | None = None, handouts: dict = None) -> list:
     """The rows of one submission: one per exercise, or one that says why it was not graded."""
     if sub.problem:
         return [Row(sub.name, sub.notebook, "", "", "not graded", "", sub.problem)]
@@ -302,7 +349,8 @@ def grade_notebook(sub: Submission, timeout: float = TIMEOUT, hidden: list = (),
     finally:
         if process is not None:
             process.close()
-    note = "; ".join(notes)
+    flag = _reaches_for_the_reference(sub, handouts if handouts is not None else _handouts())
+    note = "; ".join(notes + ([flag] if flag else []))
     out = []
     for entry in entries:
         passed, status, code, hint = rows[entry.function]
@@ -325,11 +373,26 @@ def find_files(folder: Path) -> list:
     return sorted(set(found))
 
 
+def _identify_safely(path: Path, folder: Path) -> Submission:
+    try:
+        return identify(path, folder)
+    except Exception as e:  # whatever a file holds, it is reported, and the class is graded
+        return Submission(path, student_name(str(path.relative_to(folder))), None, "",
+                          f"Not graded: reading it failed ({type(e).__name__}).")
+
+
 def _check_out(out: Path) -> None:
     if out.is_dir() and not out.is_symlink():
         raise SystemExit(f"{out} is a folder: give --out the name of the CSV file to write.")
     if not out.parent.is_dir():
         raise SystemExit(f"The folder {out.parent} does not exist: create it, or give --out another path.")
+
+
+def _cell(value: str) -> str:
+    """A CSV cell a spreadsheet shows as text: one that starts like a formula (=, +, -, @) gets a ' first,
+    and anything that is not UTF-8 is escaped."""
+    value = str(value).encode("utf-8", "backslashreplace").decode("utf-8")
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def write_csv(rows: list, out: Path) -> Path:
@@ -338,10 +401,10 @@ def write_csv(rows: list, out: Path) -> Path:
     text = io.StringIO(newline="")
     writer = csv.writer(text)
     writer.writerow(Row._fields)
-    writer.writerows(rows)
+    writer.writerows([[_cell(v) for v in row] for row in rows])
     fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
     try:
-        with os.fdopen(fd, "w", newline="", encoding="utf-8") as f:
+        with os.fdopen(fd, "w", newline="", encoding="utf-8", errors="backslashreplace") as f:
             f.write(text.getvalue())
         try:
             os.replace(tmp, out)
@@ -384,9 +447,10 @@ def grade(folder, out="grades.csv", timeout: float = TIMEOUT, jobs: int | None =
     jobs = jobs or min(4, 2 * (os.cpu_count() or 1))
     start = time.perf_counter()
     remove_stale_folders()
-    subs = [identify(p, folder) for p in find_files(folder)]  # every file is read before any student code runs
+    subs = [_identify_safely(p, folder) for p in find_files(folder)]  # every file is read before any code runs
     hidden = [str(folder.resolve()), str(out.parent.resolve())]
     problem = sandbox_problem()
+    handouts = _handouts()
     results, cancelled, interrupted = {}, threading.Event(), False
     slots = list(range(jobs))
     slot_lock = threading.Lock()
@@ -395,7 +459,7 @@ def grade(folder, out="grades.csv", timeout: float = TIMEOUT, jobs: int | None =
         with slot_lock:
             slot = slots.pop()
         try:
-            return grade_notebook(sub, timeout, hidden, slot, limits, cancelled)
+            return grade_notebook(sub, timeout, hidden, slot, limits, cancelled, handouts)
         except Exception as e:  # the grader's own failure on one notebook must not stop the class
             return [Row(sub.name, sub.notebook, "", "", "not graded", "",
                         f"Not graded: the grader failed on this notebook ({type(e).__name__}: {e}).")]
@@ -432,8 +496,12 @@ def grade(folder, out="grades.csv", timeout: float = TIMEOUT, jobs: int | None =
         rows += results.get(i) or [Row(sub.name, sub.notebook, "", "", "not graded", "",
                                        "Not graded: the grading was interrupted before this notebook.")]
     written = write_csv(rows, out)
-    pairs = similar_pairs({s.name: (s.notebook, _code_cells(s.nb)) for s in subs if s.nb is not None and s.notebook},
-                          _handouts(), similar)
+    try:
+        pairs = similar_pairs({s.name: (s.notebook, _code_cells(s.nb)) for s in subs if s.nb is not None
+                               and s.notebook}, handouts, similar)
+    except Exception as e:  # the CSV is written; the report says what it could not do
+        pairs = []
+        print(f"The similarity report failed ({type(e).__name__}); the grades are not affected.", file=stream)
     print_report(rows, stream, pairs=pairs, similar=similar, sandbox=problem, limits=limits, timeout=timeout)
     print(f"\n{plural(len(subs), 'file')} graded in {time.perf_counter() - start:.1f} s; the rows are in {written}"
           + (f" ({out} could not be replaced)." if written != out else "."), file=stream)
@@ -519,6 +587,7 @@ def print_report(rows: list, stream, pairs: list = (), similar: float = THRESHOL
     for r in graded:
         for note in filter(None, r.note.split("; ")):
             text = f"{r.exercise}: {note}" if note.startswith("its check cell") else note
+            text = "".join(c if c.isprintable() else " " for c in text)
             notes.setdefault(r.student, []).append(text) if text not in notes.get(r.student, []) else None
     _section("Notes", [f"{student}: {'; '.join(texts)}" for student, texts in notes.items()], stream)
     _section(f"Nearly identical code (similarity at least {similar:g}; set it with --similar)",

@@ -1,8 +1,9 @@
 """Pairs of notebooks whose code is nearly identical: a report a teacher can act on.
 
 A student's code is every code cell that is not the handout's (the handout's
-own cells, and code that at least half of a class of five or more share, are
-left out: that is what everyone was given).  It is read as Python tokens with
+own cells are left out: that is what everyone was given; where the handout is
+not at hand, as in an installed package, code that at least half of a class of
+five or more share stands for it).  It is read as Python tokens with
 the names of variables replaced by one placeholder, comments dropped and
 strings blanked, so renaming variables, re-spacing or re-commenting a copy
 changes nothing.  Each notebook becomes the set of its runs of K tokens; two
@@ -76,7 +77,7 @@ def similar_pairs(notebooks: dict, handouts: dict, threshold: float = THRESHOLD)
     pairs = []
     for notebook, members in groups.items():
         common = runs(handouts.get(notebook, []))
-        if len(members) >= 5:
+        if notebook not in handouts and len(members) >= 5:  # no handout at hand: what most share stands for it
             counts = Counter(r for found in members.values() for r in found)
             common |= {r for r, n in counts.items() if n >= len(members) / 2}
         own = {s: found - common for s, found in members.items()}

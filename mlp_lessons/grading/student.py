@@ -31,7 +31,8 @@ from .wire import LineReader, WireError, copy_into, decode, decode_error, dumps,
 
 GRACE = 5  # seconds a process has to stop after it is interrupted
 START_TIMEOUT = 60  # seconds for the process to start and import IPython
-MESSAGE_LIMIT = 32 << 20  # bytes of one answer from the student's process
+MESSAGE_LIMIT = 16 << 20  # bytes of one answer from the student's process
+CHECK_LIMIT = 32 << 20  # bytes the student's process may send during one check (answers and callbacks)
 POLL = 0.1  # seconds between two looks at its memory and CPU time
 
 _LIVE: set = set()  # every running StudentProcess, so an interrupted grader can stop them all
@@ -58,6 +59,7 @@ class StudentProcess:
         self.limits, self.stopped, self.where = limits, "", ""
         self.printed = 0
         self._id, self._strays = 0, 0
+        self.received = 0  # bytes of answers read so far
         self.peak_mb = 0.0
         self._lock = threading.Lock()
         how = launch(hidden, slot)
@@ -160,6 +162,7 @@ class StudentProcess:
         while self.proc.poll() is None and not self.stopped:
             pids = self._processes()
             rss = cpu = 0
+            rss += self._memory_files(pids)
             for pid in pids:
                 try:
                     with open(f"/proc/{pid}/statm") as f:
@@ -177,6 +180,28 @@ class StudentProcess:
             elif len(pids) > self.limits.processes + 2:  # bwrap's init and the runner are not the notebook's
                 self.kill(f"stopped: started more than {self.limits.processes} processes")
             time.sleep(POLL)
+
+    @staticmethod
+    def _memory_files(pids: list) -> int:
+        """Bytes held in memory files (memfd_create) that its processes keep open: memory that neither the
+        processes' resident size nor their address-space limit counts."""
+        seen, total = set(), 0
+        for pid in pids:
+            try:
+                fds = os.listdir(f"/proc/{pid}/fd")
+            except OSError:
+                continue
+            for fd in fds:
+                path = f"/proc/{pid}/fd/{fd}"
+                try:
+                    if os.readlink(path).startswith("/memfd:"):
+                        info = os.stat(path)
+                        if info.st_ino not in seen:
+                            seen.add(info.st_ino)
+                            total += info.st_size
+                except OSError:
+                    continue
+        return total
 
     def kill(self, reason: str) -> None:
         """Stop the process and everything it started; the first reason given is kept."""
@@ -270,7 +295,10 @@ class StudentProcess:
                               f"returned a huge value, or the code wrote into the grader's channel)")
                     raise self._gone() from None
         try:
-            return self._out.line()
+            before = len(self._out.buffer)
+            message = self._out.line()
+            self.received += before - len(self._out.buffer)
+            return message
         except WireError as e:
             self.kill(f"stopped: it wrote into the grader's channel ({e})")
             raise self._gone() from None
@@ -371,7 +399,15 @@ class _RemoteFunction:
                 return {"op": "raise", "error": encode_error(e), "state": encode(args)}
             return {"op": "return", "value": encode(value), "state": encode(args)}
 
-        answer, interrupted = process._exchange(message, self.deadline, on_callback, limit=self.limit)
+        start = process.received
+
+        def guarded(request):
+            if process.received - start > CHECK_LIMIT:
+                process.kill(f"stopped: it sent more than {CHECK_LIMIT >> 20} MB to the grader in one check")
+                raise process._gone()
+            return on_callback(request)
+
+        answer, interrupted = process._exchange(message, self.deadline, guarded, limit=self.limit)
         if interrupted:
             raise TimedOut(f"interrupted at the {self.limit:g} s limit")
         sync(answer.get("state"))

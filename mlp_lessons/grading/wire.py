@@ -29,6 +29,7 @@ import numpy as np
 
 MAX_DEPTH = 24
 MAX_STRING = 20_000  # characters of one string or message that are kept
+MAX_NODES = 100_000  # lists, tuples and dicts in one message (each costs the reader far more than its bytes)
 KNOWN_MODULES = ("builtins", "numpy", "mlp_lessons")  # where an exception's class may be looked up
 
 
@@ -285,6 +286,8 @@ class LineReader:
             raise WireError(f"a message longer than {self.limit} bytes")
         raw = bytes(self.buffer[:end])
         del self.buffer[:end + 1]
+        if raw.count(b"{") + raw.count(b"[") > MAX_NODES:
+            raise WireError(f"a message of more than {MAX_NODES} values")
         try:
             message = json.loads(raw)
         except (ValueError, RecursionError):
