@@ -78,6 +78,19 @@ def test_a_dropped_playground_frees_its_figure_and_closes_its_widgets():
     assert box.comm is None  # closed: ipywidgets' registry lets it go
 
 
+def test_a_dropped_playground_on_own_points_frees_its_figure_and_closes_its_widgets():
+    """The own-points controls (Undo, Clear, Load, Save, the clickable picture) hold it only weakly too."""
+    X, Y = ml.moons(m=40, noise=0.1, seed=0)
+    pg = ml.playground(data=(X, Y), hidden=[4])
+    pg.widget  # noqa: B018  (the controls, with the own-points row and the picture)
+    pg.train(2).png()
+    figure, box, ref = weakref.ref(pg.view.figure), pg.controls.points.box, weakref.ref(pg)
+    del pg
+    gc.collect()
+    assert ref() is None and figure() is None
+    assert box.comm is None
+
+
 def test_what_plots_draw_on_an_axes_goes_with_its_figure():
     from matplotlib.figure import Figure
 

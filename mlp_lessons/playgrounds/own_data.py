@@ -31,11 +31,13 @@ from __future__ import annotations
 
 import base64
 import html
+import weakref
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import plural
+from ..figures.lifetime import weakly
 from ..figures.threads import one_at_a_time
 from .points import PointsError, check_new_point, check_points, is_path, points_and_notes, points_csv, split_points
 from .settings import BY_NAME, PROPERTIES
@@ -165,7 +167,7 @@ class OwnDataControls:
     def __init__(self, pg):
         import ipywidgets as w
 
-        self.pg, self.points = pg, pg.state.source
+        self._pg, self.points = weakref.ref(pg), pg.state.source
         self.classes = w.ToggleButtons(options=[("class 0 (blue)", 0), ("class 1 (orange)", 1)], value=1,
                                        description="a click adds", style={"description_width": "95px"})
         self.target = w.FloatText(value=1.0, description="a click adds y =", style={"description_width": "95px"},
@@ -180,18 +182,37 @@ class OwnDataControls:
         if self.points.file and self.points.reading:
             self.message.value = html.escape(f"Read {plural(self.points.X.shape[1], 'point')} from {self.points.file} "
                                              f"({'; '.join(self.points.reading)}).")
-        self.undo.on_click(lambda _: self._do(pg.undo))
-        self.clear.on_click(lambda _: self._do(pg.clear))
-        self.save.on_click(lambda _: self._save())
-        self.upload.observe(self._uploaded, names="value")
+        # The widgets reach these controls, and so the playground, only weakly: ipywidgets keeps every
+        # widget until it is closed, and one that held the playground would keep it and its figure.
+        self.undo.on_click(weakly(self._undo))
+        self.clear.on_click(weakly(self._clear))
+        self.save.on_click(weakly(self._save_clicked))
+        self.upload.observe(weakly(self._uploaded), names="value")
         self.box = w.VBox([w.HBox([self.classes, self.target, self.undo, self.clear], layout=w.Layout(flex_flow="row wrap")),
                            w.HBox([self.upload, self.name, self.save], layout=w.Layout(flex_flow="row wrap")),
                            self.message])
 
+    @property
+    def pg(self):
+        """The playground these controls belong to (they hold it weakly: see __init__)."""
+        pg = self._pg()
+        if pg is None:
+            raise RuntimeError("this playground is gone: run its cell again")
+        return pg
+
+    def _undo(self, _):
+        self._do(self.pg.undo)
+
+    def _clear(self, _):
+        self._do(self.pg.clear)
+
+    def _save_clicked(self, _):
+        self._save()
+
     def take_clicks(self, picture) -> None:
         """A click on the picture adds a point where it lands."""
         picture.clickable = True
-        picture.on_click(self._clicked)
+        picture.on_click(weakly(self._clicked))
 
     def alt(self) -> str:
         """The picture's alt text: the points, and what else it shows."""

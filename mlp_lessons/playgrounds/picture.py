@@ -84,6 +84,21 @@ class Picture(anywidget.AnyWidget):
             self.click(content["x"], content["y"], content.get("shift", False))
 
 
+def _keep_alt_text(picture, alt):
+    """A callback that sets the picture's alt text anew, holding alt (a bound method) and the picture weakly."""
+    import weakref
+
+    from ..figures.lifetime import weakly
+
+    alt, picture = weakly(alt), weakref.ref(picture)
+
+    def update(_):
+        shown, text = picture(), alt()
+        if shown is not None and text is not None:
+            shown.alt = text
+    return update
+
+
 def swap_in_picture(ui, alt) -> Picture:
     """Put a Picture in place of ui.image, the ipywidgets Image of a PlaygroundControls ui, and close the Image.
 
@@ -96,7 +111,7 @@ def swap_in_picture(ui, alt) -> Picture:
     if isinstance(image, Picture):
         return image
     picture = Picture(value=bytes(image.value), alt=alt())
-    picture.observe(lambda _: setattr(picture, "alt", alt()), names="value")
+    picture.observe(_keep_alt_text(picture, alt), names="value")
     ui.box.children = tuple(picture if child is image else child for child in ui.box.children)
     ui.image = picture
     image.close()
