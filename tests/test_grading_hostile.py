@@ -349,6 +349,18 @@ def test_no_process_outlives_the_grading(hostile):
     assert hostile["left"] == [], hostile["left"]
 
 
+def grade_elsewhere(folder: Path, out: Path, timeout: int) -> tuple[int, str]:
+    """Grade folder in a fresh Python: (its peak memory in MB, its rows as text)."""
+    script = (f"import io, resource\nfrom mlp_lessons import grading\n"
+              f"rows = grading.grade({str(folder)!r}, {str(out)!r}, timeout={timeout}, jobs=1, stream=io.StringIO())\n"
+              f"print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)\n"
+              f"print([(r.student, r.exercise, r.status, r.hint) for r in rows])")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    peak_mb, rows = done.stdout.splitlines()[:2]
+    return int(peak_mb), rows
+
+
 def test_the_grader_memory_stays_bounded_whatever_a_notebook_prints(tmp_path):
     """A notebook prints 100 MB (stopped at 10 MB), another returns a 50 MB answer (stopped at 16 MB): the grader
     keeps neither (before, printing 100 MB raised the grader to 445 MB)."""
@@ -357,15 +369,9 @@ def test_the_grader_memory_stays_bounded_whatever_a_notebook_prints(tmp_path):
     nbformat.write(notebook({}, "line = 'x' * 1_000_000\nfor i in range(100):\n    print(line)"), folder / "loud.ipynb")
     nbformat.write(notebook({"linear_forward": "import numpy as np\ndef linear_forward(W, A_prev, b):\n"
                                                "    return np.ones((2500, 2500))"}), folder / "big.ipynb")
-    script = (f"import io, resource\nfrom mlp_lessons import grading\n"
-              f"rows = grading.grade({str(folder)!r}, {str(tmp_path / 'g.csv')!r}, timeout=20, jobs=1, stream=io.StringIO())\n"
-              f"print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)\n"
-              f"print([(r.student, r.exercise, r.status, r.hint[:60]) for r in rows])")
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
-    peak_mb, rows = done.stdout.splitlines()[:2]
+    peak_mb, rows = grade_elsewhere(folder, tmp_path / "g.csv", timeout=20)
     assert "printed more than 10 MB" in rows and "stopped: it sent an answer larger than 16 MB" in rows, rows
-    assert int(peak_mb) < 400, peak_mb
+    assert peak_mb < 400, peak_mb
 
 
 def test_the_report_names_the_sandbox_and_the_copies(hostile):
@@ -400,15 +406,9 @@ def test_a_flood_through_the_graders_callbacks_is_stopped(tmp_path):
                         "    big = np.ones((2, 5_000_000), dtype=np.int8)\n    for i in range(12):\n"
                         "        step(params, big, big[:1, :10])\n    return params")
     nbformat.write(_submission("05_training_exercises", sources), folder / "flood.ipynb")
-    script = (f"import io, resource\nfrom mlp_lessons import grading\n"
-              f"rows = grading.grade({str(folder)!r}, {str(tmp_path / 'g.csv')!r}, timeout=30, jobs=1, stream=io.StringIO())\n"
-              f"print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)\n"
-              f"print([(r.exercise, r.status, r.hint) for r in rows])")
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
-    peak_mb, rows = done.stdout.splitlines()[:2]
-    assert "('train', 'not graded', 'Not graded: stopped: it sent more than 32 MB to the grader in one check" in rows
-    assert int(peak_mb) < 700, peak_mb  # before: 2 GB for 12 calls
+    peak_mb, rows = grade_elsewhere(folder, tmp_path / "g.csv", timeout=30)
+    assert "'train', 'not graded', 'Not graded: stopped: it sent more than 32 MB to the grader in one check" in rows
+    assert peak_mb < 700, peak_mb  # before: 2 GB for 12 calls
 
 
 def test_the_grading_took_a_bounded_time(hostile):
