@@ -115,8 +115,8 @@ def attacks(folder: Path, outside: Path, out: Path) -> dict:
             "        d1 = dict(d, m=1) if 'm' in d else d\n"
             "        for dims in (d, d1):\n"
             "            W, A, b = EXERCISES['linear_forward'].make_inputs(_resolve(dims), np.random.default_rng(seed))\n"
-            "            _known[W.tobytes()] = W @ A + b\n"
-            "def linear_forward(W, A_prev, b):\n    return _known.get(np.asarray(W).tobytes(), np.zeros(1))")}),
+            "            _known[W.shape, A.shape, W.tobytes(), A.tobytes()] = W @ A + b\n"
+            "def linear_forward(W, A_prev, b):\n    W, A = np.asarray(W), np.asarray(A_prev)\n    return _known.get((W.shape, A.shape, W.tobytes(), A.tobytes()), np.zeros(1))")}),
             "linear_forward fails"),
         "fake_later.ipynb": (notebook(stubs, (
             f"import os, time\nif os.fork() == 0:\n    os.setsid()\n    if os.fork() == 0:\n"
