@@ -57,3 +57,16 @@ def backprop(params, X, Y, activations, loss):
     """forward, then loss_and_grads: (J, grads)."""
     _, caches = ml.forward(params, X, activations)
     return ml.loss_and_grads(params, caches, Y, activations, loss)
+
+
+def kernel_spec_manager():
+    """Every kernel name resolves to ipykernel on this interpreter (as nbval --nbval-current-env does)."""
+    import ipykernel.kernelspec
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    class CurrentEnvKernelSpecs(KernelSpecManager):
+        def get_kernel_spec(self, kernel_name):
+            return self.kernel_spec_class(resource_dir=ipykernel.kernelspec.RESOURCES,
+                                          **ipykernel.kernelspec.get_kernel_dict())
+
+    return CurrentEnvKernelSpecs()

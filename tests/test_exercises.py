@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import mlp_lessons as ml
 from mlp_lessons import exercises as ex
-from mlp_lessons.grading import kernel_spec_manager
+from helpers import kernel_spec_manager
 
 EXERCISE_DIR = Path(__file__).resolve().parent.parent / "notebooks" / "exercises"
 sys.path.insert(0, str(EXERCISE_DIR))
