@@ -115,3 +115,37 @@ def test_a_cell_run_again_closes_what_it_showed_before():
     assert first.controls is None and second.controls is None and lifetime._SHOWN["cell-a"] == (2, [third])
     assert first.train(1).epochs == 1 and first.png()[:4] == b"\x89PNG"  # a closed playground still works
     del lifetime._SHOWN["cell-a"]
+
+
+def test_a_playground_displayed_in_a_front_end_without_cell_ids_keeps_answering():
+    """Voila, nbclient and the classic Notebook send no cell id: nothing says when a cell runs again,
+    so a playground shown there is kept (its widgets reach it only weakly); before, the next garbage
+    collection took it and its buttons did nothing."""
+    from jupyter_client.manager import KernelManager
+
+    from helpers import kernel_spec_manager
+
+    km = KernelManager(kernel_name="python3", kernel_spec_manager=kernel_spec_manager())
+    km.start_kernel()
+    kc = km.client()
+    kc.start_channels()
+    kc.wait_for_ready(timeout=120)
+    try:
+        def run(code):
+            reply = kc.execute_interactive(code, timeout=120, output_hook=lambda m: out.append(m))
+            assert reply["content"]["status"] == "ok", reply["content"]
+        out = []
+        run("import gc, mlp_lessons as ml\nfrom IPython.display import display\n"
+            "display(ml.playground(dataset='xor', hidden=[4]))")  # shown, not assigned
+        out.clear()
+        run("gc.collect()\nfrom ipywidgets import Button, Widget\n"
+            "button = next(w for w in list(Widget.widgets.values()) if isinstance(w, Button) and w.description == '+1 epoch')\n"
+            "button.click()\n"
+            "pgs = [o for o in gc.get_objects() if type(o).__name__ == 'Playground']\n"
+            "print(len(pgs), pgs[0].epochs)")
+        text = "".join(m["content"].get("text", "") for m in out if m["msg_type"] == "stream"
+                       and m["content"].get("name") == "stdout")
+        assert text.split() == ["1", "1"], text  # one playground, alive, and its button trained one epoch
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)

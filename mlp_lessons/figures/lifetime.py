@@ -11,6 +11,8 @@ runs out of memory.  Hence:
 - close_widgets(widget): close a widget and all it holds (children, layout, style);
 - close_on_rerun(obj): when the notebook cell that showed obj runs again, obj.close()
   (its widgets closed, its figure freed; obj itself still works and can be shown again).
+  This needs the cell ids JupyterLab and Notebook 7 send; where none come (Voila, nbclient,
+  the classic Notebook), what was shown is kept for the kernel's life, as ipywidgets would.
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ import weakref
 # cell id -> (the execution count of its latest run, what that run showed): kept (so a
 # playground shown but not assigned still answers its controls) until the cell runs again.
 _SHOWN: dict = {}
+# what was shown where the front end sends no cell ids: kept for as long as the kernel runs (its widgets
+# reach it only weakly, so without this it would go at the next garbage collection and its controls die)
+_KEPT: list = []
 
 
 def weakly(method):
@@ -67,11 +72,20 @@ def running_cell():
     return None if cell is None else (cell, shell.execution_count)
 
 
+def _in_kernel() -> bool:
+    """Whether a Jupyter kernel runs this code (a front end may then click what is shown)."""
+    IPython = sys.modules.get("IPython")
+    shell = IPython.get_ipython() if IPython is not None else None
+    return getattr(shell, "kernel", None) is not None
+
+
 def close_on_rerun(obj, cell=None) -> None:
     """Note that the running cell (or cell, a running_cell() value) shows obj; what an earlier run of
     that cell showed is closed (obj.close()): a cell run again replaces its output."""
     cell = cell or running_cell()
-    if cell is None:
+    if cell is None:  # a front end that sends no cell ids (nbclient, Voila, classic Notebook): nothing tells a
+        if _in_kernel() and not any(o is obj for o in _KEPT):  # re-run from a new cell, so keep what is shown
+            _KEPT.append(obj)
         return
     key, run = cell
     count, shown = _SHOWN.get(key, (None, []))
