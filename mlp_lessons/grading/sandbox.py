@@ -113,6 +113,8 @@ def command(hidden: list, program: list) -> list:
                  "--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
     else:
         argv += ["--unshare-all", "--cap-drop", "ALL"]
+    # /tmp first: the binds below may lie inside it (a clone in /tmp), and a later tmpfs would cover them
+    argv += ["--dev", "/dev", "--proc", "/proc", "--perms", "01777", "--size", str(TMPFS_MB << 20), "--tmpfs", "/tmp"]
     bound = []
     for path in SYSTEM:
         if os.path.islink(path):  # a usr-merged system: /bin -> usr/bin
@@ -134,8 +136,7 @@ def command(hidden: list, program: list) -> list:
         for seen in sorted({os.path.realpath(path), os.path.abspath(path)}):
             if any(seen == b or seen.startswith(b.rstrip("/") + "/") for b in bound):
                 argv += ["--tmpfs", seen, "--remount-ro", seen]
-    argv += ["--dev", "/dev", "--proc", "/proc", "--perms", "01777", "--size", str(TMPFS_MB << 20),
-             "--tmpfs", "/tmp", "--clearenv"]
+    argv += ["--clearenv"]
     for key, value in student_env(HOME).items():
         argv += ["--setenv", key, value]
     return argv + ["--", *program]

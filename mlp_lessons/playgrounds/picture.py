@@ -85,12 +85,13 @@ class Picture(anywidget.AnyWidget):
 
 
 def _keep_alt_text(picture, alt):
-    """A callback that sets the picture's alt text anew, holding alt (a bound method) and the picture weakly."""
+    """A callback that sets the picture's alt text anew, holding the picture weakly, and alt too when it is a
+    bound method (the own-points controls'; the lecture page's is a plain function)."""
     import weakref
 
     from ..figures.lifetime import weakly
 
-    alt, picture = weakly(alt), weakref.ref(picture)
+    alt, picture = weakly(alt) if hasattr(alt, "__self__") else alt, weakref.ref(picture)
 
     def update(_):
         shown, text = picture(), alt()
