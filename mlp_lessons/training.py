@@ -251,7 +251,14 @@ class Run:
     @params.setter
     def params(self, params: dict):
         """Parameters set by hand: the run goes on from them, and whether it blows up is measured from
-        them (their sizes, and the loss on the next mini-batch, before its update), not from the start."""
+        them (their sizes, and the loss on the next mini-batch, before its update), not from the start.
+        A NaN or infinite entry is refused: training could only blow up from it."""
+        for name, value in params.items():
+            bad = ~np.isfinite(np.asarray(value, dtype=np.float64))
+            if bad.any():
+                where = tuple(int(i) for i in np.argwhere(bad)[0])
+                raise ValueError(f"{name}{list(where)} = {np.asarray(value)[where]}: parameters set by hand must be "
+                                 f"finite numbers (not NaN or inf), or training can only blow up from them.")
         self._params = self._first = params
         self._start_sizes = {name: float(np.max(np.abs(value))) for name, value in params.items()}
         self._reference = None  # the loss the growth rule compares with: the next step's J

@@ -98,7 +98,8 @@ CASES = [
     Case("regression.csv", b"x1,x2,target\n0,0,0.25\n1,1,-0.5\n0,1,1.75\n1,0,0\n", 4),
     Case("max-points.csv", ("x1,x2,label\n" + "0,0,0\n1,1,1\n" * 1000).encode(), 2000),
     Case("big-but-drawable.csv", b"x1,x2,label\n1e150,0,0\n-1e150,1,0\n0,1e150,1\n1,-1e150,1\n", 4),
-    Case("big-target.csv", b"x1,x2,target\n0,0,1e300\n1,1,-1e300\n0,1,1.5\n1,0,0\n", 4),
+    Case("big-target.csv", b"x1,x2,target\n0,0,1e300\n1,1,-1e300\n0,1,1.5\n1,0,0\n", ("Line 2", "target 1e+300", "too large")),
+    Case("target-at-the-limit.csv", b"x1,x2,target\n0,0,1e150\n1,1,-1e150\n0,1,1.5\n1,0,0\n", 4),
     Case("tiny-spread.csv", b"x1,x2,label\n1e-300,0,0\n2e-300,0,0\n0,1e-300,1\n0,2e-300,1\n", 4),
     Case("all-at-one-spot.csv", b"x1,x2,label\n1,1,0\n1,1,0\n1,1,1\n1,1,1\n", 4),
     Case("points", good(), 5),  # no extension: still a file
@@ -368,3 +369,50 @@ def test_the_largest_coordinates_accepted_draw_with_every_feature():
 
     pg = ml.playground(data=read_points(b"1e150,0,0\n-1e150,1,0\n0,1e150,1\n1,-1e150,1\n"), features=list(FEATURES))
     draws(pg)
+
+
+# ---- found by a fresh-eyes review ----
+
+@pytest.mark.parametrize("X, words", [
+    ([[0, 1, 0, 1], [0, 1, 1]], "a list of equal rows"),  # ragged
+    ({"a": 1}, "X must be numbers"),
+    ([[10 ** 400, 1, 0, 1], [0, 1, 1, 0]], "too large to convert"),
+    ([[1j, 1, 0, 1], [0, 1, 1, 0]], "complex numbers"),
+])
+def test_arrays_that_are_not_numbers_get_a_message(X, words):
+    with pytest.raises(PointsError, match=words):
+        read_points((X, [[0, 1, 0, 1]]))
+
+
+def test_bytes_and_text_have_the_size_limit_of_a_file():
+    with pytest.raises(PointsError, match="13 MB of points is more than this playground reads"):
+        read_points(b"x1,x2,label\n" + b"0.5,0.25,1\n" * 1_200_000)
+
+
+def test_text_with_a_byte_order_mark_is_read_like_the_file():
+    X, Y = read_points("\ufeffx1,x2,label\n0,0,0\n1,1,1\n0,1,1\n1,0,0\n")
+    assert X.shape == (2, 4) and Y.tolist() == [[0, 1, 1, 0]]
+
+
+def test_a_home_folder_that_does_not_exist_is_a_message():
+    with pytest.raises(PointsError, match="cannot be opened as a file"):
+        read_points("~nobody_here_at_all/x.csv")
+
+
+@pytest.mark.parametrize("name", ['my "pts".csv', "back\\new.csv"])
+def test_the_line_of_python_names_any_file_as_a_python_string(tmp_path, monkeypatch, name):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / name).write_text("x1,x2,label\n0,0,0\n1,1,1\n0,1,1\n1,0,0\n")
+    pg = ml.playground(data=name, hidden=[2])
+    again = eval(pg.code_line(), {"ml": ml})  # the line re-creates the playground from the same file
+    assert (again.state.source.X == pg.state.source.X).all()
+
+
+def test_an_uploaded_file_is_not_saved_until_save_csv():
+    X, Y = ml.moons(m=40, noise=0.1, seed=0)
+    pg = ml.playground(data=(X, Y), hidden=[2])
+    pg.widget  # noqa: B018
+    content = b"x1,x2,label\n0,0,0\n1,1,1\n0,1,1\n1,0,0\n"
+    pg.controls.points._uploaded({"new": ({"name": "uploaded_pts.csv", "content": content},)})
+    assert pg.state.source.file == "uploaded_pts.csv" and not pg.state.source.saved
+    assert "not saved beside the notebook yet" in pg.controls.points.message.value

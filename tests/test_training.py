@@ -423,3 +423,14 @@ def test_a_step_that_blows_up_leaves_finite_parameters_and_says_which():
     X, Y = np.array([[1e160, -1e160]]), np.array([[0.0, 0.0]])  # J is finite, the update overflows to inf
     run = ml.Run({"W1": np.array([[1e-160]]), "b1": np.zeros((1, 1))}, X, Y, ["identity"], lr=1e200).train(2)
     assert run.diverged and "W1 has grown to inf" in run.history.message and run.params["W1"][0, 0] == 1e-160
+
+
+def test_parameters_set_by_hand_must_be_finite():
+    """A NaN or inf set by hand could only blow up, and the message would blame the learning rate."""
+    X, Y = ml.moons(m=60, noise=0.1, seed=0)
+    run = ml.Run(ml.init_params([2, 4, 1], seed=0), X, Y, ["tanh", "sigmoid"], loss="binary_cross_entropy",
+                 lr=0.3, batch_size=16)
+    for value in (np.nan, np.inf, -np.inf):
+        with pytest.raises(ValueError, match=r"W1\[0, 0\] = .*must be finite numbers"):
+            run.set_weight(1, 0, 0, value)
+    assert np.isfinite(run.params["W1"]).all()

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import base64
 import html
+import json
 import weakref
 from pathlib import Path
 
@@ -95,7 +96,8 @@ class OwnPoints:
     @property
     def arguments(self) -> tuple:
         """How the line of Python names the points: their file, and the task if it is a regression."""
-        return (f'data="{self.file or "points.csv"}"',) + ('task="regression"',) * (self.task == "regression")
+        name = json.dumps(self.file or "points.csv", ensure_ascii=False)  # a Python string, whatever the name holds
+        return (f'data={name}',) + ('task="regression"',) * (self.task == "regression")
 
     def code_lines(self, s) -> list[str]:
         """The lines of code() that read the points and split them."""
@@ -145,8 +147,8 @@ class OwnPoints:
         self.earlier.append((self.X, self.Y, self.task))
         self.use(X, Y, task)
         self.reading = reading
-        if name or is_path(source):
-            self.file, self.saved = str(name or source), True
+        if name or is_path(source):  # an upload has a name, but no file beside the notebook until Save CSV
+            self.file, self.saved = str(name or source), is_path(source)
 
     def save(self, path="points.csv") -> Path:
         """Write the points as they stand to a CSV file; the line of Python then reads it."""
@@ -275,7 +277,8 @@ class OwnDataControls:
             self.name.value = name
             how = "".join(f"; {note}" for note in self.points.reading)
             self.message.value = html.escape(f"Loaded {plural(self.points.X.shape[1], 'point')} from {name} "
-                                             f"({self.points.task}{how}).")
+                                             f"({self.points.task}{how}); not saved beside the notebook yet: Save "
+                                             f"CSV writes them to the file that the line of Python below reads.")
         self.upload.value = ()
 
     @one_at_a_time

@@ -108,6 +108,8 @@ def swap_in_picture(ui, alt) -> Picture:
     send every frame's PNG a second time); alt() gives its alt text, updated
     with every new picture.  A ui that already shows a Picture keeps it.
     """
+    from ..figures.lifetime import close_widgets
+
     image = ui.image
     if isinstance(image, Picture):
         return image
@@ -115,5 +117,5 @@ def swap_in_picture(ui, alt) -> Picture:
     picture.observe(_keep_alt_text(picture, alt), names="value")
     ui.box.children = tuple(picture if child is image else child for child in ui.box.children)
     ui.image = picture
-    image.close()
+    close_widgets(image)  # its layout too
     return picture

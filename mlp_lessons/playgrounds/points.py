@@ -84,8 +84,13 @@ def points_and_notes(data, task: str | None = None) -> tuple[np.ndarray, np.ndar
     notes, name = [], "This file"
     if is_path(data):
         data, name = file_bytes(data), repr(str(data))
+    elif len(data) > MAX_BYTES:  # bytes or text given directly: the same limit as a file's
+        raise PointsError(f"{len(data) / 2 ** 20:.0f} MB of points is more than this playground reads "
+                          f"({MAX_BYTES // 2 ** 20} MB; at most {MAX_POINTS} points): keep a sample of them.")
     if isinstance(data, (bytes, bytearray, memoryview)):
         data, notes = decode(bytes(data), name)
+    elif data.startswith("\ufeff"):  # text read from a file saved with a byte-order mark
+        data = data[1:]
     return (*parse_points_csv(data, task, notes), notes)
 
 
@@ -96,16 +101,16 @@ def is_path(data) -> bool:
 
 def file_bytes(name) -> bytes:
     """The bytes of the file called name, or a PointsError saying why it is no points file (a FIFO is never opened)."""
-    path = Path(name).expanduser()
     name = str(name)
     try:
+        path = Path(name).expanduser()
         info = path.stat()
     except FileNotFoundError:
         link = f": it is a link to {os.readlink(path)!r}, which does not exist" if path.is_symlink() else ""
         text = " (CSV text as a string needs a line per point, with newlines)" if "," in name and not link else ""
         raise PointsError(f"There is no file {name!r} (looked in {Path.cwd()}){link}{text}.") from None
-    except (OSError, ValueError) as error:  # a name too long, a NUL in it, a folder we may not look in
-        raise PointsError(f"{name!r} cannot be opened as a file: {getattr(error, 'strerror', None) or error}.") from None
+    except (OSError, ValueError, RuntimeError) as error:  # too long, a NUL in it, a closed folder, ~nobody
+        raise PointsError(f"{name!r} cannot be opened as a file: {str(getattr(error, 'strerror', None) or error).rstrip('.')}.") from None
     if stat.S_ISDIR(info.st_mode):
         try:
             inside = sorted(p.name for p in path.glob("*.csv"))[:3]
@@ -334,13 +339,26 @@ def short(text: str) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+def as_numbers(values, name: str) -> np.ndarray:
+    """values as an array of float64, or a PointsError: ragged lists, dicts, numbers too big for a float and
+    complex numbers (whose imaginary part would be dropped without a word) are refused."""
+    try:
+        array = np.asarray(values)
+        if array.dtype.kind == "c":
+            raise PointsError(f"{name} holds complex numbers: the points must be real (x1, x2 and the label or target).")
+        return np.asarray(array, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError) as error:
+        if isinstance(error, PointsError):
+            raise
+        raise PointsError(f"{name} must be numbers, as an array or a list of equal rows; this one is not ({error}).") from None
+
+
 def check_points(X, Y, lines=None, task: str | None = None) -> tuple[np.ndarray, np.ndarray, str]:
     """X (2, m) and Y (1, m) as float64 after checking them, and the task (TASK_RULE when None).
 
     lines names each point's line in a file.
     """
-    X = np.asarray(X, dtype=np.float64)
-    Y = np.asarray(Y, dtype=np.float64)
+    X, Y = as_numbers(X, "X"), as_numbers(Y, "Y")
     if Y.ndim == 1:
         Y = Y.reshape(1, -1)
     if X.ndim != 2 or X.shape[0] != 2:
@@ -354,6 +372,10 @@ def check_points(X, Y, lines=None, task: str | None = None) -> tuple[np.ndarray,
         i = int(np.argmax(np.max(np.abs(X), axis=0)))
         raise PointsError(f"{where(i, lines).capitalize()} is at ({X[0, i]:g}, {X[1, i]:g}): too far out, the playground "
                           f"draws coordinates up to ±{MAX_COORDINATE:g}. Rescale the points, e.g. divide them by a power of ten.")
+    if Y.size and np.max(np.abs(Y)) > MAX_COORDINATE:
+        i = int(np.argmax(np.abs(Y[0])))
+        raise PointsError(f"{where(i, lines).capitalize()} has the target {Y[0, i]:g}: too large, its squared error "
+                          f"would overflow; targets go up to ±{MAX_COORDINATE:g}. Rescale them, e.g. divide by a power of ten.")
     m = X.shape[1]
     task = task or decide_task(Y, lines)
     if m == 0:
