@@ -149,3 +149,13 @@ def test_a_playground_displayed_in_a_front_end_without_cell_ids_keeps_answering(
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
+
+
+def test_a_slider_figure_closed_by_a_rerun_says_so_when_shown_again():
+    from mlp_lessons.figures.backward_signal import backward_signal_widget
+
+    figure = backward_signal_widget()
+    figure._repr_mimebundle_()
+    figure.close()
+    assert figure._repr_mimebundle_() == {"text/plain": "This figure was closed when the cell that showed it ran "
+                                                        "again: run that cell to see it."}

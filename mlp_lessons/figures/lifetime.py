@@ -10,7 +10,8 @@ runs out of memory.  Hence:
   the widget keeps nothing alive (obj closes its widgets when it goes: close_with);
 - close_widgets(widget): close a widget and all it holds (children, layout, style);
 - close_on_rerun(obj): when the notebook cell that showed obj runs again, obj.close()
-  (its widgets closed, its figure freed; obj itself still works and can be shown again).
+  (its widgets closed, its figure freed; a playground still works and can be shown again,
+  a slider figure shown again says to run its cell).
   This needs the cell ids JupyterLab and Notebook 7 send; where none come (Voila, nbclient,
   the classic Notebook), what was shown is kept for the kernel's life, as ipywidgets would.
 """

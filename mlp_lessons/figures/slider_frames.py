@@ -111,6 +111,10 @@ class Prerendered:
         self.frames = frames
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        bundle = self.widget._repr_mimebundle_()
+        show = getattr(self.widget, "_repr_mimebundle_", None)  # None once ipywidgets has closed it
+        bundle = show() if callable(show) and self.widget.comm is not None else None
+        if bundle is None:  # its widgets were closed (the cell that showed it ran again)
+            return {"text/plain": "This figure was closed when the cell that showed it ran again: run that cell "
+                                  "to see it."}
         bundle[MIME_TYPE] = self.frames
         return bundle
