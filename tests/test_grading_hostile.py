@@ -353,9 +353,10 @@ def test_no_process_outlives_the_grading(hostile):
 
 def grade_elsewhere(folder: Path, out: Path, timeout: int) -> tuple[int, str]:
     """Grade folder in a fresh Python: (its peak memory in MB, its rows as text)."""
-    script = (f"import io, resource\nfrom mlp_lessons import grading\n"
+    # VmHWM, not ru_maxrss: after fork and exec, ru_maxrss still counts the parent's size (here pytest's)
+    script = (f"import io\nfrom mlp_lessons import grading\n"
               f"rows = grading.grade({str(folder)!r}, {str(out)!r}, timeout={timeout}, jobs=1, stream=io.StringIO())\n"
-              f"print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)\n"
+              f"print(next(int(l.split()[1]) // 1024 for l in open('/proc/self/status') if l.startswith('VmHWM')))\n"
               f"print([(r.student, r.exercise, r.status, r.hint) for r in rows])")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
@@ -363,6 +364,7 @@ def grade_elsewhere(folder: Path, out: Path, timeout: int) -> tuple[int, str]:
     return int(peak_mb), rows
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="measured in /proc")
 def test_the_grader_memory_stays_bounded_whatever_a_notebook_prints(tmp_path):
     """A notebook prints 100 MB (stopped at 10 MB), another returns a 50 MB answer (stopped at 16 MB): the grader
     keeps neither (before, printing 100 MB raised the grader to 445 MB)."""
@@ -399,6 +401,7 @@ def test_a_notebook_of_many_slow_cells_has_a_time_limit_in_all(tmp_path):
     assert all(f"took more than {2 * grading.NOTEBOOK_FACTOR} s in all" in r.note for r in rows), rows
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="measured in /proc")
 def test_a_flood_through_the_graders_callbacks_is_stopped(tmp_path):
     """train() calls the grader's step() with big arrays, which the grader keeps: stopped at 32 MB."""
     folder = tmp_path / "class"

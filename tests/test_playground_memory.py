@@ -64,7 +64,8 @@ def test_fifty_playgrounds_made_and_dropped_leave_memory_flat():
     before, after, widgets_before, widgets_after, pg_freed, figure_freed = result.stdout.split()
     assert pg_freed == "True" and figure_freed == "True"
     assert widgets_after == widgets_before  # every widget closed with its playground
-    assert float(after) - float(before) < 15, f"RSS {before} MB -> {after} MB after 50 playgrounds"
+    # (measured: +2 MB on Python 3.11, +16 MB on 3.13, whose allocator keeps more; +270 MB before the fix)
+    assert float(after) - float(before) < 30, f"RSS {before} MB -> {after} MB after 50 playgrounds"
 
 
 def test_a_dropped_playground_frees_its_figure_and_closes_its_widgets():

@@ -185,13 +185,14 @@ class PlaygroundState:
         """a[0]: the chosen features of the raw points X."""
         return input_features(X, self.settings.features)
 
-    def _advance(self, action: str, count: int, advance) -> "PlaygroundState":
-        """count times advance() (an epoch or a mini-batch), each logged, until the run diverges."""
+    def _advance(self, action: str, count: int, advance: str) -> "PlaygroundState":
+        """count times self.run.<advance>() (an epoch or a mini-batch), each logged, until the run diverges.
+        The run is looked up each time: a change made in between (a slider, pg.set) may have replaced it."""
         for _ in range(count):
             with ONE_AT_A_TIME:  # one at a time: a widget's Pause or a slider gets in between
                 if self.run.diverged:
                     break
-                advance()  # one that diverges counts: the line of Python must attempt it too
+                getattr(self.run, advance)()  # one that diverges counts: the line of Python must attempt it too
                 if self.epochs > len(self.grad_norms):
                     self.grad_norms.append(self.gradient_norms())
                 count_in_log(self.log, action)
@@ -199,7 +200,7 @@ class PlaygroundState:
 
     def train(self, epochs: int = 100) -> "PlaygroundState":
         """`epochs` more epochs (fewer, with a message, if the run diverges)."""
-        return self._advance("train", check_epochs(epochs), self.run.epoch)
+        return self._advance("train", check_epochs(epochs), "epoch")
 
     def epoch(self) -> "PlaygroundState":
         """On to the end of this epoch (a whole epoch from its start): pg.train(1)."""
@@ -207,7 +208,7 @@ class PlaygroundState:
 
     def step(self, batches: int = 1) -> "PlaygroundState":
         """One mini-batch and its update (or `batches` of them)."""
-        return self._advance("step", check_count("batches", batches, 1), self.run.step)
+        return self._advance("step", check_count("batches", batches, 1), "step")
 
     @one_at_a_time
     def set_weight(self, l: int, p: int, q: int, value: float) -> "PlaygroundState":

@@ -374,10 +374,12 @@ class Playground:
         close_on_rerun(self)
         return self.widget._repr_mimebundle_(**kwargs)
 
+    @one_at_a_time  # (a widget's Train may be adding an epoch on its own thread: draw between epochs)
     def figure(self):
         """The network, the output map and the loss curves, drawn into one Agg figure."""
         return self.view.draw(self.state)
 
+    @one_at_a_time
     def png(self) -> bytes:
         return self.view.png(self.state)
 
