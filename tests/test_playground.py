@@ -636,9 +636,9 @@ def test_train_runs_in_a_real_kernel_between_cells():
         km.shutdown_kernel(now=True)
 
 
-def test_the_redrawn_picture_matches_one_drawn_from_scratch():
-    """Each frame redraws only what moves onto a saved background; after any sequence of changes
-    the picture must be (nearly to the pixel) the one a fresh view draws of the same state."""
+def assert_redraws_match_fresh(pg, changes) -> None:
+    """After each change and 1, then 30 more epochs, pg's picture (redrawn onto its saved background)
+    is nearly to the pixel the one a fresh view draws of the same state."""
     import io
 
     from PIL import Image
@@ -646,15 +646,21 @@ def test_the_redrawn_picture_matches_one_drawn_from_scratch():
     def pixels(png):
         return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=np.int16)
 
-    pg = ml.playground(lr=0.1)
-    for change in (dict(), dict(hidden=[3]), dict(dataset="hills"), dict(features=["x1", "sin x2"]),
-                   dict(dataset="sine"), dict(dataset="circles", hidden=[32, 32, 32, 32]), dict(discretize=True)):
+    for change in changes:
         pg.set(**change)
         for epochs in (1, 30):
             pg.train(epochs)
             live, fresh = pixels(pg.png()), pixels(PlaygroundView().png(pg))
             differ = np.mean(np.any(live != fresh, axis=2))
             assert differ < 0.002, (change, epochs, differ)
+
+
+def test_the_redrawn_picture_matches_one_drawn_from_scratch():
+    """Each frame redraws only what moves onto a saved background; after any sequence of changes
+    the picture must be (nearly to the pixel) the one a fresh view draws of the same state."""
+    assert_redraws_match_fresh(ml.playground(lr=0.1), (
+        dict(), dict(hidden=[3]), dict(dataset="hills"), dict(features=["x1", "sin x2"]), dict(dataset="sine"),
+        dict(dataset="circles", hidden=[32, 32, 32, 32]), dict(discretize=True)))
 
 
 def _backward_of(params, Xb, Yb, activations):
@@ -751,22 +757,9 @@ def test_the_gradient_norms_have_one_entry_per_epoch():
 
 
 def test_the_gradients_view_redrawn_matches_one_drawn_from_scratch():
-    import io
-
-    from PIL import Image
-
-    def pixels(png):
-        return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=np.int16)
-
-    pg = ml.playground(lr=0.1, view="gradients")
-    for change in (dict(), dict(hidden=[3]), dict(view="weights"), dict(view="gradients"), dict(dataset="sine"),
-                   dict(dataset="circles", hidden=[32, 32, 32, 32]), dict(view="weights")):
-        pg.set(**change)
-        for epochs in (1, 30):
-            pg.train(epochs)
-            live, fresh = pixels(pg.png()), pixels(PlaygroundView().png(pg))
-            differ = np.mean(np.any(live != fresh, axis=2))
-            assert differ < 0.002, (change, epochs, differ)
+    assert_redraws_match_fresh(ml.playground(lr=0.1, view="gradients"), (
+        dict(), dict(hidden=[3]), dict(view="weights"), dict(view="gradients"), dict(dataset="sine"),
+        dict(dataset="circles", hidden=[32, 32, 32, 32]), dict(view="weights")))
 
 
 # ---- issue 21: a weight edit, NaN weights, one source of advice ----------------------------------

@@ -18,7 +18,6 @@ data to check, never trusted to be well formed.
 from __future__ import annotations
 
 import base64
-import builtins
 import importlib
 import io
 import json
@@ -247,12 +246,6 @@ def decode_error(data) -> BaseException:
         error = Exception.__new__(cls)
     error.args = (message,)
     return error
-
-
-def builtin_error(name: str, message: str) -> BaseException:
-    """A builtins exception by name (for errors raised on this side by the protocol itself)."""
-    cls = getattr(builtins, name, Exception)
-    return cls(message)
 
 
 # ---- lines ----
